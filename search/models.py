@@ -1,0 +1,78 @@
+"""Plain data types shared across the engine."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+
+@dataclass
+class PublishedDate:
+    """A publication date with the evidence that produced it.
+
+    ``value`` is None when the text does not allow a date ("unknown"); ``confidence``
+    is 0..1; ``evidence`` quotes or names what the date came from.
+    """
+
+    value: date | None
+    confidence: float
+    evidence: str
+    source: str = "none"  # byline-line, copyright, aggregator, body-context, widget, jsonl, filename, mtime, none
+
+
+@dataclass
+class Article:
+    """One ingested news article: metadata plus the clean body as paragraphs."""
+
+    id: str
+    title: str
+    paragraphs: list[str]
+    source_path: str
+    content_hash: str
+    publisher: str | None = None
+    published: PublishedDate = field(
+        default_factory=lambda: PublishedDate(None, 0.0, "no date in the text")
+    )
+    byline: list[str] = field(default_factory=list)
+    url: str | None = None
+    kind: str = "text"
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def body(self) -> str:
+        """The clean body: paragraphs joined by blank lines (entity offsets index into this)."""
+        return "\n\n".join(self.paragraphs)
+
+    def to_dict(self) -> dict:
+        """JSON-ready dict with the fields ``briefing show --json`` promises."""
+        d = asdict(self)
+        pub = d.pop("published")
+        d["published"] = pub["value"].isoformat() if pub["value"] else None
+        d["published_confidence"] = pub["confidence"]
+        d["published_evidence"] = pub["evidence"]
+        d["published_source"] = pub["source"]
+        d["body"] = self.body
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Article":
+        """Inverse of :meth:`to_dict` (used by the article store)."""
+        pub = PublishedDate(
+            date.fromisoformat(d["published"]) if d.get("published") else None,
+            float(d.get("published_confidence", 0.0)),
+            d.get("published_evidence", ""),
+            d.get("published_source", "none"),
+        )
+        return cls(
+            id=d["id"],
+            title=d["title"],
+            paragraphs=list(d["paragraphs"]),
+            source_path=d["source_path"],
+            content_hash=d["content_hash"],
+            publisher=d.get("publisher"),
+            published=pub,
+            byline=list(d.get("byline", [])),
+            url=d.get("url"),
+            kind=d.get("kind", "text"),
+            warnings=list(d.get("warnings", [])),
+        )

@@ -1,0 +1,1 @@
+"""briefing's face: the Textual app and the command line."""

@@ -1,0 +1,87 @@
+"""The ``briefing`` command: no subcommand opens the app; subcommands work headless."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from functools import cached_property
+from pathlib import Path
+
+from search import __version__
+from search.config import Config, ConfigError, data_dir, load_config, user_config_path
+from search.errors import BriefingError
+
+from .commands import COMMAND_MODULES
+
+
+class Context:
+    """What every command needs, built lazily from the global options."""
+
+    def __init__(self, args: argparse.Namespace):
+        self.args = args
+
+    @cached_property
+    def config(self) -> Config:
+        return load_config(self.args.config)
+
+    @cached_property
+    def data_dir(self) -> Path:
+        return data_dir(self.args.data_dir)
+
+    @cached_property
+    def engine(self):
+        from search.engine import Engine
+
+        return Engine(self.config, self.data_dir)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="briefing",
+        description=(
+            "Terminal news-briefing browser for Korean/Japanese/US tech and industrial-policy news. "
+            "With no command it opens the app on the configured corpus (the bundled seeds by default)."
+        ),
+        epilog=(
+            f"User config: {user_config_path()} (overrides the shipped config.yaml). "
+            "Index: --data-dir, else $BRIEFING_DATA_DIR, else the platform data dir."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"briefing {__version__}")
+    parser.add_argument("--config", metavar="PATH", help="config file to merge over the defaults")
+    parser.add_argument("--data-dir", metavar="PATH", help="where the index lives")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(f".commands.{name}", __package__)
+        p = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP)
+        module.add_arguments(p)
+        p.set_defaults(_run=module.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    ctx = Context(args)
+    try:
+        if args.command is None:
+            from .app import run_app
+
+            return run_app(ctx)
+        return int(args._run(args, ctx) or 0)
+    except ConfigError as exc:
+        print(f"briefing: config error: {exc}", file=sys.stderr)
+        return 2
+    except BriefingError as exc:
+        print(f"briefing: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("briefing: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,16 @@
+"""Headless subcommands, one module each.
+
+Every module defines ``NAME``, ``HELP``, ``add_arguments(parser)`` and ``run(args, ctx) -> int``.
+They import no Textual code, so ``briefing search`` starts fast.
+"""
+
+COMMAND_MODULES = (
+    "index_cmd",
+    "list_cmd",
+    "show_cmd",
+    "search_cmd",
+    "entities_cmd",
+    "extract_cmd",
+    "timeline_cmd",
+    "export_cmd",
+)
