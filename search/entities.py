@@ -1,0 +1,713 @@
+"""Entity mentions in article text: gazetteer aliases, title/suffix discovery, short forms.
+
+``extract_mentions(text, gazetteer)`` returns non-overlapping :class:`Mention` objects sorted by
+start whose offsets slice ``text``. It works on one sentence or a whole article body and never
+raises on odd input. Sources of mentions, strongest first:
+
+1. gazetteer names and aliases (``삼성`` -> 삼성전자, ``MS`` -> 마이크로소프트), at Kiwi word
+   boundaries;
+2. names discovered from titles and suffixes: ``유영상 SK텔레콤 사장`` (person before a title,
+   with an optional affiliation), ``LG전자``/``미래에셋증권`` (company suffixes), ``서초구``/
+   ``아이치현`` (place suffixes), ``국방부``/``도쿄포럼`` (organisation suffixes);
+3. short forms ``최 회장``/``모리타 사장`` resolved to a person named in full in the same text,
+   and later bare repeats of a discovered name;
+4. (weakest, optional) confident spans of the learned tagger in :mod:`search.ner_model`, kept
+   only where nothing above matched, with a proper-noun morpheme, above per-type margins.
+
+Reporter names (``박해리 기자``) never become entities; media outlets that only credit a photo
+or a report (``[사진=연합뉴스]``, ``닛케이에 따르면``) get ``role="source"``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from .gazetteer import Gazetteer
+from .kiwi import add_user_words, get_kiwi
+
+# --- vocabulary ---------------------------------------------------------------------------
+CORPORATE_TITLES = (
+    "명예회장", "선대회장", "부회장", "회장", "부사장", "사장", "대표이사", "대표", "최고경영자",
+    "최고재무책임자", "최고기술책임자", "창업자", "창업주", "의장", "이사장", "전무", "상무",
+    "본부장", "사업부장", "CEO", "CFO", "CTO", "COO", "President",
+)
+PUBLIC_TITLES = (
+    "대통령", "권한대행", "국무총리", "총리", "장관", "차관", "위원장", "의원", "총재", "주석",
+    "총통", "국왕", "대사", "지사", "청장", "원장", "총장", "교수", "대변인", "비서실장", "실장",
+    "수석", "당선인", "후보", "감독",
+)
+HONORIFICS = ("씨", "님", "여사", "선수", "박사", "변호사", "판사", "검사", "작가", "가수", "배우", "감독")
+TITLES = tuple(sorted(set(CORPORATE_TITLES + PUBLIC_TITLES + HONORIFICS), key=len, reverse=True))
+_TITLE_FIRST_CHARS = frozenset(t[0] for t in TITLES)
+BYLINE_WORDS = ("기자", "특파원", "객원기자", "인턴기자", "통신원", "논설위원", "칼럼니스트")
+COMPANY_SUFFIXES = (
+    "전자", "그룹", "텔레콤", "하이닉스", "자동차", "은행", "증권", "홀딩스", "중공업", "화학",
+    "건설", "제약", "바이오", "생명", "화재", "카드", "물산", "통신", "반도체", "디스플레이",
+    "모비스", "항공", "해운", "상사", "캐피탈", "보험", "게임즈", "엔터테인먼트", "제철",
+    "정유", "에너지", "솔루션", "산업", "테크", "랩스", "컴퍼니", "뱅크", "증권사",
+)
+PLACE_SUFFIXES = ("특별시", "광역시", "시", "도", "현", "구", "군", "주")
+ORG_SUFFIXES = (
+    "상공회의소", "위원회", "연합회", "협의회", "협회", "재단", "연구소", "연구원", "대학교",
+    "대학", "공사", "공단", "거래소", "포럼", "학회", "연맹", "조합", "기구", "법원", "검찰청",
+    "경찰청", "행정부", "정부", "부", "처", "청", "실", "국회", "TF", "태스크포스", "대",
+)
+GENERIC_ORG_WORDS = {"행정부", "입법부", "사법부", "집행부", "지도부", "수뇌부", "경영진부", "사령탑"}
+SURNAMES = set(
+    "김이박최정강조윤장임한오서신권황안송류유전홍고문양손배백허남심노하곽성차주우구민진지엄"
+    "채원천방공현함변염여추도소석선설마길연위표명기반라왕금옥육인맹제모탁국어은편용예경봉사부"
+    "가복태목형피두감음빈동온호범좌팽승간상갈시"
+)
+LATIN_NON_NAMES = {
+    "AI", "IT", "PC", "TV", "HBM", "GPU", "CPU", "NPU", "DX", "SW", "HW", "EV", "IOT", "LCD", "OLED",
+    "DS", "DRAM", "SSD", "ESG", "CEO", "CFO", "R&D", "LNG", "5G", "6G", "TF", "DB", "AR", "VR", "XR",
+}
+NOUN_TAGS = {"NNG", "NNP", "NNB", "NR", "NP", "SL", "SH", "SN", "XPN", "XR"}
+CONTINUATION_TAGS = {"NNG", "NNP", "NR", "SL", "SH", "SN", "XPN", "XR"}
+NAME_TAGS = {"NNP", "NNG"}
+_WORD_CHAR_RE = re.compile(r"[0-9A-Za-z\u00c0-\u024f\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3\u3400-\u9fff\uf900-\ufaff]")
+_HANGUL_RE = re.compile(r"[가-힣]+")
+_LATIN_RE = re.compile(r"[A-Za-z]")
+_HANJA_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_CREDIT_BEFORE_RE = re.compile(r"(?:사진|자료|그래픽|영상|출처|제공)\s*(?:제공|출처)?\s*[=:/]?\s*$")
+_REPORT_AFTER_RE = re.compile(r"^\s*(?:\([^)]{1,20}\)\s*)?(?:은|는|이|가)?\s*(?:[^.。\n]{0,80}?)(?:보도했|보도에 따르면|전했다|보도하)")
+_ACCORDING_RE = re.compile(r"^\s*(?:\([^)]{1,20}\)\s*)?(?:의\s*보도)?에\s*따르면")
+_BYLINE_BRACKET_RE = re.compile(r"[\[(【][^\])】\n]{0,60}(?:기자|특파원)[^\])】\n]{0,40}[\])】]")
+_COPYRIGHT_LINE_RE = re.compile(r"^.*(?:ⓒ|©|Copyright|무단\s*전재|무단전재|재배포\s*금지).*$", re.M | re.I)
+_COUNTRY_PAIR_RE = re.compile(r"[한미중일북러日美中韓·ㆍ]{2,5}")  # 한미, 한·미·일: relations, not names
+_SPACE_RUN_RE = re.compile(r"\s+")
+_SOURCE = {0: "model", 1: "suffix", 2: "title", 3: "gaz"}
+_MODEL_TYPE = {"PS": "person", "LC": "place", "OG": "org"}
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One occurrence of an entity in a text (``text == body[start:end]``)."""
+
+    start: int
+    end: int
+    text: str
+    type: str  # company | person | place | org
+    name: str  # canonical name
+    role: str = "story"  # "story" | "source" (a media outlet only credited as a source)
+
+
+@dataclass
+class _Token:
+    form: str
+    tag: str
+    start: int
+    end: int
+
+
+@dataclass
+class _Word:
+    """A whitespace-separated chunk (eojeol) and its Kiwi tokens."""
+
+    start: int
+    end: int
+    text: str
+    tokens: list[_Token]
+
+    @property
+    def bare(self) -> bool:
+        """Only noun-like tokens (no particle, ending or punctuation)."""
+        return bool(self.tokens) and all(t.tag in NOUN_TAGS for t in self.tokens)
+
+
+@dataclass
+class _Candidate:
+    start: int
+    end: int
+    type: str
+    name: str
+    priority: int
+    role: str = "story"
+    media: bool = False
+
+
+# --- public API -----------------------------------------------------------------------------
+def extract_mentions(text: str, gazetteer: Gazetteer, *, use_model: bool | None = None) -> list[Mention]:
+    """Entity mentions in ``text``: sorted by start, non-overlapping, offsets slicing ``text``.
+
+    ``use_model`` (default :data:`USE_MODEL`) adds the learned tagger's spans where the
+    gazetteer and the rules found nothing.
+    """
+    return extract_mentions_many([text], gazetteer, use_model=use_model)[0]
+
+
+def extract_mentions_many(texts: Sequence[str], gazetteer: Gazetteer, *,
+                          use_model: bool | None = None) -> list[list[Mention]]:
+    """:func:`extract_mentions` for many texts, analysed by Kiwi in one batch."""
+    texts = [t if isinstance(t, str) else "" for t in texts]
+    token_lists = _tokenize_many(texts, gazetteer)
+    tagger = None
+    if USE_MODEL if use_model is None else use_model:
+        from .ner_model import shipped_tagger
+
+        tagger = shipped_tagger()
+    out = []
+    for text, tokens in zip(texts, token_lists):
+        try:
+            out.append(_Extractor(text, tokens, gazetteer, tagger).run())
+        except Exception:  # noqa: BLE001 - extraction must never break indexing
+            out.append(_gazetteer_only(text, gazetteer))
+    return out
+
+
+def model_inputs(texts: Sequence[str], gazetteer: Gazetteer) -> list[tuple[list, list]]:
+    """(morphemes, hints) per text as the learned tagger sees them (used to train it)."""
+    out = []
+    for text, tokens in zip(texts, _tokenize_many(list(texts), gazetteer)):
+        ex = _Extractor(text, tokens, gazetteer, None)
+        ex.run()
+        out.append((ex.morphs(), ex.hints))
+    return out
+
+
+def entity_counts(mentions: Iterable[Mention]) -> dict[str, list[tuple[str, int]]]:
+    """Story mentions counted per type: ``{type: [(name, count), ...]}`` by count, then name."""
+    counts: dict[str, Counter] = {}
+    for m in mentions:
+        if m.role != "story":
+            continue
+        counts.setdefault(m.type, Counter())[m.name] += 1
+    return {
+        type_: sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
+        for type_, counter in counts.items()
+    }
+
+
+def source_credits(mentions: Iterable[Mention]) -> list[tuple[str, int]]:
+    """Media outlets credited only as a source (photo credit, "보도했다"), with counts."""
+    story = {m.name for m in mentions if m.role == "story"}
+    counter = Counter(m.name for m in mentions if m.role == "source" and m.name not in story)
+    return sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+USE_MODEL = True  # add the shipped learned tagger's spans (see bench/eval_entities.py)
+# weakest morpheme's score above O needed to keep a model span, per KLUE type (tuned by
+# cross-validation inside the KLUE tuning part and on the seeds: bench/eval_entities.py --cv)
+MODEL_MIN_MARGIN: dict[str, float] = {"PS": 25.0, "LC": 60.0, "OG": 60.0}
+MODEL_NEEDS_PROPER = True  # keep model spans only if they contain a proper-noun morpheme
+MODEL_LATIN = True  # accept capitalised Latin words from the model
+DROP_BARE_SURNAMES = True  # "김 씨" alone names nobody the reader can follow
+
+
+# --- Kiwi -------------------------------------------------------------------------------------
+_registered: set[int] = set()
+
+
+def _tokenize_many(texts: list[str], gazetteer: Gazetteer) -> list[list[_Token]]:
+    if id(gazetteer) not in _registered:
+        add_user_words(gazetteer.kiwi_words())
+        _registered.add(id(gazetteer))
+    kiwi = get_kiwi()
+    results: list[list[_Token]] = [[] for _ in texts]
+    todo = [i for i, t in enumerate(texts) if t.strip()]
+    try:
+        analysed = list(kiwi.tokenize([texts[i] for i in todo]))
+    except Exception:  # noqa: BLE001 - fall back to one text at a time
+        analysed = []
+        for i in todo:
+            try:
+                analysed.append(kiwi.tokenize(texts[i]))
+            except Exception:  # noqa: BLE001
+                analysed.append([])
+    for i, toks in zip(todo, analysed):
+        n = len(texts[i])
+        results[i] = [
+            _Token(t.form, t.tag, t.start, min(n, t.start + t.len))
+            for t in toks
+            if 0 <= t.start < n and t.len > 0
+        ]
+    return results
+
+
+# --- extraction -------------------------------------------------------------------------------
+class _Extractor:
+    """Extraction state for one text."""
+
+    def __init__(self, text: str, tokens: list[_Token], gazetteer: Gazetteer, tagger=None):
+        self.text = text
+        self.gaz = gazetteer
+        self.tagger = tagger
+        self.hints: list[tuple[int, int, str]] = []
+        self.tokens = tokens
+        self.token_starts = {t.start: t for t in tokens}
+        self.token_ends = {t.end for t in tokens}
+        self.token_start_list = [t.start for t in tokens]
+        self.words = self._words()
+        self.word_starts = [w.start for w in self.words]
+        self.candidates: list[_Candidate] = []
+        self._by_span: dict[tuple[int, int], _Candidate] = {}
+        self.blocked: list[tuple[int, int]] = []  # byline brackets: nothing inside is an entity
+        self.reporters: set[str] = set()
+
+    # -- words ----------------------------------------------------------------------------------
+    def _words(self) -> list[_Word]:
+        words = [_Word(m.start(), m.end(), m.group(), []) for m in re.finditer(r"\S+", self.text)]
+        starts = [w.start for w in words]
+        for tok in self.tokens:
+            i = bisect.bisect_right(starts, tok.start) - 1
+            if i >= 0 and tok.start < words[i].end:
+                words[i].tokens.append(tok)
+        return words
+
+    # -- boundaries -----------------------------------------------------------------------------
+    def left_ok(self, start: int) -> bool:
+        if start == 0 or not _WORD_CHAR_RE.match(self.text[start - 1]):
+            return True
+        prev, here = self.text[start - 1], self.text[start]
+        if _LATIN_RE.match(here):
+            return not re.match(r"[A-Za-z0-9]", prev)
+        if _HANJA_RE.match(here):
+            return not _HANJA_RE.match(prev) or self._country_hanja(prev)
+        if self.text[max(0, start - 2):start] == "사진":
+            return True  # "사진연합뉴스": a glued photo credit
+        return start in self.token_starts
+
+    def right_ok(self, end: int) -> bool:
+        if end >= len(self.text) or not _WORD_CHAR_RE.match(self.text[end]):
+            return True
+        last, nxt = self.text[end - 1], self.text[end]
+        if _LATIN_RE.match(last) and re.match(r"[A-Za-z0-9]", nxt):
+            return False
+        if _HANJA_RE.match(last) and self._country_hanja(last):
+            return not _HANJA_RE.match(nxt) or self._country_hanja(nxt)
+        if end not in self.token_ends:
+            return False
+        follower = self.token_starts.get(end)
+        if follower is None:
+            return False
+        return follower.tag not in CONTINUATION_TAGS
+
+    def _country_hanja(self, ch: str) -> bool:
+        entry = self.gaz.resolve(ch)
+        return entry is not None and entry.type == "place"
+
+    # -- main -------------------------------------------------------------------------------------
+    def run(self) -> list[Mention]:
+        self._find_blocked()
+        self._gazetteer_candidates()
+        self._suffix_candidates()
+        self._title_candidates()
+        self._short_forms()
+        self._propagate()
+        chosen = self._select()
+        self.hints = [(c.start, c.end, f"{_SOURCE[c.priority]}:{c.type}") for c in chosen]
+        if self.tagger is not None:
+            self._model_candidates()
+            chosen = self._select()
+        return self._finish(chosen)
+
+    def morphs(self) -> list[tuple[str, str, int, int]]:
+        return [(t.form, t.tag, t.start, t.end) for t in self.tokens]
+
+    def _model_candidates(self) -> None:
+        morphs = self.morphs()
+        for start, end, label, margin in self.tagger.scored_spans(self.text, morphs, self.hints):
+            if margin < MODEL_MIN_MARGIN.get(label, 0.0):
+                continue
+            surface = self.text[start:end]
+            if not surface.strip() or surface in self.reporters or not self._plausible_name(start, end):
+                continue
+            if _COUNTRY_PAIR_RE.fullmatch(surface):
+                continue
+            if label == "PS" and not _HANGUL_RE.search(surface) and not re.search(r"[A-Z][a-z]", surface):
+                continue  # an acronym or number is not a person
+            if label == "PS" and len(surface.strip()) == 1 and DROP_BARE_SURNAMES:
+                continue  # a bare surname the rules could not resolve to a full name
+            type_ = _MODEL_TYPE[label]
+            entry = self.gaz.resolve(surface)
+            if entry is not None:
+                type_, name = entry.type, entry.name
+            else:
+                name = _SPACE_RUN_RE.sub(" ", surface)
+                if type_ == "org" and any(surface.endswith(s) for s in COMPANY_SUFFIXES):
+                    type_ = "company"
+            self.add(start, end, type_, name, 0)
+
+    def _find_blocked(self) -> None:
+        for m in _BYLINE_BRACKET_RE.finditer(self.text):
+            self.blocked.append(m.span())
+        for i, w in enumerate(self.words):
+            core = w.text.rstrip(".,)]」』")
+            if any(core == b or core.startswith(b) and len(core) - len(b) <= 1 for b in BYLINE_WORDS):
+                if i > 0 and self._hangul_name_like(self.words[i - 1].text):
+                    self.reporters.add(self.words[i - 1].text)
+            else:
+                for b in BYLINE_WORDS:
+                    if core.endswith(b) and self._hangul_name_like(core[: -len(b)]):
+                        self.reporters.add(core[: -len(b)])
+
+    @staticmethod
+    def _hangul_name_like(s: str) -> bool:
+        return 2 <= len(s) <= 4 and bool(_HANGUL_RE.fullmatch(s)) and s[0] in SURNAMES
+
+    def add(self, start: int, end: int, type_: str, name: str, priority: int, media: bool = False) -> None:
+        if start >= end or any(a <= start < b for a, b in self.blocked):
+            return
+        cand = _Candidate(start, end, type_, name, priority, media=media)
+        self.candidates.append(cand)
+        self._by_span.setdefault((start, end), cand)
+
+    def _gazetteer_candidates(self) -> None:
+        weak: list[tuple[int, int, object]] = []
+        for hit in self.gaz.scan(self.text):
+            for option in [hit, *self.gaz.surfaces_at(self.text, hit.start)[1:]]:
+                if self._accept_hit(option.start, option.end, option.surface):
+                    entry = option.entries[0]
+                    if len(option.surface) == 1 and _HANGUL_RE.fullmatch(option.surface):
+                        weak.append((option.start, option.end, entry))
+                    else:
+                        self.add(option.start, option.end, entry.type, entry.name, 3, entry.media)
+                    break
+        # a one-syllable Hangul alias ("암" for Arm) counts only next to a title or when the
+        # entity is named otherwise in the same text
+        named = {c.name for c in self.candidates}
+        for start, end, entry in weak:
+            if entry.name in named or self._title_follows(end):
+                self.add(start, end, entry.type, entry.name, 3, entry.media)
+
+    def _accept_hit(self, start: int, end: int, surface: str) -> bool:
+        if not (self.left_ok(start) and self.right_ok(end)):
+            return False
+        if len(surface) == 1 and _HANGUL_RE.fullmatch(surface):
+            tok = self.token_starts.get(start)
+            return tok is not None and tok.tag == "NNP" and tok.end == end
+        return True
+
+    # -- persons before titles ---------------------------------------------------------------------
+    def title_len(self, word: _Word) -> int:
+        """Length of the title the word starts with (0 if none)."""
+        if word.text[:1] not in _TITLE_FIRST_CHARS:
+            return 0
+        for title in TITLES:
+            if word.text.startswith(title):
+                end = word.start + len(title)
+                if end == word.end or not _HANGUL_RE.match(word.text[len(title)]) or end in self.token_ends:
+                    return len(title)
+        return 0
+
+    def _affiliation(self, word: _Word) -> bool:
+        cand = self._covered_exact(word)
+        if cand is not None:
+            return cand.type in ("company", "org", "place")
+        if not word.bare:
+            return False
+        if _ends_with_any(word.text, COMPANY_SUFFIXES + ORG_SUFFIXES) and len(word.text) >= 3:
+            return True
+        return any(t.tag in ("NNP", "SL") for t in word.tokens) and not self._name_word(word)
+
+    def _covered_exact(self, word: _Word) -> _Candidate | None:
+        return self._by_span.get((word.start, word.end))
+
+    def _name_word(self, word: _Word) -> bool:
+        """A Korean personal name: 2-4 syllables, surname first, tagged as nouns by Kiwi."""
+        if not self._hangul_name_like(word.text) or not word.bare or len(word.text) > 3:
+            return False
+        if _ends_with_any(word.text, COMPANY_SUFFIXES + ORG_SUFFIXES) and len(word.text) > 2:
+            return False
+        if word.text in self.reporters or self.gaz.resolve(word.text) is not None:
+            return False
+        if len(word.text) == 2:
+            return len(word.tokens) == 1 and word.tokens[0].tag == "NNP"
+        return any(t.tag == "NNP" for t in word.tokens) and all(t.tag in NAME_TAGS for t in word.tokens)
+
+    def _foreign_word(self, word: _Word) -> bool:
+        return (
+            word.bare and 2 <= len(word.text) <= 6 and bool(_HANGUL_RE.fullmatch(word.text))
+            and self.gaz.resolve(word.text) is None and word.text not in self.reporters
+            and not self.title_len(word) and not _ends_with_any(word.text, COMPANY_SUFFIXES + ORG_SUFFIXES)
+        )
+
+    def _title_candidates(self) -> None:
+        for j, word in enumerate(self.words):
+            tlen = self.title_len(word)
+            if tlen:
+                self._person_before(j, word.text[:tlen])
+            else:
+                self._glued_title(word)
+
+    def _person_before(self, j: int, title: str) -> None:
+        """A name before a title, maybe with up to two affiliation words between them."""
+        n_aff = 0
+        while n_aff < 2 and j - 1 - n_aff >= 0 and self._affiliation(self.words[j - 1 - n_aff]):
+            n_aff += 1
+        for n in range(n_aff, -1, -1):  # fewer affiliations if an "affiliation" is the name
+            k = j - 1 - n
+            if k >= 0 and self._name_at(k, title, self.words[k + 1:j]):
+                return
+
+    def _name_at(self, k: int, title: str, affiliations: list[_Word]) -> bool:
+        name_word = self.words[k]
+        existing = self._covered_exact(name_word)
+        if existing is not None and existing.type == "person":
+            self._discover_affiliations(affiliations, title)
+            return True
+        if existing is not None:
+            return False
+        if self._name_word(name_word):
+            self.add(name_word.start, name_word.end, "person", name_word.text, 2)
+            self._discover_affiliations(affiliations, title)
+            return True
+        if k >= 1 and self._foreign_word(name_word):
+            first = self.words[k - 1]
+            if self._foreign_word(first) and first.end + 1 == name_word.start and \
+                    any(t.tag == "NNP" for t in first.tokens + name_word.tokens):
+                name = f"{first.text} {name_word.text}"
+                self.add(first.start, name_word.end, "person", name, 2)
+                self._discover_affiliations(affiliations, title)
+                return True
+        return False
+
+    def _discover_affiliations(self, words: list[_Word], title: str) -> None:
+        if title not in CORPORATE_TITLES and title not in PUBLIC_TITLES:
+            return
+        type_ = "org" if title in PUBLIC_TITLES else "company"
+        for w in words:
+            if self._covered_exact(w) is None and any(t.tag in ("NNP", "SL") for t in w.tokens):
+                if _LATIN_RE.search(w.text) or len(w.text) >= 2:
+                    self.add(w.start, w.end, type_, w.text, 1)
+
+    def _glued_title(self, word: _Word) -> None:
+        """"최태원회장": a name with the title written on."""
+        toks = word.tokens
+        if len(toks) < 2 or toks[0].tag != "NNP" or not self._hangul_name_like(toks[0].form):
+            return
+        rest = word.text[toks[0].end - word.start:]
+        if any(rest.startswith(t) for t in TITLES) and toks[0].form not in self.reporters \
+                and self.gaz.resolve(toks[0].form) is None:
+            self.add(toks[0].start, toks[0].end, "person", toks[0].form, 2)
+
+    # -- suffix discovery ----------------------------------------------------------------------------
+    def _suffix_candidates(self) -> None:
+        for word in self.words:
+            self._compound_in(word)
+
+    def _compound_in(self, word: _Word) -> None:
+        """Noun runs inside one word ending in a company, place or organisation suffix."""
+        toks = word.tokens
+        i = 0
+        while i < len(toks):
+            if toks[i].tag not in ("NNP", "NNG", "SL", "SH", "XPN", "NR", "SN"):
+                i += 1
+                continue
+            j = i
+            while j + 1 < len(toks) and toks[j + 1].tag in ("NNP", "NNG", "SL", "XPN", "XSN", "SN") \
+                    and toks[j + 1].start == toks[j].end:
+                j += 1
+            run = toks[i:j + 1]
+            self._classify_run(run)
+            i = j + 1
+
+    def _classify_run(self, run: list[_Token]) -> None:
+        start, end = run[0].start, run[-1].end
+        surface = self.text[start:end]
+        if len(surface) < 3 or not self.left_ok(start) or not self.right_ok(end):
+            return
+        has_proper = any(t.tag in ("NNP", "SL") for t in run)
+        gaz = self.gaz.resolve(surface)
+        if gaz is not None:
+            return  # already a gazetteer hit
+        type_ = self._suffix_type(surface, run, has_proper)
+        if type_:
+            self.add(start, end, type_, self._place_name(surface) if type_ == "place" else surface, 1)
+
+    def _place_name(self, surface: str) -> str:
+        """"부산시" -> 부산 when the stem is a known place."""
+        for suffix in PLACE_SUFFIXES:
+            if surface.endswith(suffix):
+                entry = self.gaz.resolve(surface[: -len(suffix)], "place")
+                if entry is not None:
+                    return entry.name
+        return surface
+
+    def _suffix_type(self, surface: str, run: list[_Token], has_proper: bool) -> str | None:
+        last = run[-1]
+        stem_tokens = run[:-1]
+        if has_proper:
+            for suffix in COMPANY_SUFFIXES:
+                if surface.endswith(suffix) and len(surface) > len(suffix) and self._stem_proper(surface, suffix, run):
+                    return "company"
+        if len(run) == 1 and last.tag == "NNP" and not self._title_follows(last.end):
+            for suffix in PLACE_SUFFIXES:
+                if surface.endswith(suffix) and len(surface) >= 3 and self._place_stem_ok(surface, suffix):
+                    return "place"
+        if len(run) == 2 and run[0].tag == "NNP" and run[1].form in ("현", "구", "시", "군", "주", "도"):
+            return "place"
+        if len(run) == 1 and last.tag == "NNG" and len(surface) >= 3 and surface[-1] in "부처청" \
+                and surface not in GENERIC_ORG_WORDS:
+            return "org"
+        for suffix in ORG_SUFFIXES:
+            if surface.endswith(suffix) and len(surface) > len(suffix) and self._suffix_aligned(last, suffix):
+                if has_proper or (len(stem_tokens) >= 1 and suffix not in ("대", "실", "정부")) or \
+                        (len(run) == 1 and last.tag == "NNP"):
+                    if suffix == "대" and not (run[0].tag == "NNP" and len(run) == 2):
+                        continue
+                    if suffix == "정부" and not has_proper:
+                        continue
+                    return "org"
+        return None
+
+    def _place_stem_ok(self, surface: str, suffix: str) -> bool:
+        """"구/현/군" make places at 3+ syllables; "시/도/주" (also name endings) need 4+ or a known stem."""
+        stem = self.gaz.resolve(surface[: -len(suffix)])
+        if stem is not None:
+            return stem.type == "place"
+        return suffix in ("구", "현", "군", "특별시", "광역시") or len(surface) >= 4
+
+    def _title_follows(self, pos: int) -> bool:
+        """A title or honorific right after ``pos`` (same word or the next one)."""
+        rest = self.text[pos:pos + 12].lstrip(" ")
+        return any(rest.startswith(t) for t in TITLES)
+
+    @staticmethod
+    def _suffix_aligned(last: _Token, suffix: str) -> bool:
+        """The suffix is the whole last morpheme, or ends a proper-noun (or long office) morpheme."""
+        if last.form == suffix or (last.tag == "NNP" and last.form.endswith(suffix)):
+            return True
+        return suffix in ("부", "처", "청") and last.form.endswith(suffix) and len(last.form) >= 3 \
+            and last.form not in GENERIC_ORG_WORDS
+
+    def _stem_proper(self, surface: str, suffix: str, run: list[_Token]) -> bool:
+        stem = surface[: -len(suffix)]
+        if len(stem) < 2 or stem.upper() in LATIN_NON_NAMES:
+            return False
+        stem_end = run[0].start + len(stem)
+        stem_tokens = [t for t in run if t.start < stem_end]
+        return any(t.tag in ("NNP", "SL") and t.form.upper() not in LATIN_NON_NAMES for t in stem_tokens)
+
+    # -- short forms and repeats --------------------------------------------------------------------
+    def _persons(self) -> list[_Candidate]:
+        return sorted((c for c in self.candidates if c.type == "person"), key=lambda c: c.start)
+
+    def _short_forms(self) -> None:
+        persons = self._persons()
+        if not persons:
+            return
+        for j, word in enumerate(self.words[1:], start=1):
+            tlen = self.title_len(word)
+            if not tlen:
+                continue
+            k = j - 1
+            if self._affiliation(self.words[k]) and k >= 1 and self._covered_exact(self.words[k]) is not None:
+                k -= 1  # "모리타 NEC 사장"
+            prev = self.words[k]
+            if self._covered_exact(prev) is not None or not prev.bare:
+                continue
+            person = self._resolve_short(prev.text, prev.start, persons)
+            if person is None:
+                continue
+            end = word.start + tlen if k == j - 1 else prev.end
+            self.add(prev.start, end, "person", person, 2)
+
+    def _resolve_short(self, short: str, pos: int, persons: list[_Candidate]) -> str | None:
+        def matches(name: str) -> bool:
+            parts = name.split(" ")
+            if len(short) == 1 and _HANGUL_RE.fullmatch(short):
+                return len(parts) == 1 and name.startswith(short)
+            return len(parts) > 1 and short in parts
+
+        before = [p for p in persons if p.start < pos and matches(p.name)]
+        if before:
+            return before[-1].name
+        after = [p for p in persons if matches(p.name)]
+        return after[0].name if after else None
+
+    def _propagate(self) -> None:
+        """Bare repeats of discovered (non-gazetteer) names elsewhere in the text."""
+        seen: dict[str, str] = {}
+        for c in self.candidates:
+            if c.priority in (1, 2) and c.name == self.text[c.start:c.end]:
+                seen.setdefault(c.name, c.type)
+        for name, type_ in seen.items():
+            for m in re.finditer(re.escape(name), self.text):
+                if self.left_ok(m.start()) and self.right_ok(m.end()):
+                    self.add(m.start(), m.end(), type_, name, 1)
+
+    # -- finish -------------------------------------------------------------------------------------
+    def _select(self) -> list[_Candidate]:
+        """Strongest candidates first, then longest; drop overlaps and reporters."""
+        chosen: list[_Candidate] = []
+        taken: list[tuple[int, int]] = []
+        for c in sorted(self.candidates, key=lambda c: (-c.priority, -(c.end - c.start), c.start)):
+            if any(c.start < b and a < c.end for a, b in taken):
+                continue
+            if c.type == "person" and c.name in self.reporters:
+                continue
+            chosen.append(c)
+            taken.append((c.start, c.end))
+        return chosen
+
+    def _plausible_name(self, start: int, end: int) -> bool:
+        """Model spans must hold a proper noun (or a capitalised Latin name, not an acronym like AI)."""
+        inside = []
+        for t in self.tokens[bisect.bisect_left(self.token_start_list, start):]:
+            if t.start >= end:
+                break
+            if t.end <= end:
+                inside.append(t)
+        for t in inside:
+            if t.tag == "NNP" or t.tag == "SH":
+                return True
+            if t.tag == "SL" and t.form[:1].isupper() and t.form.upper() not in LATIN_NON_NAMES:
+                return MODEL_LATIN
+        return not MODEL_NEEDS_PROPER
+
+    def _finish(self, chosen: list[_Candidate]) -> list[Mention]:
+        out = []
+        for c in sorted(chosen, key=lambda c: c.start):
+            credit = self._credit_position(c)
+            if credit and not c.media:
+                continue
+            role = "source" if c.media and (credit or self._reported_by(c)) else "story"
+            out.append(Mention(c.start, c.end, self.text[c.start:c.end], c.type, c.name, role))
+        return out
+
+    def _credit_position(self, c: _Candidate) -> bool:
+        line_start = self.text.rfind("\n", 0, c.start) + 1
+        line_end = self.text.find("\n", c.end)
+        line_end = len(self.text) if line_end < 0 else line_end
+        before = self.text[line_start:c.start]
+        after = self.text[c.end:line_end]
+        if _CREDIT_BEFORE_RE.search(before):
+            return True
+        if _COPYRIGHT_LINE_RE.fullmatch(self.text[line_start:line_end]):
+            return True
+        if not after.strip(" \t]）)") and (not before.strip() or re.search(r"[.!?。]\s+$|^\s*$", before)):
+            return bool(re.search(r"[.!?。]\s+$", before)) or not before.strip() and c.media
+        return False
+
+    def _reported_by(self, c: _Candidate) -> bool:
+        after = self.text[c.end:c.end + 120]
+        return bool(_ACCORDING_RE.match(after) or _REPORT_AFTER_RE.match(after))
+
+
+def _ends_with_any(text: str, suffixes: Iterable[str]) -> bool:
+    return any(text.endswith(s) for s in suffixes)
+
+
+def _gazetteer_only(text: str, gazetteer: Gazetteer) -> list[Mention]:
+    """Fallback when analysis fails: gazetteer hits at non-word boundaries only."""
+    out: list[Mention] = []
+    last_end = 0
+    try:
+        for hit in gazetteer.scan(text):
+            if hit.start < last_end:
+                continue
+            before = text[hit.start - 1] if hit.start else " "
+            after = text[hit.end] if hit.end < len(text) else " "
+            if _WORD_CHAR_RE.match(before) or (_LATIN_RE.match(after) and _LATIN_RE.match(text[hit.end - 1])):
+                continue
+            entry = hit.entries[0]
+            out.append(Mention(hit.start, hit.end, text[hit.start:hit.end], entry.type, entry.name))
+            last_end = hit.end
+    except Exception:  # noqa: BLE001
+        return []
+    return out
