@@ -1,0 +1,542 @@
+"""The article index: a Whoosh index with Korean analysis, BM25F ranking and snippets.
+
+All Whoosh use stays in ``search/``. The index directory holds Whoosh's files plus
+``briefing-index.json`` (schema VERSION and the gazetteer fingerprint). Opening an index of
+another version, or one Whoosh cannot read, raises :class:`IndexCorrupt` so the caller can
+rebuild with :meth:`ArticleIndex.create`. Writes are atomic: Whoosh publishes a new table of
+contents only on commit (temp file + rename), so a killed update leaves the old index usable.
+
+Snippets come from Whoosh's highlighter with a PinpointFragmenter: the body field stores
+character offsets with its positions, so no hit body is re-analysed by Kiwi at search time.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Callable, Iterable, NamedTuple
+
+from whoosh import index as windex
+from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.highlight import Formatter, Highlighter, PinpointFragmenter
+from whoosh.scoring import BM25F
+
+from . import analysis
+from .errors import BriefingError, IndexBusy
+from .query import ENTITY_FIELDS, EntityResolver, parse_query
+
+VERSION = 1  # bump when the schema or the analyser changes what is indexed
+INDEX_VERSION = VERSION
+META_FILE = "briefing-index.json"
+INDEX_NAME = "MAIN"
+BATCH_SIZE = 64  # documents analysed per parallel Kiwi call
+LOCK_TIMEOUT_S = 0.5
+SNIPPET_CHARS = 220  # lead snippet length when the body has no match
+SNIPPET_CONTEXT = 50  # characters of context around the matches
+SNIPPET_MATCH_CHARS = 120  # at most this much text between the first and last match shown
+
+Progress = Callable[[int, int, str], None]
+
+
+class IndexCorrupt(BriefingError):
+    """The index cannot be used (unreadable, or built by another version): rebuild it."""
+
+
+class IndexVersionMismatch(IndexCorrupt):
+    """The index was built with another schema/analyser version."""
+
+
+@dataclass
+class IndexDoc:
+    """What the index needs to know about one article."""
+
+    id: str
+    title: str
+    body: str
+    publisher: str | None = None
+    published: date | None = None
+    published_confidence: float = 0.0
+    byline: list[str] = field(default_factory=list)
+    content_hash: str = ""
+    source_path: str = ""
+    entities: dict[str, list[str]] = field(default_factory=dict)  # type -> canonical names
+
+    @classmethod
+    def from_article(cls, article, entities: dict[str, list[str]] | None = None) -> "IndexDoc":
+        """The IndexDoc of a :class:`search.models.Article` (entities: type -> canonical names)."""
+        return cls(
+            id=article.id,
+            title=article.title,
+            body=article.body,
+            publisher=article.publisher,
+            published=article.published.value,
+            published_confidence=article.published.confidence,
+            byline=list(article.byline),
+            content_hash=article.content_hash,
+            source_path=article.source_path,
+            entities=dict(entities or {}),
+        )
+
+
+class IndexHit(NamedTuple):
+    id: str
+    score: float
+    title: str
+    publisher: str | None
+    published: date | None
+    published_confidence: float
+    snippet: str
+    snippet_spans: list[tuple[int, int]]
+
+
+@dataclass
+class IndexResult:
+    hits: list[IndexHit]
+    total: int
+    elapsed_ms: float
+    terms: list[str]
+
+
+def build_schema() -> Schema:
+    """The Whoosh schema of the article index (see module doc and VERSION)."""
+    ana = analysis.korean_analyzer()
+    entity = dict(commas=True, scorable=True, stored=True)
+    return Schema(
+        id=ID(unique=True, stored=True, sortable=True),
+        title=TEXT(analyzer=ana, field_boost=2.5, stored=True, chars=True),
+        body=TEXT(analyzer=ana, stored=True, phrase=True, chars=True),
+        entities=TEXT(analyzer=ana, phrase=False),  # canonical names, for plain-word search
+        publisher=KEYWORD(commas=True, lowercase=True, stored=True),  # one value, spaces kept
+        published=DATETIME(stored=True),
+        published_ord=NUMERIC(int, bits=32, sortable=True),  # date ordinal, 0 = unknown
+        published_confidence=STORED(),
+        byline=KEYWORD(commas=True, lowercase=True, scorable=True, stored=True),
+        company=KEYWORD(**entity),
+        person=KEYWORD(**entity),
+        place=KEYWORD(**entity),
+        org=KEYWORD(**entity),
+        content_hash=ID(stored=True, sortable=True),
+        source_path=STORED(),
+    )
+
+
+def _clean_list(values: Iterable[str]) -> str:
+    return ",".join(dict.fromkeys(v.replace(",", " ").strip() for v in values if v and v.strip()))
+
+
+def _entity_text(doc: IndexDoc) -> str:
+    """All canonical entity names of ``doc`` as one text (the ``entities`` field)."""
+    return " ".join(dict.fromkeys(n for t in ENTITY_FIELDS for n in doc.entities.get(t, [])))
+
+
+def _fields_of(doc: IndexDoc) -> dict:
+    f = dict(
+        id=doc.id,
+        title=doc.title or "",
+        body=doc.body or "",
+        entities=_entity_text(doc),
+        published_ord=doc.published.toordinal() if doc.published else 0,
+        published_confidence=float(doc.published_confidence),
+        byline=_clean_list(doc.byline),
+        content_hash=doc.content_hash,
+        source_path=doc.source_path,
+    )
+    if doc.publisher:
+        f["publisher"] = doc.publisher.replace(",", " ")
+    if doc.published:
+        f["published"] = datetime(doc.published.year, doc.published.month, doc.published.day)
+    for t in ENTITY_FIELDS:
+        value = _clean_list(doc.entities.get(t, []))
+        if value:
+            f[t] = value
+    return f
+
+
+class _SpanFormatter(Formatter):
+    """Formats the best fragment as (plain text, [(start, end)] of matches in that text)."""
+
+    def format(self, fragments, replace=False):
+        if not fragments:
+            return None
+        frag = fragments[0]
+        text = frag.text[frag.startchar : frag.endchar]
+        spans = []
+        for m in frag.matches:
+            s, e = m.startchar - frag.startchar, m.endchar - frag.startchar
+            if 0 <= s < e <= len(text):
+                if spans and s < spans[-1][1]:
+                    spans[-1] = (spans[-1][0], max(e, spans[-1][1]))
+                else:
+                    spans.append((s, e))
+        return _flat(text), spans
+
+
+def _flat(text: str) -> str:
+    """Newlines and tabs to spaces, keeping every offset valid."""
+    return text.replace("\r", " ").replace("\n", " ").replace("\t", " ")
+
+
+def _lead_snippet(body: str) -> tuple[str, list[tuple[int, int]]]:
+    """The start of the body, for hits whose body holds no query term (nothing to mark)."""
+    return _flat(body[:SNIPPET_CHARS]), []
+
+
+def _run(searcher, q, limit: int | None, by_date: bool, terms: bool):
+    """Search collecting the top ``limit`` hits AND counting every match in one pass.
+
+    Whoosh's default top-N collector skips blocks and prunes matchers that cannot enter the
+    top N, so ``len(results)`` would re-run the query; both optimisations are turned off.
+    """
+    limit = None if limit is None else max(1, limit)
+    sortedby = "published_ord" if by_date else None
+    c = searcher.collector(limit=limit, sortedby=sortedby, reverse=by_date, optimize=False, terms=terms)
+    inner = getattr(c, "child", c)
+    if hasattr(inner, "replace"):
+        inner.replace = 0  # no matcher replacement (it would drop low-scoring matches)
+    searcher.search_with_collector(q, c)
+    return c.results()
+
+
+def _to_date(value) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    return value if isinstance(value, date) else None
+
+
+def _locked(method):
+    """Serialise use of the shared Whoosh searcher (the app searches from worker threads)."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return wrapper
+
+
+class ArticleIndex:
+    """Open (or create) the article index in ``directory``.
+
+    Raises :class:`IndexCorrupt` (or its subclass :class:`IndexVersionMismatch`) when the
+    existing index cannot be used; :meth:`create` then starts afresh. Call
+    ``analysis.configure(gazetteer)`` first so queries are analysed like the indexed text.
+    """
+
+    def __init__(self, directory: Path | str, resolve_entity: EntityResolver | None = None):
+        self.directory = Path(directory)
+        self.resolve_entity = resolve_entity
+        self._searcher = None
+        self._lock = threading.RLock()
+        self._lexicon_cache: tuple[object, dict[str, dict[str, str]]] | None = None
+        if not ArticleIndex.exists(self.directory):
+            self._ix = ArticleIndex._create_ix(self.directory)
+        else:
+            self._ix = self._open_ix()
+        self.meta = self._read_meta()
+
+    # --- lifecycle ---
+
+    @staticmethod
+    def exists(directory: Path | str) -> bool:
+        """True if ``directory`` holds an index (possibly an unusable one)."""
+        d = Path(directory)
+        return (d / META_FILE).exists() or (d.is_dir() and any(d.glob(f"_{INDEX_NAME}_*.toc")))
+
+    @classmethod
+    def create(cls, directory: Path | str, resolve_entity: EntityResolver | None = None) -> "ArticleIndex":
+        """Create an empty index, replacing whatever index was in ``directory``."""
+        cls._create_ix(Path(directory))
+        return cls(directory, resolve_entity)
+
+    @staticmethod
+    def _create_ix(directory: Path):
+        directory.mkdir(parents=True, exist_ok=True)
+        storage_lock = _FileLock(directory)
+        with storage_lock:
+            for p in directory.iterdir():
+                if p.is_file() and not p.name.endswith("WRITELOCK") and (
+                    p.name == META_FILE  # Whoosh's files: _MAIN_<gen>.toc, MAIN_<segment>.*
+                    or p.name.startswith((f"_{INDEX_NAME}_", f"{INDEX_NAME}_"))
+                ):
+                    p.unlink()
+            ix = windex.create_in(str(directory), build_schema(), indexname=INDEX_NAME)
+            _write_meta(directory, {"version": VERSION, "fingerprint": None})
+        return ix
+
+    def _read_meta(self) -> dict:
+        try:
+            return json.loads((self.directory / META_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise IndexCorrupt(f"index metadata in {self.directory} is unreadable ({exc}); rebuild the index") from None
+
+    def _open_ix(self):
+        meta = self._read_meta()
+        if meta.get("version") != VERSION:
+            raise IndexVersionMismatch(
+                f"index in {self.directory} has version {meta.get('version')}, this program needs "
+                f"{VERSION}; rebuild the index"
+            )
+        try:
+            ix = windex.open_dir(str(self.directory), indexname=INDEX_NAME)
+            schema = ix.schema
+            with ix.reader() as r:
+                r.doc_count()
+        except Exception as exc:  # whoosh raises many kinds (EmptyIndexError, pickle, struct...)
+            raise IndexCorrupt(f"index in {self.directory} is unreadable ({type(exc).__name__}: {exc}); rebuild the index") from None
+        if set(schema.names()) != set(build_schema().names()):
+            raise IndexVersionMismatch(f"index in {self.directory} has another schema; rebuild the index")
+        return ix
+
+    @property
+    def stored_fingerprint(self) -> str | None:
+        """The gazetteer fingerprint recorded by the last update (None if never recorded)."""
+        return self.meta.get("fingerprint")
+
+    def close(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+        self._ix.close()
+
+    # --- reading ---
+
+    def _s(self):
+        if self._searcher is None:
+            self._searcher = self._ix.searcher(weighting=BM25F())
+        elif not self._searcher.up_to_date():
+            self._searcher = self._searcher.refresh()
+        return self._searcher
+
+    @_locked
+    def doc_count(self) -> int:
+        return self._s().doc_count()
+
+    def _column_map(self, column: str) -> dict[int, str]:
+        s = self._s()
+        reader = s.reader()
+        if reader.doc_count_all() == 0:  # no segment yet: Whoosh's empty reader has no columns
+            return {}
+        col = reader.column_reader(column)
+        return {n: col[n] for n in reader.all_doc_ids()}
+
+    @_locked
+    def doc_ids(self) -> list[str]:
+        return sorted(self._column_map("id").values())
+
+    @_locked
+    def stored_hashes(self) -> dict[str, str]:
+        """id -> content_hash of every indexed article (from columns: no stored bodies read)."""
+        ids = self._column_map("id")
+        hashes = self._column_map("content_hash")
+        return {ids[n]: hashes.get(n, "") for n in ids}
+
+    def _lexicon(self, fname: str) -> dict[str, str]:
+        """Lowercased term -> term of an entity field (for case-insensitive field values)."""
+        s = self._s()
+        if self._lexicon_cache is None or self._lexicon_cache[0] is not s:
+            self._lexicon_cache = (s, {})
+        cache = self._lexicon_cache[1]
+        if fname not in cache:
+            field_obj = s.schema[fname]
+            cache[fname] = {
+                field_obj.from_bytes(b).lower(): field_obj.from_bytes(b) for b in s.reader().lexicon(fname)
+            }
+        return cache[fname]
+
+    def _resolver(self, override: EntityResolver | None) -> EntityResolver:
+        """Entity-name resolution for field queries: ``override``, else the index's own."""
+        if override is None:
+            return self._resolve
+        return lambda name, etype: override(name, etype) or self._resolve(name, etype)
+
+    def _resolve(self, name: str, etype: str) -> str | None:
+        """The indexed name for ``name``: the resolver given at construction, an exact or
+        case-insensitive match in the field, a gazetteer alias, or the name without particles."""
+        if self.resolve_entity:
+            got = self.resolve_entity(name, etype)
+            if got:
+                return got
+        if etype not in ENTITY_FIELDS:
+            return None
+        canonical = analysis.current_aliases().get(" ".join(name.lower().split()))
+        lex = self._lexicon(etype)
+        for candidate in (name, canonical):
+            if candidate and candidate.lower() in lex:
+                return lex[candidate.lower()]
+        if canonical is None:  # 소프트뱅크의 -> 소프트뱅크: drop particles, then look again
+            bare = " ".join(g[0][0] for g in analysis.query_groups(name))
+            if bare in lex:
+                return lex[bare]
+            canonical = analysis.current_aliases().get(bare)
+        return canonical
+
+    @_locked
+    def query_terms(self, query: str, resolve_entity: EntityResolver | None = None) -> list[str]:
+        """The analysed terms of ``query`` to highlight (raises errors.QueryError)."""
+        return parse_query(query, self._resolver(resolve_entity)).terms
+
+    @_locked
+    def search(
+        self,
+        query: str,
+        limit: int = 200,
+        sort: str = "relevance",
+        resolve_entity: EntityResolver | None = None,
+    ) -> IndexResult:
+        """Run a user query (see search.query); raises errors.QueryError when malformed.
+
+        An empty query lists every article, newest first. ``sort="date"``: newest first, unknown
+        dates last; otherwise BM25F relevance. ``resolve_entity(name, type)`` maps values of
+        ``company:`` etc. to canonical names (e.g. the gazetteer) for this call.
+        """
+        t0 = time.perf_counter()
+        parsed = parse_query(query, self._resolver(resolve_entity))
+        s = self._s()
+        by_date = sort == "date" or parsed.empty
+        results = _run(s, parsed.query, limit, by_date, terms=not parsed.empty)
+        highlighter = Highlighter(
+            fragmenter=PinpointFragmenter(maxchars=SNIPPET_MATCH_CHARS, surround=SNIPPET_CONTEXT, autotrim=True),
+            formatter=_SpanFormatter(),
+        )
+        hits = []
+        for hit in results:
+            stored = hit.fields()
+            body = stored.get("body", "")
+            snip = None
+            if not parsed.empty and body:
+                snip = highlighter.highlight_hit(hit, "body", text=body, top=1, minscore=1)
+            if snip is None:
+                snip = _lead_snippet(body)
+            hits.append(
+                IndexHit(
+                    id=stored["id"],
+                    score=float(hit.score or 0.0),
+                    title=stored.get("title", ""),
+                    publisher=stored.get("publisher"),
+                    published=_to_date(stored.get("published")),
+                    published_confidence=float(stored.get("published_confidence", 0.0)),
+                    snippet=snip[0],
+                    snippet_spans=snip[1],
+                )
+            )
+        total = len(results)
+        elapsed = (time.perf_counter() - t0) * 1000
+        return IndexResult(hits=hits, total=total, elapsed_ms=elapsed, terms=parsed.terms)
+
+    @_locked
+    def facets(self, ids: Iterable[str] | None = None) -> dict[str, list[tuple[str, int]]]:
+        """Per entity type: (canonical name, number of articles) over ``ids`` (None = all)."""
+        s = self._s()
+        reader = s.reader()
+        wanted: set[int] | None = None
+        if ids is not None:
+            by_id = {v: n for n, v in self._column_map("id").items()}
+            wanted = {by_id[i] for i in ids if i in by_id}
+        out: dict[str, list[tuple[str, int]]] = {}
+        for etype in ENTITY_FIELDS:
+            fobj = s.schema[etype]
+            counts = []
+            for bterm in reader.lexicon(etype):
+                docs = set(reader.postings(etype, bterm).all_ids())
+                n = len(docs & wanted) if wanted is not None else len(docs)
+                if n:
+                    counts.append((fobj.from_bytes(bterm), n))
+            counts.sort(key=lambda c: (-c[1], c[0]))
+            out[etype] = counts
+        return out
+
+    # --- writing ---
+
+    def update(
+        self,
+        docs: Iterable[IndexDoc],
+        remove_ids: Iterable[str] = (),
+        progress: Progress | None = None,
+        fingerprint: str | None = None,
+        total: int | None = None,
+    ) -> None:
+        """Add or replace ``docs`` (by id) and delete ``remove_ids``, committing once.
+
+        ``docs`` may be a generator (it is consumed in batches); progress then reports
+        ``total`` as given (0 if unknown). Raises errors.IndexBusy if another process is
+        writing. ``fingerprint`` (see analysis.gazetteer_fingerprint) is recorded with the
+        commit when given.
+        """
+        try:
+            writer = self._ix.writer(timeout=LOCK_TIMEOUT_S, limitmb=256)
+        except windex.LockError:
+            raise IndexBusy(f"another process is updating the index in {self.directory}; try again when it is done") from None
+        if total is None:
+            total = len(docs) if hasattr(docs, "__len__") else 0
+        done = 0
+        try:
+            for rid in remove_ids:
+                writer.delete_by_term("id", rid)
+            # Kiwi analyses batch k+1 on its worker threads while Whoosh indexes batch k.
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                batches = _batched(docs, BATCH_SIZE)
+                batch = next(batches, None)
+                pending = pool.submit(analysis.tokenize_many, _texts(batch)) if batch else None
+                while batch:
+                    table = pending.result()
+                    following = next(batches, None)
+                    pending = pool.submit(analysis.tokenize_many, _texts(following)) if following else None
+                    with analysis.use_pretokenized(table):
+                        for d in batch:
+                            writer.update_document(**_fields_of(d))
+                            done += 1
+                            if progress:
+                                progress(done, total, d.id)
+                    batch = following
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        if fingerprint is not None and fingerprint != self.meta.get("fingerprint"):
+            self.meta = {**self.meta, "fingerprint": fingerprint}
+            _write_meta(self.directory, self.meta)
+
+
+def _batched(docs: Iterable[IndexDoc], size: int):
+    batch: list[IndexDoc] = []
+    for d in docs:
+        batch.append(d)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _texts(batch: list[IndexDoc]) -> list[str]:
+    return [t for d in batch for t in (d.title, d.body, _entity_text(d))]
+
+
+def _write_meta(directory: Path, meta: dict) -> None:
+    tmp = directory / f".{META_FILE}.{os.getpid()}.tmp"
+    tmp.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, directory / META_FILE)
+
+
+class _FileLock:
+    """Whoosh's write lock of the index, held while the directory is (re)created."""
+
+    def __init__(self, directory: Path):
+        from whoosh.filedb.filestore import FileStorage
+
+        self._lock = FileStorage(str(directory)).lock(f"{INDEX_NAME}_WRITELOCK")
+
+    def __enter__(self):
+        if not self._lock.acquire(blocking=False):
+            raise IndexBusy("another process is updating the index; try again when it is done")
+        return self
+
+    def __exit__(self, *exc):
+        self._lock.release()

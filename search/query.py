@@ -1,0 +1,348 @@
+"""The search query language, parsed into Whoosh query objects.
+
+Syntax: words (all must match), ``a OR b``, ``-word`` (exclude), ``"exact phrase"``,
+``field:value`` / ``field:"two words"`` for company, person, place, org, publisher, title,
+body, byline, and dates: ``date:2025``, ``date:2025-02``, ``date:2025-02-04``,
+``date:2025-02..2025-04``, ``date:..2024``, ``date:2024-06..``.
+
+Words go through the Korean analyser (``삼성전자가`` searches ``삼성전자``); aliases of the
+gazetteer expand (``SoftBank`` also searches ``소프트뱅크``, ``Samsung Electronics`` also
+``삼성전자``). A hand-written lexer is used instead of Whoosh's QueryParser so that the
+several terms Kiwi produces for one word can be combined by position (alternatives at one
+position are ORed, successive positions ANDed). Anything malformed raises
+:class:`search.errors.QueryError` with a one-line message saying how to write it.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Callable
+
+from whoosh import query as wq
+
+from . import analysis
+from .errors import QueryError
+
+ENTITY_FIELDS = ("company", "person", "place", "org")
+TEXT_FIELDS = ("title", "body", "entities")  # searched by plain words
+POSITIONAL_FIELDS = ("title", "body")  # fields with positions (phrases)
+FIELDS = (*ENTITY_FIELDS, "publisher", "title", "body", "byline", "date")
+MAX_QUERY_CHARS = 1000
+
+EntityResolver = Callable[[str, str], "str | None"]
+
+_DATE_HELP = "write date:2025, date:2025-02, date:2025-02-04, date:2025-02..2025-04 or date:..2024"
+_PERIOD = re.compile(r"^(\d{4})(?:[-./](\d{1,2})(?:[-./](\d{1,2}))?)?$")
+_FIELD_PREFIX = re.compile(r"^([A-Za-z_]+):(.*)$", re.S)
+
+
+@dataclass
+class ParsedQuery:
+    """A parsed query: the Whoosh query, the analysed terms to highlight, and emptiness."""
+
+    query: wq.Query
+    terms: list[str] = field(default_factory=list)
+    empty: bool = False
+
+
+@dataclass
+class _Item:
+    kind: str  # word | phrase | field | alias | or
+    text: str = ""
+    field: str | None = None
+    negated: bool = False
+    canonical: str | None = None
+
+
+# --- lexing ------------------------------------------------------------------------------
+
+
+def _read_quoted(s: str, i: int) -> tuple[str, int]:
+    """Text between the quote at ``s[i]`` and the closing quote; index after it."""
+    end = s.find('"', i + 1)
+    if end < 0:
+        raise QueryError(
+            f'unbalanced quote in {s[i:i + 30]!r}: close the phrase, e.g. "AI 수출 프로그램"'
+        )
+    return s[i + 1 : end], end + 1
+
+
+def _read_word(s: str, i: int) -> tuple[str, int]:
+    j = i
+    while j < len(s) and not s[j].isspace() and s[j] != '"':
+        j += 1
+    return s[i:j], j
+
+
+_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\uff02": '"', "\u201e": '"'})
+
+
+def _lex(s: str) -> list[_Item]:
+    s = s.translate(_QUOTES)  # “typographic” quotes pasted from articles work as phrases
+    items: list[_Item] = []
+    i = 0
+    while i < len(s):
+        if s[i].isspace():
+            i += 1
+            continue
+        negated = False
+        if s[i] == "-":
+            negated = True
+            i += 1
+            if i >= len(s) or s[i].isspace() or s[i] == "-":
+                raise QueryError("a lone '-' excludes nothing: put the word right after it, e.g. 반도체 -삼성전자")
+        if s[i] == '"':
+            text, i = _read_quoted(s, i)
+            if not text.strip():
+                raise QueryError('empty phrase "": put words between the quotes, e.g. "AI 수출 프로그램"')
+            items.append(_Item("phrase", text, negated=negated))
+            continue
+        word, i = _read_word(s, i)
+        m = _FIELD_PREFIX.match(word)
+        if m and not m.group(2).startswith("//"):  # a URL is a word, not a field
+            name, value = m.group(1).lower(), m.group(2)
+            if name not in FIELDS:
+                raise QueryError(
+                    f"unknown field '{name}:' — fields are: {', '.join(f + ':' for f in FIELDS)}"
+                )
+            if not value and i < len(s) and s[i] == '"':
+                value, i = _read_quoted(s, i)
+            if not value.strip():
+                example = "date:2025-02" if name == "date" else f"{name}:소프트뱅크" if name in ENTITY_FIELDS else f'{name}:"..."'
+                raise QueryError(f"'{name}:' needs a value right after the colon, e.g. {example}")
+            items.append(_Item("field", value.strip(), field=name, negated=negated))
+            continue
+        if word == "OR" and not negated:
+            items.append(_Item("or"))
+            continue
+        if word == "OR":
+            raise QueryError("'-OR' is not valid: OR joins two words, e.g. 소프트뱅크 OR 오픈AI")
+        items.append(_Item("word", word, negated=negated))
+    return _merge_multiword_aliases(items)
+
+
+def _merge_multiword_aliases(items: list[_Item]) -> list[_Item]:
+    """Replace runs of plain words spelling a multi-word alias by one alias item."""
+    aliases = analysis.multiword_aliases()
+    if not aliases:
+        return items
+    by_words = {tuple(k.split()): v for k, v in aliases.items()}
+    longest = max(len(k) for k in by_words)
+    out: list[_Item] = []
+    i = 0
+    while i < len(items):
+        matched = False
+        for n in range(min(longest, len(items) - i), 1, -1):
+            run = items[i : i + n]
+            if not all(it.kind == "word" and not it.negated for it in run):
+                continue
+            canonical = by_words.get(tuple(it.text.lower() for it in run))
+            if canonical:
+                out.append(_Item("alias", " ".join(it.text for it in run), canonical=canonical))
+                i += n
+                matched = True
+                break
+        if not matched:
+            out.append(items[i])
+            i += 1
+    return out
+
+
+# --- building Whoosh queries -------------------------------------------------------------
+
+
+def _or(qs: list[wq.Query]) -> wq.Query | None:
+    qs = [q for q in qs if q is not None]
+    if not qs:
+        return None
+    return qs[0] if len(qs) == 1 else wq.Or(qs)
+
+
+def _and(qs: list[wq.Query]) -> wq.Query | None:
+    qs = [q for q in qs if q is not None]
+    if not qs:
+        return None
+    return qs[0] if len(qs) == 1 else wq.And(qs)
+
+
+class _Builder:
+    def __init__(self, resolve_entity: EntityResolver | None):
+        self.resolve_entity = resolve_entity
+        self.terms: list[str] = []
+
+    def _note(self, terms) -> None:
+        self.terms.extend(t for t in terms if t not in self.terms)
+
+    def _alt_query(self, fname: str, alt: tuple[str, ...]) -> wq.Query:
+        return _and([wq.Term(fname, t) for t in alt])
+
+    def words(self, text: str, fields=TEXT_FIELDS, collect: bool = True) -> wq.Query | None:
+        """All analysed positions of ``text`` must match, in one of ``fields``."""
+        groups = analysis.query_groups(text)
+        if not groups:
+            return None
+        if collect:
+            for g in groups:
+                self._note(t for alt in g for t in alt)
+        per_field = []
+        for fname in fields:
+            conj = []
+            for g in groups:
+                alts = [self._alt_query(fname, alt) for alt in g]
+                if fname in POSITIONAL_FIELDS and len(g[0]) == 1:
+                    parts = analysis.decompose(g[0][0])
+                    if parts:  # the same compound analysed as separate nouns elsewhere
+                        alts.append(wq.Phrase(fname, [p for p, _s, _e in parts]))
+                conj.append(_or(alts))
+            per_field.append(_and(conj))
+        return _or(per_field)
+
+    def phrase(self, text: str, fields=POSITIONAL_FIELDS, collect: bool = True) -> wq.Query | None:
+        """The analysed terms of ``text`` in this order, adjacent (positions)."""
+        groups = analysis.query_groups(text)
+        if len(groups) <= 1:
+            return self.words(text, tuple(f for f in fields if f != "entities") or fields, collect)
+        singles = [[alt[0] for alt in g if len(alt) == 1] for g in groups]
+        if collect:
+            for g in singles:
+                self._note(g)
+        per_field = []
+        for fname in fields:
+            if all(len(g) == 1 for g in singles):
+                per_field.append(wq.Phrase(fname, [g[0] for g in singles]))
+            else:
+                per_field.append(
+                    wq.Sequence([_or([wq.Term(fname, t) for t in g]) for g in singles])
+                )
+        return _or(per_field)
+
+    def field(self, item: _Item) -> wq.Query | None:
+        name, value = item.field, item.text
+        if name == "date":
+            return _date_query(value)
+        if name in ("title", "body"):
+            if " " in value:
+                return self.phrase(value, (name,), collect=not item.negated)
+            return self.words(value, (name,), collect=not item.negated)
+        if name in ENTITY_FIELDS:
+            resolved = self.resolve_entity(value, name) if self.resolve_entity else None
+            return wq.Term(name, resolved or value)
+        if name == "publisher":
+            names = {value.lower()}
+            resolved = self.resolve_entity(value, "company") if self.resolve_entity else None
+            if resolved:
+                names.add(resolved.lower())
+            return _or([wq.Term("publisher", n) for n in sorted(names)])
+        if name == "byline":
+            return wq.Term("byline", value.lower())
+        raise QueryError(f"unknown field '{name}:' — fields are: {', '.join(FIELDS)}")
+
+    def item(self, item: _Item) -> wq.Query | None:
+        collect = not item.negated
+        if item.kind == "word":
+            return self.words(item.text, collect=collect)
+        if item.kind == "phrase":
+            return self.phrase(item.text, collect=collect)
+        if item.kind == "alias":
+            return _or([self.phrase(item.text, collect=collect), self.words(item.canonical, collect=collect)])
+        return self.field(item)
+
+
+def _period(text: str, end: bool) -> datetime:
+    m = _PERIOD.match(text)
+    if not m:
+        raise QueryError(f"bad date {text!r}: {_DATE_HELP}")
+    year, month, day = int(m.group(1)), m.group(2), m.group(3)
+    if not 1900 <= year <= 2200:
+        raise QueryError(f"bad year {year} in date:{text}: {_DATE_HELP}")
+    try:
+        if month is None:
+            return datetime(year, 12, 31, 23, 59, 59) if end else datetime(year, 1, 1)
+        mon = int(month)
+        if day is None:
+            last = calendar.monthrange(year, mon)[1] if 1 <= mon <= 12 else 0
+            return datetime(year, mon, last, 23, 59, 59) if end else datetime(year, mon, 1)
+        d = datetime(year, mon, int(day))
+        return d.replace(hour=23, minute=59, second=59) if end else d
+    except ValueError:
+        raise QueryError(f"bad date {text!r} (no such month or day): {_DATE_HELP}") from None
+
+
+def _date_query(value: str) -> wq.Query:
+    """date:P, date:P..Q, date:..Q, date:P.. as an inclusive DateRange on ``published``."""
+    if ".." in value:
+        lo, _, hi = value.partition("..")
+        if not lo and not hi:
+            raise QueryError(f"empty date range 'date:..': {_DATE_HELP}")
+        start = _period(lo, end=False) if lo else None
+        stop = _period(hi, end=True) if hi else None
+        if start and stop and start > stop:
+            raise QueryError(f"date range {value!r} ends before it starts: {_DATE_HELP}")
+    else:
+        start, stop = _period(value, end=False), _period(value, end=True)
+    return wq.DateRange("published", start, stop)
+
+
+# --- parsing -----------------------------------------------------------------------------
+
+
+def _group_or(items: list[_Item]) -> list[list[_Item]]:
+    """Split the item stream into AND-ed units; ``a OR b`` makes one unit of several items."""
+    units: list[list[_Item]] = []
+    pending_or = False
+    for n, it in enumerate(items):
+        if it.kind == "or":
+            if not units or pending_or:
+                raise QueryError("OR needs a word on both sides, e.g. 소프트뱅크 OR 오픈AI")
+            pending_or = True
+            continue
+        if pending_or:
+            if it.negated or any(x.negated for x in units[-1]):
+                raise QueryError("-word cannot be part of an OR: write 'a OR b -c' to exclude c")
+            units[-1].append(it)
+            pending_or = False
+        else:
+            units.append([it])
+    if pending_or:
+        raise QueryError("OR needs a word on both sides, e.g. 소프트뱅크 OR 오픈AI")
+    return units
+
+
+def query_terms(text: str) -> list[str]:
+    """The analysed terms of a query to highlight in an article (see analysis.term_spans)."""
+    return parse_query(text).terms
+
+
+def parse_query(text: str, resolve_entity: EntityResolver | None = None) -> ParsedQuery:
+    """Parse a user query into a Whoosh query over the article index schema.
+
+    ``resolve_entity(name, type)`` maps what the user typed after ``company:`` etc. to the
+    canonical name stored in the index (e.g. via the gazetteer); None keeps it as typed.
+    An empty query matches every article (``ParsedQuery.empty`` is True).
+    """
+    if text is None:
+        text = ""
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(
+            f"query too long ({len(text)} characters, at most {MAX_QUERY_CHARS}): search for a few key words"
+        )
+    if not text.strip():
+        return ParsedQuery(wq.Every(), [], empty=True)
+    builder = _Builder(resolve_entity)
+    positives: list[wq.Query] = []
+    negatives: list[wq.Query] = []
+    for unit in _group_or(_lex(text)):
+        q = _or([builder.item(it) for it in unit])
+        if q is None:
+            continue
+        (negatives if unit[0].negated else positives).append(q)
+    if not positives and not negatives:
+        raise QueryError(
+            f"nothing to search for in {text[:40]!r}: particles and punctuation alone are not searchable"
+        )
+    pos = _and(positives) or wq.Every()
+    final = wq.AndNot(pos, _or(negatives)) if negatives else pos
+    return ParsedQuery(final, builder.terms, empty=False)

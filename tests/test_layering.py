@@ -1,0 +1,32 @@
+"""search/ is the engine: importing it must not pull in textual or rich's live display."""
+
+from __future__ import annotations
+
+import pkgutil
+import subprocess
+import sys
+
+import search
+
+
+def test_search_imports_no_ui():
+    modules = [f"search.{m.name}" for m in pkgutil.iter_modules(search.__path__)]
+    assert len(modules) >= 10
+    code = (
+        "import importlib, sys\n"
+        f"for m in {modules!r}:\n"
+        "    importlib.import_module(m)\n"
+        "bad = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.')"
+        " or m in ('rich.live', 'rich.progress', 'rich.console'))\n"
+        "print(','.join(bad))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == ""
+
+
+def test_headless_cli_does_not_import_textual():
+    code = "import sys; import tui.cli; tui.cli.build_parser(); print('textual' in sys.modules)"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "False"
