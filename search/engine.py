@@ -1,0 +1,533 @@
+"""The engine facade the app and the CLI use: corpus update, search, articles, entities,
+related articles, timeline. Everything slow happens here, never in widgets.
+
+INTERFACE CONTRACT (being implemented in this session; signatures are fixed):
+
+    engine = Engine(config, data_dir)
+    engine.corpus_size -> int                       # articles in the store
+    engine.needs_update() -> bool                   # cheap stat-based check of sources
+    engine.update(progress=None) -> UpdateReport    # ingest + index, incremental;
+                                                    # progress(done:int, total:int, label:str)
+    engine.list_articles() -> list[ArticleSummary]  # date order, newest first, unknown last
+    engine.article(id) -> Article                   # raises errors.NotFound; id may be a unique prefix
+    engine.search(query, limit=200, sort="relevance"|"date") -> SearchResult
+                                                    # empty query = every article; raises errors.QueryError
+    engine.highlight_spans(id, query) -> list[tuple[int,int]]   # offsets in article.body
+    engine.mentions(id) -> list[Mention]            # entity mentions with offsets in article.body
+    engine.article_entities(id) -> dict[type, list[EntityCount]]
+    engine.facets(ids) -> dict[type, list[EntityCount]]         # for a result set
+    engine.entities(type=None) -> list[EntityCount]             # corpus-wide
+    engine.related(id, limit=10) -> list[Related]
+    engine.adjacent(entity_name, article_id, step=+1|-1) -> str | None  # next/prev article by date
+    engine.events(ids) -> list[Event]               # chronological
+    engine.month_counts(ids) -> list[tuple[str,int]]  # ("2025-02", n) articles per month
+    engine.plan_brief(ids, query=None) -> BriefPlan  # export target and contents (search/brief.py)
+    engine.write_brief(plan) -> Path                 # never overwrites; raises BriefingError
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass
+class ArticleSummary:
+    id: str
+    title: str
+    publisher: str | None
+    published: date | None
+    published_confidence: float
+
+
+@dataclass
+class Hit(ArticleSummary):
+    score: float = 0.0
+    snippet: str = ""
+    snippet_spans: list[tuple[int, int]] = field(default_factory=list)  # highlighted ranges in snippet
+
+
+@dataclass
+class SearchResult:
+    query: str
+    sort: str
+    hits: list[Hit]
+    total: int
+    elapsed_ms: float
+    terms: list[str] = field(default_factory=list)  # analysed query terms, for highlighting
+
+
+@dataclass
+class EntityCount:
+    name: str
+    type: str
+    count: int  # mentions in an article, or articles in a corpus/result set
+
+
+@dataclass
+class Related:
+    id: str
+    title: str
+    published: date | None
+    shared: list[str]
+    score: float
+
+
+@dataclass
+class UpdateReport:
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    warnings: list[str] = field(default_factory=list)
+    elapsed_s: float = 0.0
+
+
+# --- implementation ---------------------------------------------------------------------------
+
+import contextlib
+import dataclasses
+import json
+import errno
+import math
+import os
+import shutil
+import time
+from pathlib import Path
+from typing import Callable, Iterator
+
+from .config import Config
+from .errors import IndexBusy, NotFound
+from .ingest import SourceFile, discover, ingest_file, known_outlets
+from .models import Article
+from .resources import bundled_seeds_dir
+from .store import SourceState, Store
+
+Progress = Callable[[int, int, str], None]
+
+STORE_FILE = "store.sqlite"
+INDEX_DIR = "index"
+LOCK_FILE = "update.lock"
+_SKIPPED = "skipped:"  # source state of a file that could not be ingested (hash field)
+
+
+@contextlib.contextmanager
+def _exclusive(path: Path, wait: bool) -> Iterator[None]:
+    """An OS file lock (released by the kernel if the holder dies, even by kill -9)."""
+    import fcntl
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+") as fh:
+        flags = fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB)
+        try:
+            fcntl.flock(fh, flags)
+        except OSError as exc:
+            if exc.errno in (errno.EAGAIN, errno.EACCES):
+                fh.seek(0)
+                holder = fh.read().strip() or "another process"
+                raise IndexBusy(
+                    f"the index in {path.parent} is being updated by {holder}; "
+                    "try again when it finishes (or use --wait)"
+                ) from None
+            raise
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"pid {os.getpid()}")
+        fh.flush()
+        try:
+            yield
+        finally:
+            fh.seek(0)
+            fh.truncate()
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _event_dict(event) -> dict:
+    d = dataclasses.asdict(event) if dataclasses.is_dataclass(event) else dict(event)
+    for key, value in list(d.items()):
+        if isinstance(value, date):
+            d[key] = value.isoformat()
+    d["sort_key"] = d.get("date_from") or d.get("value") or "9999"
+    return d
+
+
+@dataclass
+class Event:
+    """A dated statement for the timeline (as stored; see search/timeline.py)."""
+
+    article_id: str
+    value: str | None
+    precision: str
+    expr: str
+    text: str
+    entities: list[str]
+    date_from: str | None = None
+    date_to: str | None = None
+    qualifier: str | None = None
+    start: int = 0
+    end: int = 0
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Event":
+        names = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in d.items() if k in names})
+
+
+class Engine:
+    """Everything the app and the CLI ask of the corpus (see the contract at the top)."""
+
+    def __init__(self, config: Config, data_dir: Path):
+        self.config = config
+        self.data_dir = Path(data_dir)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.store = Store(self.data_dir / STORE_FILE)
+        self._index = None
+        self._gazetteer = None
+        self._configured = False
+
+    # --- set-up -----------------------------------------------------------------------
+    @property
+    def gazetteer(self):
+        if self._gazetteer is None:
+            from .gazetteer import Gazetteer
+
+            self._gazetteer = Gazetteer.from_entries(self.config.gazetteer)
+        return self._gazetteer
+
+    def _configure_analysis(self) -> None:
+        if not self._configured:
+            from . import analysis
+
+            analysis.configure(self.config.gazetteer)
+            self._configured = True
+
+    def _fingerprint(self) -> str:
+        from . import analysis
+        from .ingest import EXTRACTOR_VERSION
+        from .index import INDEX_VERSION
+
+        return f"x{EXTRACTOR_VERSION}-i{INDEX_VERSION}-g{analysis.gazetteer_fingerprint(self.config.gazetteer)}"
+
+    @property
+    def index(self):
+        """The full-text index, opened on first use (rebuilt by update() if unusable)."""
+        if self._index is None:
+            from .index import ArticleIndex
+
+            self._configure_analysis()
+            path = self.data_dir / INDEX_DIR
+            self._index = ArticleIndex(path) if ArticleIndex.exists(path) else ArticleIndex.create(path)
+        return self._index
+
+    def corpus_paths(self) -> list[Path]:
+        """What is indexed: corpus.paths of the config, else the paths last given to
+        ``briefing index PATH...`` (remembered in the data dir), else the bundled seeds."""
+        if self.config.corpus_paths:
+            return list(self.config.corpus_paths)
+        remembered = self.store.get_meta("corpus_paths")
+        if remembered:
+            return [Path(p) for p in json.loads(remembered)]
+        return [bundled_seeds_dir()]
+
+    def set_corpus(self, paths: list[Path]) -> None:
+        """Index these paths from now on (``briefing index PATH...``)."""
+        resolved = [str(Path(p).expanduser().resolve()) for p in paths]
+        self.store.set_meta("corpus_paths", json.dumps(resolved))
+        self.config.corpus_paths = []
+
+    @property
+    def corpus_size(self) -> int:
+        return self.store.count()
+
+    # --- updating ---------------------------------------------------------------------
+    def needs_update(self) -> bool:
+        """True if a source file was added, changed or removed, or the index is missing/stale."""
+        if self.store.get_meta("fingerprint") != self._fingerprint():
+            return True
+        if not (self.data_dir / INDEX_DIR).exists():
+            return True
+        files, _ = discover(self.corpus_paths(), self.config.extensions)
+        known = self.store.sources()
+        if len(files) != len(known):
+            return True
+        for f in files:
+            s = known.get(str(f.path))
+            if s is None or (s.size, s.mtime_ns) != (f.size, f.mtime_ns):
+                return True
+        return False
+
+    def update(self, progress: Progress | None = None, *, wait: bool = False) -> UpdateReport:
+        """Ingest new and changed sources, drop removed ones, and update the index."""
+        started = time.perf_counter()
+        with _exclusive(self.data_dir / LOCK_FILE, wait):
+            report = self._update_locked(progress or (lambda done, total, label: None))
+        report.elapsed_s = time.perf_counter() - started
+        return report
+
+    def _open_index_for_update(self, report: UpdateReport, rebuild: bool):
+        from .index import ArticleIndex, IndexCorrupt
+
+        self._configure_analysis()
+        path = self.data_dir / INDEX_DIR
+        if rebuild and path.exists():
+            shutil.rmtree(path)
+        try:
+            index = ArticleIndex(path) if ArticleIndex.exists(path) else ArticleIndex.create(path)
+            index.doc_count()
+            return index, rebuild
+        except IndexCorrupt as exc:
+            report.warnings.append(f"the index was unusable ({exc}); rebuilt it from the sources")
+            shutil.rmtree(path, ignore_errors=True)
+            return ArticleIndex.create(path), True
+
+    def _update_locked(self, progress: Progress) -> UpdateReport:
+        from .entities import extract_mentions
+        from .timeline import article_events
+
+        report = UpdateReport()
+        fingerprint = self._fingerprint()
+        stale = self.store.get_meta("fingerprint") != fingerprint
+        self._index = None
+        index, rebuilt = self._open_index_for_update(report, rebuild=stale)
+        files, skipped = discover(self.corpus_paths(), self.config.extensions)
+        report.skipped.extend((s.path, s.reason) for s in skipped)
+        stored = self.store.sources()
+        reusable = {} if (stale or rebuilt) else stored
+        indexed = index.stored_hashes()
+
+        present = {str(f.path) for f in files}
+        removed_paths = [p for p in stored if p not in present]
+        remove_ids = {i for p in removed_paths for i in stored[p].ids}
+        todo: list[SourceFile] = []
+        used_ids: set[str] = set()
+        for f in files:
+            s = reusable.get(str(f.path))
+            if s and (s.size, s.mtime_ns) == (f.size, f.mtime_ns) and all(i in indexed for i in s.ids):
+                used_ids.update(s.ids)
+                report.unchanged += len(s.ids)
+                if s.hash.startswith(_SKIPPED):
+                    report.skipped.append((s.path, s.hash[len(_SKIPPED):]))
+            else:
+                todo.append(f)
+
+        outlets = known_outlets(e.name for e in self.config.gazetteer if e.media)
+        max_bytes = int(self.config.max_file_mb * 1024 * 1024)
+        batch: list[tuple[Article, list, list[dict]]] = []
+        new_states: list[SourceState] = []
+        progress(0, len(todo), "reading")
+        for n, f in enumerate(todo, 1):
+            old = stored.get(str(f.path))
+            if old:
+                remove_ids.update(old.ids)
+            try:
+                articles = ingest_file(f.path, max_bytes=max_bytes, outlets=outlets,
+                                       id=self._unique_id(f.path, used_ids))
+            except (OSError, ValueError) as exc:
+                report.skipped.append((str(f.path), str(exc)))
+                new_states.append(SourceState(str(f.path), f.size, f.mtime_ns, _SKIPPED + str(exc), ()))
+                progress(n, len(todo), f.path.name)
+                continue
+            for article in articles:
+                if article.id in used_ids:
+                    article.id = self._unique_id(Path(f"{article.id}~{f.path.stem}"), used_ids)
+                used_ids.add(article.id)
+                report.warnings.extend(f"{f.path.name}: {w}" for w in article.warnings)
+                mentions = extract_mentions(article.body, self.gazetteer)
+                events = [_event_dict(e) for e in article_events(article, mentions)]
+                batch.append((article, mentions, events))
+            ids = tuple(a.id for a in articles)
+            (report.changed if old else report.added).extend(ids)
+            new_states.append(SourceState(str(f.path), f.size, f.mtime_ns, articles[0].content_hash, ids))
+            progress(n, len(todo), f.path.name)
+
+        report.removed = sorted(remove_ids - {a.id for a, _, _ in batch})
+        if batch or report.removed:
+            index.update(
+                (_index_doc(a, mentions) for a, mentions, _ in batch),
+                total=len(batch),
+                remove_ids=report.removed,
+                progress=lambda d, t, label: progress(d, t, f"indexing {label}"),
+            )
+        self.store.write(
+            articles=batch, sources=new_states, remove_ids=report.removed,
+            remove_paths=removed_paths, meta={"fingerprint": fingerprint},
+        )
+        self._index = index
+        return report
+
+    def _unique_id(self, path: Path, used: set[str]) -> str:
+        stem = path.stem
+        if stem not in used:
+            return stem
+        import hashlib
+
+        return f"{stem}~{hashlib.sha1(str(path).encode()).hexdigest()[:6]}"
+
+    # --- reading ----------------------------------------------------------------------
+    def resolve_id(self, article_id: str) -> str:
+        """An exact id or a unique prefix of one (``001`` for ``001_bad68e02c0ebdc26``)."""
+        if self.store.article(article_id) is not None:
+            return article_id
+        matches = self.store.ids_with_prefix(article_id)
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            raise NotFound(f"no article with id {article_id!r} (see `briefing list`)")
+        raise NotFound(f"{article_id!r} matches several articles: {', '.join(matches[:5])}")
+
+    def article(self, article_id: str) -> Article:
+        return self.store.article(self.resolve_id(article_id))
+
+    def list_articles(self) -> list[ArticleSummary]:
+        rows = [
+            ArticleSummary(r[0], r[1], r[2], date.fromisoformat(r[3]) if r[3] else None, r[4] or 0.0)
+            for r in self.store.summaries()
+        ]
+        return sort_by_date(rows)
+
+    def search(self, query: str, limit: int = 200, sort: str = "relevance") -> SearchResult:
+        if sort not in ("relevance", "date"):
+            from .errors import QueryError
+
+            raise QueryError(f"unknown sort {sort!r}: use relevance or date")
+        started = time.perf_counter()
+        result = self.index.search(query, limit=limit, sort=sort, resolve_entity=self.gazetteer.canonical)
+        hits = [
+            Hit(h.id, h.title, h.publisher, h.published, h.published_confidence,
+                score=h.score, snippet=h.snippet, snippet_spans=list(h.snippet_spans))
+            for h in result.hits
+        ]
+        return SearchResult(
+            query=query, sort=sort, hits=hits, total=result.total,
+            elapsed_ms=(time.perf_counter() - started) * 1000, terms=list(result.terms),
+        )
+
+    def highlight_spans(self, article_id: str, query: str) -> list[tuple[int, int]]:
+        """Offsets in the article body of the words the query matches."""
+        from .analysis import match_spans
+
+        if not query.strip():
+            return []
+        terms = set(self.index.query_terms(query))
+        return match_spans(self.article(article_id).body, terms)
+
+    def mentions(self, article_id: str):
+        return self.store.mentions(self.resolve_id(article_id))
+
+    def article_entities(self, article_id: str) -> dict[str, list[EntityCount]]:
+        counts: dict[tuple[str, str], int] = {}
+        for m in self.mentions(article_id):
+            if m.role == "story":
+                counts[(m.type, m.name)] = counts.get((m.type, m.name), 0) + 1
+        return _group_counts((t, n, c) for (t, n), c in counts.items())
+
+    def facets(self, ids: list[str] | None) -> dict[str, list[EntityCount]]:
+        rows = self.store.entity_article_counts(ids)
+        return _group_counts((t, n, c) for n, t, c in rows)
+
+    def entities(self, type: str | None = None) -> list[EntityCount]:
+        return [EntityCount(n, t, c) for n, t, c in self.store.entity_article_counts(None, type)]
+
+    def related(self, article_id: str, limit: int = 10) -> list[Related]:
+        """Articles sharing companies, weighted by how rare each shared company is (IDF),
+        then by closeness in date."""
+        aid = self.resolve_id(article_id)
+        by_article = self.store.companies_by_article()
+        mine = by_article.get(aid, set())
+        if not mine:
+            return []
+        n_docs = max(self.store.count(), 1)
+        df: dict[str, int] = {}
+        for names in by_article.values():
+            for name in names:
+                df[name] = df.get(name, 0) + 1
+        idf = {name: math.log((1 + n_docs) / (1 + df[name])) + 1e-3 for name in df}
+        summaries = {s.id: s for s in self.list_articles()}
+        me = summaries.get(aid)
+        scored = []
+        for other, names in by_article.items():
+            shared = mine & names
+            if other == aid or not shared or other not in summaries:
+                continue
+            s = summaries[other]
+            gap = (
+                abs((s.published - me.published).days)
+                if (s.published and me and me.published) else 10**6
+            )
+            score = sum(idf[n] for n in shared)
+            ordered = sorted(shared, key=lambda n: (-idf[n], n))
+            scored.append((-score, gap, other, Related(other, s.title, s.published, ordered, round(score, 4))))
+        scored.sort(key=lambda t: t[:3])
+        return [t[3] for t in scored[:limit]]
+
+    def adjacent(self, entity_name: str, article_id: str, step: int = 1) -> str | None:
+        """The next (step=+1) or previous (-1) article by date that mentions the entity."""
+        ids = set(self.store.articles_mentioning(entity_name))
+        ordered = [s.id for s in reversed(self.list_articles()) if s.id in ids]  # oldest first
+        ordered = [i for i in ordered if i]  # unknown dates come first when reversed: keep as is
+        aid = self.resolve_id(article_id) if article_id else None
+        if aid not in ordered:
+            return ordered[0] if ordered and step > 0 else (ordered[-1] if ordered else None)
+        pos = ordered.index(aid) + step
+        return ordered[pos] if 0 <= pos < len(ordered) else None
+
+    def events(self, ids: list[str] | None = None) -> list[Event]:
+        return [Event.from_dict(d) for d in self.store.events(ids)]
+
+    def month_counts(self, ids: list[str] | None = None) -> list[tuple[str, int]]:
+        wanted = set(ids) if ids is not None else None
+        counts: dict[str, int] = {}
+        for s in self.list_articles():
+            if s.published and (wanted is None or s.id in wanted):
+                key = s.published.strftime("%Y-%m")
+                counts[key] = counts.get(key, 0) + 1
+        return sorted(counts.items())
+
+    # --- briefs -------------------------------------------------------------------------
+    def plan_brief(self, ids: list[str], query: str | None = None):
+        from .brief import plan_brief
+
+        return plan_brief(self, [self.resolve_id(i) for i in ids], query=query)
+
+    def write_brief(self, plan) -> Path:
+        from .brief import write_brief
+
+        return write_brief(self, plan)
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def sort_by_date(rows: list) -> list:
+    """Newest first; unknown dates last; ties by id."""
+    dated = sorted((r for r in rows if r.published), key=lambda r: (r.published, r.id), reverse=True)
+    return dated + sorted((r for r in rows if not r.published), key=lambda r: r.id)
+
+
+def _index_doc(a: Article, mentions):
+    from .index import IndexDoc
+
+    return IndexDoc(
+        id=a.id, title=a.title, body=a.body, publisher=a.publisher,
+        published=a.published.value, published_confidence=a.published.confidence,
+        byline=a.byline, content_hash=a.content_hash, source_path=a.source_path,
+        entities=_entity_names(mentions),
+    )
+
+
+def _entity_names(mentions) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for m in mentions:
+        if getattr(m, "role", "story") == "story" and m.name not in out.setdefault(m.type, []):
+            out[m.type].append(m.name)
+    return out
+
+
+def _group_counts(rows) -> dict[str, list[EntityCount]]:
+    grouped: dict[str, list[EntityCount]] = {t: [] for t in ("company", "person", "place", "org")}
+    for t, n, c in rows:
+        grouped.setdefault(t, []).append(EntityCount(n, t, c))
+    for t in grouped:
+        grouped[t].sort(key=lambda e: (-e.count, e.name))
+    return grouped

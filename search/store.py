@@ -1,0 +1,251 @@
+"""The article store: one SQLite file beside the index holding ingested articles, entity
+mentions, timeline events and the state of every source file (for incremental updates).
+
+SQLite gives atomic transactions: an interrupted update leaves the previous state intact.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Iterable
+
+from .models import Article
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS sources (
+    path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, hash TEXT, ids TEXT
+);
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY, path TEXT, hash TEXT, title TEXT, publisher TEXT,
+    published TEXT, confidence REAL, data TEXT
+);
+CREATE TABLE IF NOT EXISTS mentions (
+    article_id TEXT, start INTEGER, "end" INTEGER, text TEXT, type TEXT, name TEXT, role TEXT
+);
+CREATE INDEX IF NOT EXISTS mentions_article ON mentions(article_id);
+CREATE INDEX IF NOT EXISTS mentions_name ON mentions(name, type);
+CREATE TABLE IF NOT EXISTS events (
+    article_id TEXT, seq INTEGER, data TEXT, sort_key TEXT
+);
+CREATE INDEX IF NOT EXISTS events_article ON events(article_id);
+"""
+
+
+@dataclass(frozen=True)
+class SourceState:
+    path: str
+    size: int
+    mtime_ns: int
+    hash: str
+    ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class StoredMention:
+    """An entity mention as stored (same fields as search.entities.Mention)."""
+
+    start: int
+    end: int
+    text: str
+    type: str
+    name: str
+    role: str = "story"
+
+
+class Store:
+    """Thread-safe access to the SQLite article store."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(_SCHEMA)
+        self._article_cache: dict[str, Article] = {}
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # --- meta -------------------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        with self._lock:
+            row = self._db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._lock:
+            self._db.execute("INSERT OR REPLACE INTO meta VALUES (?,?)", (key, value))
+
+    # --- reading ----------------------------------------------------------------------
+    def sources(self) -> dict[str, SourceState]:
+        with self._lock:
+            rows = self._db.execute("SELECT path, size, mtime_ns, hash, ids FROM sources").fetchall()
+        return {r[0]: SourceState(r[0], r[1], r[2], r[3], tuple(json.loads(r[4]))) for r in rows}
+
+    def summaries(self) -> list[tuple]:
+        """(id, title, publisher, published ISO or None, confidence) for every article."""
+        with self._lock:
+            return self._db.execute(
+                "SELECT id, title, publisher, published, confidence FROM articles"
+            ).fetchall()
+
+    def ids(self) -> list[str]:
+        with self._lock:
+            return [r[0] for r in self._db.execute("SELECT id FROM articles ORDER BY id")]
+
+    def count(self) -> int:
+        with self._lock:
+            return self._db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+
+    def article(self, article_id: str) -> Article | None:
+        cached = self._article_cache.get(article_id)
+        if cached is not None:
+            return cached
+        with self._lock:
+            row = self._db.execute("SELECT data FROM articles WHERE id=?", (article_id,)).fetchone()
+        if not row:
+            return None
+        article = Article.from_dict(json.loads(row[0]))
+        if len(self._article_cache) > 512:
+            self._article_cache.clear()
+        self._article_cache[article_id] = article
+        return article
+
+    def ids_with_prefix(self, prefix: str) -> list[str]:
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        with self._lock:
+            return [
+                r[0]
+                for r in self._db.execute(
+                    "SELECT id FROM articles WHERE id LIKE ? ESCAPE '\\' ORDER BY id LIMIT 20",
+                    (escaped + "%",),
+                )
+            ]
+
+    def mentions(self, article_id: str) -> list[StoredMention]:
+        with self._lock:
+            rows = self._db.execute(
+                'SELECT start, "end", text, type, name, role FROM mentions WHERE article_id=? ORDER BY start',
+                (article_id,),
+            ).fetchall()
+        return [StoredMention(*r) for r in rows]
+
+    def entity_article_counts(
+        self, ids: Iterable[str] | None = None, type: str | None = None, role: str = "story"
+    ) -> list[tuple[str, str, int]]:
+        """(name, type, number of articles) for story mentions, most frequent first."""
+        sql = 'SELECT name, type, COUNT(DISTINCT article_id) AS n FROM mentions WHERE role=?'
+        params: list = [role]
+        if type:
+            sql += " AND type=?"
+            params.append(type)
+        with self._lock:
+            if ids is not None:
+                self._db.execute("CREATE TEMP TABLE IF NOT EXISTS sel (id TEXT PRIMARY KEY)")
+                self._db.execute("DELETE FROM sel")
+                self._db.executemany("INSERT OR IGNORE INTO sel VALUES (?)", [(i,) for i in ids])
+                sql += " AND article_id IN (SELECT id FROM sel)"
+            sql += " GROUP BY name, type ORDER BY n DESC, name"
+            return self._db.execute(sql, params).fetchall()
+
+    def articles_mentioning(self, name: str, type: str | None = None) -> list[str]:
+        sql = "SELECT DISTINCT article_id FROM mentions WHERE name=? AND role='story'"
+        params: list = [name]
+        if type:
+            sql += " AND type=?"
+            params.append(type)
+        with self._lock:
+            return [r[0] for r in self._db.execute(sql, params)]
+
+    def companies_by_article(self) -> dict[str, set[str]]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT DISTINCT article_id, name FROM mentions WHERE type='company' AND role='story'"
+            ).fetchall()
+        out: dict[str, set[str]] = {}
+        for aid, name in rows:
+            out.setdefault(aid, set()).add(name)
+        return out
+
+    def events(self, ids: Iterable[str] | None = None) -> list[dict]:
+        with self._lock:
+            if ids is None:
+                rows = self._db.execute("SELECT data FROM events ORDER BY sort_key, article_id, seq")
+            else:
+                self._db.execute("CREATE TEMP TABLE IF NOT EXISTS sel (id TEXT PRIMARY KEY)")
+                self._db.execute("DELETE FROM sel")
+                self._db.executemany("INSERT OR IGNORE INTO sel VALUES (?)", [(i,) for i in ids])
+                rows = self._db.execute(
+                    "SELECT data FROM events WHERE article_id IN (SELECT id FROM sel) "
+                    "ORDER BY sort_key, article_id, seq"
+                )
+            return [json.loads(r[0]) for r in rows.fetchall()]
+
+    # --- writing ----------------------------------------------------------------------
+    def write(
+        self,
+        *,
+        articles: Iterable[tuple[Article, list, list[dict]]],
+        sources: Iterable[SourceState],
+        remove_ids: Iterable[str] = (),
+        remove_paths: Iterable[str] = (),
+        meta: dict[str, str] | None = None,
+    ) -> None:
+        """Apply one update in a single transaction: (article, mentions, events) triples."""
+        with self._lock:
+            self._article_cache.clear()
+            db = self._db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                for aid in remove_ids:
+                    for table, col in (("articles", "id"), ("mentions", "article_id"), ("events", "article_id")):
+                        db.execute(f"DELETE FROM {table} WHERE {col}=?", (aid,))
+                for p in remove_paths:
+                    db.execute("DELETE FROM sources WHERE path=?", (p,))
+                for article, mentions, events in articles:
+                    aid = article.id
+                    db.execute("DELETE FROM mentions WHERE article_id=?", (aid,))
+                    db.execute("DELETE FROM events WHERE article_id=?", (aid,))
+                    pub = article.published.value
+                    db.execute(
+                        "INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?)",
+                        (aid, article.source_path, article.content_hash, article.title,
+                         article.publisher, pub.isoformat() if pub else None,
+                         article.published.confidence, json.dumps(article.to_dict(), ensure_ascii=False)),
+                    )
+                    db.executemany(
+                        "INSERT INTO mentions VALUES (?,?,?,?,?,?,?)",
+                        [(aid, m.start, m.end, m.text, m.type, m.name, getattr(m, "role", "story"))
+                         for m in mentions],
+                    )
+                    db.executemany(
+                        "INSERT INTO events VALUES (?,?,?,?)",
+                        [(aid, i, json.dumps(e, ensure_ascii=False), e.get("sort_key") or "9999")
+                         for i, e in enumerate(events)],
+                    )
+                for s in sources:
+                    db.execute(
+                        "INSERT OR REPLACE INTO sources VALUES (?,?,?,?,?)",
+                        (s.path, s.size, s.mtime_ns, s.hash, json.dumps(list(s.ids))),
+                    )
+                for key, value in (meta or {}).items():
+                    db.execute("INSERT OR REPLACE INTO meta VALUES (?,?)", (key, value))
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+
+
+def iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None

@@ -1,0 +1,64 @@
+"""briefing extract [FILE|-]: entity mentions in any text (for checking and evaluation)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ._output import console, print_json
+
+NAME = "extract"
+HELP = "find entity mentions in a text file or standard input (one text; offsets are characters)"
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", nargs="?", default="-", help="a text file, or - for standard input (default)")
+    p.add_argument("--json", action="store_true", help="JSON output")
+    p.add_argument("--lines", action="store_true",
+                   help="treat each input line as its own text (offsets per line; JSON Lines output)")
+
+
+def run(args: argparse.Namespace, ctx) -> int:
+    from search.decode import Undecodable, decode_bytes
+    from search.entities import extract_mentions
+    from search.gazetteer import Gazetteer
+    from search import analysis
+
+    if args.file == "-":
+        data = sys.stdin.buffer.read()
+    else:
+        path = Path(args.file)
+        if not path.is_file():
+            console(stderr=True).print(f"briefing: no such file: {args.file}")
+            return 2
+        data = path.read_bytes()
+    try:
+        text = decode_bytes(data).text
+    except Undecodable as exc:
+        console(stderr=True).print(f"briefing: {args.file}: {exc}")
+        return 2
+    analysis.configure(ctx.config.gazetteer)
+    gazetteer = Gazetteer.from_entries(ctx.config.gazetteer)
+
+    def mentions_of(t: str) -> list[dict]:
+        return [
+            {"text": m.text, "type": m.type, "name": m.name, "start": m.start, "end": m.end, "role": m.role}
+            for m in extract_mentions(t, gazetteer)
+        ]
+
+    if args.lines:
+        import json
+
+        for line in text.splitlines():
+            sys.stdout.write(json.dumps({"text": line, "mentions": mentions_of(line)}, ensure_ascii=False) + "\n")
+        return 0
+    mentions = mentions_of(text)
+    if args.json:
+        print_json(mentions)
+        return 0
+    out = console()
+    for m in mentions:
+        role = "" if m["role"] == "story" else f" [dim]({m['role']})[/]"
+        out.print(f"{m['start']:>6}-{m['end']:<6} {m['type']:<8} {m['text']} → {m['name']}{role}")
+    return 0

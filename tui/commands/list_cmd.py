@@ -1,0 +1,49 @@
+"""briefing list: the indexed articles, newest first."""
+
+from __future__ import annotations
+
+import argparse
+
+from ._output import console, date_text, print_json
+
+NAME = "list"
+HELP = "list the indexed articles (newest first; unknown dates last)"
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="JSON output")
+
+
+def run(args: argparse.Namespace, ctx) -> int:
+    engine = ctx.engine
+    ensure_index(engine)
+    rows = engine.list_articles()
+    if args.json:
+        print_json([
+            {"id": r.id, "title": r.title, "publisher": r.publisher,
+             "published": r.published.isoformat() if r.published else None,
+             "published_confidence": r.published_confidence}
+            for r in rows
+        ])
+        return 0
+    from rich.table import Table
+
+    table = Table(box=None, pad_edge=False, show_edge=False)
+    for col in ("id", "date", "publisher", "title"):
+        table.add_column(col, no_wrap=True, overflow="ellipsis", max_width=60 if col == "title" else None)
+    for r in rows:
+        table.add_row(r.id, date_text(r.published, r.published_confidence), r.publisher or "—", r.title)
+    console().print(table)
+    return 0
+
+
+def ensure_index(engine) -> None:
+    """Build or refresh the index first if the sources changed (with a progress bar)."""
+    if engine.needs_update():
+        from ._output import progress_bar
+
+        with progress_bar("indexing corpus") as progress:
+            report = engine.update(progress, wait=True)
+        err = console(stderr=True)
+        for path, reason in report.skipped:
+            err.print(f"[yellow]skipped[/] {path}: {reason}")
