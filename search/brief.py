@@ -212,8 +212,12 @@ def _overview(articles, facets) -> str:
     else:
         span = "with no known publication date"
     publishers = sorted({a.publisher for a in articles if a.publisher})
+    unstated = sum(1 for a in articles if not a.publisher)
     parts = [f"{len(articles)} article(s) {span}"]
-    parts.append(f"from {', '.join(publishers)}" if publishers else "publisher not stated")
+    if publishers:
+        parts.append(f"from {', '.join(publishers)}" + (f" ({unstated} with no stated publisher)" if unstated else ""))
+    else:
+        parts.append("with no stated publisher")
     text = " ".join(parts) + "."
     threshold = 2 if len(articles) > 1 else 1
     for etype, label in (("company", "Recurring companies"), ("person", "Recurring people")):

@@ -162,12 +162,13 @@ def clause_tense(text: str, start: int, end: int | None = None) -> str | None:
     carry no tense, so the scan goes on to the next predicate; an adnominal -는 only counts
     when nothing else decides.
     """
-    from .kiwi import get_kiwi
+    from .kiwi import tokenize
 
-    fragment = text[start:end]
-    if not fragment.strip():
+    end = len(text) if end is None else end
+    if not text[start:end].strip():
         return None
-    tokens = get_kiwi().tokenize(fragment)
+    # the whole text's analysis (shared with indexing and entities), cut to the clause
+    tokens = [t for t in tokenize(text) if start <= t.start < end]
     stem: tuple[str, str] | None = None  # the last verbal stem seen (form, tag)
     after_rl = False  # just saw an adnominal -ㄹ: "할 예정" is future, "될 가능성" is not
     weak: str | None = None  # adnominal -는: usually a description inside a noun phrase

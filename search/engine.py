@@ -109,6 +109,7 @@ Progress = Callable[[int, int, str], None]
 STORE_FILE = "store.sqlite"
 INDEX_DIR = "index"
 LOCK_FILE = "update.lock"
+ANALYSIS_BATCH = 32  # articles analysed per parallel Kiwi call
 _SKIPPED = "skipped:"  # source state of a file that could not be ingested (hash field)
 
 
@@ -311,50 +312,69 @@ class Engine:
             else:
                 todo.append(f)
 
-        outlets = known_outlets(e.name for e in self.config.gazetteer if e.media)
-        max_bytes = int(self.config.max_file_mb * 1024 * 1024)
-        batch: list[tuple[Article, list, list[dict]]] = []
-        new_states: list[SourceState] = []
-        progress(0, len(todo), "reading")
-        for n, f in enumerate(todo, 1):
+        for f in todo:
             old = stored.get(str(f.path))
             if old:
-                remove_ids.update(old.ids)
-            try:
-                articles = ingest_file(f.path, max_bytes=max_bytes, outlets=outlets,
-                                       id=self._unique_id(f.path, used_ids))
-            except (OSError, ValueError) as exc:
-                report.skipped.append((str(f.path), str(exc)))
-                new_states.append(SourceState(str(f.path), f.size, f.mtime_ns, _SKIPPED + str(exc), ()))
-                progress(n, len(todo), f.path.name)
-                continue
-            for article in articles:
-                if article.id in used_ids:
-                    article.id = self._unique_id(Path(f"{article.id}~{f.path.stem}"), used_ids)
-                used_ids.add(article.id)
-                report.warnings.extend(f"{f.path.name}: {w}" for w in article.warnings)
-                mentions = extract_mentions(article.body, self.gazetteer)
-                events = [_event_dict(e) for e in article_events(article, mentions)]
-                batch.append((article, mentions, events))
-            ids = tuple(a.id for a in articles)
-            (report.changed if old else report.added).extend(ids)
-            new_states.append(SourceState(str(f.path), f.size, f.mtime_ns, articles[0].content_hash, ids))
-            progress(n, len(todo), f.path.name)
+                remove_ids.update(old.ids)  # re-added below if still there
+        processed: list[tuple[Article, list, list[dict]]] = []
+        new_states: list[SourceState] = []
 
-        report.removed = sorted(remove_ids - {a.id for a, _, _ in batch})
-        if batch or report.removed:
-            index.update(
-                (_index_doc(a, mentions) for a, mentions, _ in batch),
-                total=len(batch),
-                remove_ids=report.removed,
-                progress=lambda d, t, label: progress(d, t, f"indexing {label}"),
-            )
+        def docs():
+            for batch in _prefetch(self._analysed_batches(todo, stored, used_ids, report, new_states, progress)):
+                processed.extend(batch)
+                for article, mentions, _ in batch:
+                    yield _index_doc(article, mentions)
+
+        if todo or remove_ids:
+            index.update(docs(), remove_ids=sorted(remove_ids))
+        report.removed = sorted(remove_ids - {a.id for a, _, _ in processed})
         self.store.write(
-            articles=batch, sources=new_states, remove_ids=report.removed,
+            articles=processed, sources=new_states, remove_ids=report.removed,
             remove_paths=removed_paths, meta={"fingerprint": fingerprint},
         )
         self._index = index
         return report
+
+    def _analysed_batches(self, todo, stored, used_ids, report, new_states, progress):
+        """Ingest the files in ``todo`` and analyse them in batches: one parallel Kiwi pass per
+        batch serves entity extraction, timeline tense and (through the cache) the index."""
+        from .entities import extract_mentions_many
+        from .kiwi import tokenize_many
+        from .timeline import article_events
+
+        outlets = known_outlets(e.name for e in self.config.gazetteer if e.media)
+        max_bytes = int(self.config.max_file_mb * 1024 * 1024)
+        gazetteer = self.gazetteer if todo else None
+        progress(0, len(todo), "reading")
+        for start in range(0, len(todo), ANALYSIS_BATCH):
+            articles: list[Article] = []
+            for n, f in enumerate(todo[start:start + ANALYSIS_BATCH], start + 1):
+                old = stored.get(str(f.path))
+                try:
+                    found = ingest_file(f.path, max_bytes=max_bytes, outlets=outlets,
+                                        id=self._unique_id(f.path, used_ids))
+                except (OSError, ValueError) as exc:
+                    report.skipped.append((str(f.path), str(exc)))
+                    new_states.append(SourceState(str(f.path), f.size, f.mtime_ns, _SKIPPED + str(exc), ()))
+                    progress(n, len(todo), f.path.name)
+                    continue
+                for article in found:
+                    if article.id in used_ids:
+                        article.id = self._unique_id(Path(f"{article.id}~{f.path.stem}"), used_ids)
+                    used_ids.add(article.id)
+                    report.warnings.extend(f"{f.path.name}: {w}" for w in article.warnings)
+                ids = tuple(a.id for a in found)
+                (report.changed if old else report.added).extend(ids)
+                new_states.append(SourceState(str(f.path), f.size, f.mtime_ns, found[0].content_hash, ids))
+                articles.extend(found)
+                progress(n, len(todo), f.path.name)
+            bodies = [a.body for a in articles]
+            tokenize_many(bodies + [a.title for a in articles])
+            mentions = extract_mentions_many(bodies, gazetteer) if articles else []
+            yield [
+                (a, m, [_event_dict(e) for e in article_events(a, m)])
+                for a, m in zip(articles, mentions)
+            ]
 
     def _unique_id(self, path: Path, used: set[str]) -> str:
         stem = path.stem
@@ -455,7 +475,7 @@ class Engine:
                 abs((s.published - me.published).days)
                 if (s.published and me and me.published) else 10**6
             )
-            score = sum(idf[n] for n in shared)
+            score = round(sum(idf[n] for n in sorted(shared)), 6)  # rounded: ties stay ties
             ordered = sorted(shared, key=lambda n: (-idf[n], n))
             scored.append((-score, gap, other, Related(other, s.title, s.published, ordered, round(score, 4))))
         scored.sort(key=lambda t: t[:3])
@@ -497,6 +517,45 @@ class Engine:
 
     def close(self) -> None:
         self.store.close()
+
+
+def _prefetch(iterator, depth: int = 1):
+    """Run ``iterator`` one step ahead in a thread (Kiwi analyses the next batch while Whoosh
+    indexes this one); exceptions reach the consumer."""
+    import queue
+    import threading
+
+    q: queue.Queue = queue.Queue(maxsize=depth)
+    done = object()
+    stop = threading.Event()
+
+    def run():
+        try:
+            for item in iterator:
+                if stop.is_set():
+                    return
+                q.put((item, None))
+            q.put((done, None))
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer
+            q.put((done, exc))
+
+    worker = threading.Thread(target=run, name="briefing-analysis", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item, exc = q.get()
+            if exc is not None:
+                raise exc
+            if item is done:
+                return
+            yield item
+    finally:
+        stop.set()
+        while worker.is_alive():
+            try:
+                q.get_nowait()
+            except queue.Empty:
+                worker.join(0.05)
 
 
 def sort_by_date(rows: list) -> list:

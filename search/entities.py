@@ -27,7 +27,9 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from .gazetteer import Gazetteer
-from .kiwi import add_user_words, get_kiwi
+from .kiwi import add_user_words
+from .kiwi import tokenize as kiwi_tokenize
+from .kiwi import tokenize_many as kiwi_tokenize_many
 
 # --- vocabulary ---------------------------------------------------------------------------
 CORPORATE_TITLES = (
@@ -206,16 +208,15 @@ def _tokenize_many(texts: list[str], gazetteer: Gazetteer) -> list[list[_Token]]
     if id(gazetteer) not in _registered:
         add_user_words(gazetteer.kiwi_words())
         _registered.add(id(gazetteer))
-    kiwi = get_kiwi()
     results: list[list[_Token]] = [[] for _ in texts]
     todo = [i for i, t in enumerate(texts) if t.strip()]
     try:
-        analysed = list(kiwi.tokenize([texts[i] for i in todo]))
+        analysed = kiwi_tokenize_many([texts[i] for i in todo])
     except Exception:  # noqa: BLE001 - fall back to one text at a time
         analysed = []
         for i in todo:
             try:
-                analysed.append(kiwi.tokenize(texts[i]))
+                analysed.append(kiwi_tokenize(texts[i]))
             except Exception:  # noqa: BLE001
                 analysed.append([])
     for i, toks in zip(todo, analysed):

@@ -2,13 +2,34 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import threading
-from typing import Iterable
+from collections import OrderedDict
+from typing import Iterable, NamedTuple
 
 _lock = threading.Lock()
 _kiwi = None
+_config = None
 _user_words: dict[str, str] = {}
+
+# Kiwi's beam cut-off for every analysis in briefing (Kiwi's default is 8; its docs give 5 as
+# the classic value). Measured on the seeds: 13% less CPU, 6 of 3097 content morphemes differ.
+KIWI_CUTOFF = 5.0
+# Recently analysed texts: analysis, entity extraction and tense detection all read the same
+# article bodies, so one Kiwi pass serves the three. Bounded: a few indexing batches.
+CACHE_TEXTS = 384
+_cache: "OrderedDict[str, list[Morph]]" = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+class Morph(NamedTuple):
+    """One Kiwi morpheme: form, tag, character start and length in the analysed text."""
+
+    form: str
+    tag: str
+    start: int
+    len: int
 
 
 def get_kiwi():
@@ -22,6 +43,8 @@ def get_kiwi():
                 kiwi = Kiwi(num_workers=os.cpu_count() or 1)
                 for word, tag in _user_words.items():
                     kiwi.add_user_word(word, tag, 0.0)
+                global _config
+                _config = dataclasses.replace(kiwi.global_config, cutoff_threshold=KIWI_CUTOFF)
                 _kiwi = kiwi
     return _kiwi
 
@@ -36,8 +59,53 @@ def add_user_words(words: Iterable[tuple[str, str]]) -> None:
             _user_words[word] = tag
             if _kiwi is not None:
                 _kiwi.add_user_word(word, tag, 0.0)
+                with _cache_lock:
+                    _cache.clear()  # analyses made without the word are stale
 
 
 def kiwi_loaded() -> bool:
     """True once the shared Kiwi exists (the app shows 'loading analyser' until then)."""
     return _kiwi is not None
+
+
+def kiwi_config():
+    """The configuration every analysis uses (see KIWI_CUTOFF)."""
+    get_kiwi()
+    return _config
+
+
+def _morphs(tokens) -> list[Morph]:
+    return [Morph(t.form, t.tag, t.start, t.len) for t in tokens]
+
+
+def tokenize_many(texts: Iterable[str]) -> list[list[Morph]]:
+    """Morphemes of each text; texts not analysed recently go to Kiwi in one call, which runs
+    on Kiwi's worker threads (one per core) with the GIL released."""
+    texts = list(texts)
+    with _cache_lock:
+        missing = [t for t in dict.fromkeys(texts) if t and t not in _cache]
+    if missing:
+        kiwi = get_kiwi()
+        results = kiwi.tokenize(missing, override_config=_config)
+        fresh = {text: _morphs(toks) for text, toks in zip(missing, results)}
+    else:
+        fresh = {}
+    out: list[list[Morph]] = []
+    with _cache_lock:
+        for text, morphs in fresh.items():
+            _cache[text] = morphs
+        for text in texts:
+            morphs = fresh.get(text)
+            if morphs is None:
+                morphs = _cache.get(text, [])
+                if text in _cache:
+                    _cache.move_to_end(text)
+            out.append(morphs)
+        while len(_cache) > CACHE_TEXTS:
+            _cache.popitem(last=False)
+    return out
+
+
+def tokenize(text: str) -> list[Morph]:
+    """Morphemes of one text (from the recent-texts cache when possible)."""
+    return tokenize_many([text])[0]

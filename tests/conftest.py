@@ -35,3 +35,40 @@ def gold_aliases() -> dict:
 @pytest.fixture(scope="session")
 def qrels() -> list[dict]:
     return yaml.safe_load((DATA / "search-qrels.yaml").read_text(encoding="utf-8"))["queries"]
+
+
+@pytest.fixture(scope="session")
+def seed_data_dir(tmp_path_factory) -> Path:
+    """A data dir with the bundled seeds indexed once per test session (treat as read-only)."""
+    from search.config import load_config
+    from search.engine import Engine
+
+    data = tmp_path_factory.mktemp("seed-data")
+    engine = Engine(load_config(use_user_file=False), data)
+    engine.update()
+    engine.close()
+    return data
+
+
+@pytest.fixture()
+def seed_engine(seed_data_dir):
+    from search.config import load_config
+    from search.engine import Engine
+
+    engine = Engine(load_config(use_user_file=False), seed_data_dir)
+    yield engine
+    engine.close()
+
+
+def run_cli(*args: str, data_dir: Path | None = None, cwd: Path | None = None,
+            input: str | None = None, env: dict | None = None):
+    """Run ``briefing ARGS`` (this checkout's code) in a child process."""
+    import os
+    import subprocess
+    import sys
+
+    full_env = dict(os.environ, PYTHONPATH=str(ROOT), **(env or {}))
+    if data_dir is not None:
+        full_env["BRIEFING_DATA_DIR"] = str(data_dir)
+    return subprocess.run([sys.executable, "-m", "tui.cli", *args], capture_output=True, text=True,
+                          env=full_env, cwd=cwd, input=input, timeout=600)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from search.config import ConfigError, data_dir, load_config
+
+from .conftest import run_cli
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -71,9 +70,7 @@ def test_missing_config_file(tmp_path):
 
 def test_cli_reports_config_error_in_one_line_exit_2(tmp_path):
     p = write(tmp_path, "corpus:\n  max_file_mb: lots\n")
-    env = dict(os.environ, BRIEFING_DATA_DIR=str(tmp_path / "data"))
-    proc = subprocess.run([sys.executable, "-m", "tui.cli", "--config", str(p), "list"],
-                          capture_output=True, text=True, env=env)
+    proc = run_cli("--config", str(p), "list", data_dir=tmp_path / "data", cwd=tmp_path)
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in proc.stderr
