@@ -233,6 +233,16 @@ def query_groups(text: str) -> list[list[tuple[str, ...]]]:
         if canonical:
             alts.append(canonical_terms(canonical))
         groups.append(list(dict.fromkeys(alts)))
+    word = text.strip().lower()
+    if len(groups) == 1 and word and not any(ch.isspace() for ch in word):
+        first = groups[0][0][0]
+        rest_tags = {_base_tag(m.tag)[:1] if _base_tag(m.tag) != "VCP" else "VCP"
+                     for m in kiwi_tokenize(text.strip()) if _base_tag(m.tag) not in CONTENT_TAGS}
+        if word != first and word.startswith(first) and _HANGUL.search(word) and "VCP" in rest_tags \
+                and "J" not in rest_tags:
+            # an unknown name typed alone may lose its last syllable to the copula
+            # ("솔리다임" -> 솔리다 + 이 + ㅁ): the whole word is an alternative
+            groups[0].append((word,))
     return groups
 
 

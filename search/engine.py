@@ -186,6 +186,7 @@ class Engine:
         self._index = None
         self._gazetteer = None
         self._configured = False
+        self.notices: list[str] = []  # things the user should be told (printed or notified)
 
     # --- set-up -----------------------------------------------------------------------
     @property
@@ -248,6 +249,13 @@ class Engine:
             return True
         if not (self.data_dir / INDEX_DIR).exists():
             return True
+        from .index import IndexCorrupt
+
+        try:
+            self.index.doc_count()
+        except IndexCorrupt:
+            self._index = None
+            return True
         files, _ = discover(self.corpus_paths(), self.config.extensions)
         known = self.store.sources()
         if len(files) != len(known):
@@ -278,7 +286,7 @@ class Engine:
             index.doc_count()
             return index, rebuild
         except IndexCorrupt as exc:
-            report.warnings.append(f"the index was unusable ({exc}); rebuilt it from the sources")
+            report.warnings.append(f"the index was unusable ({_why(exc)}); rebuilt it from the sources")
             shutil.rmtree(path, ignore_errors=True)
             return ArticleIndex.create(path), True
 
@@ -412,7 +420,9 @@ class Engine:
 
             raise QueryError(f"unknown sort {sort!r}: use relevance or date")
         started = time.perf_counter()
-        result = self.index.search(query, limit=limit, sort=sort, resolve_entity=self.gazetteer.canonical)
+        result = self._with_index(
+            lambda index: index.search(query, limit=limit, sort=sort, resolve_entity=self.gazetteer.canonical)
+        )
         hits = [
             Hit(h.id, h.title, h.publisher, h.published, h.published_confidence,
                 score=h.score, snippet=h.snippet, snippet_spans=list(h.snippet_spans))
@@ -422,6 +432,21 @@ class Engine:
             query=query, sort=sort, hits=hits, total=result.total,
             elapsed_ms=(time.perf_counter() - started) * 1000, terms=list(result.terms),
         )
+
+    def _with_index(self, use):
+        """Call ``use(index)``; an index found unreadable is rebuilt from the sources (with a
+        notice) and the call is made again."""
+        from .index import IndexCorrupt
+
+        try:
+            return use(self.index)
+        except IndexCorrupt as exc:
+            self._index = None
+            self.store.set_meta("fingerprint", "")  # forces a full rebuild
+            report = self.update(wait=True)
+            self.notices.append(f"the index was unreadable ({_why(exc)}); rebuilt {self.corpus_size} articles "
+                                f"from the sources in {report.elapsed_s:.1f} s")
+            return use(self.index)
 
     def highlight_spans(self, article_id: str, query: str) -> list[tuple[int, int]]:
         """Offsets in the article body of the words the query matches."""
@@ -517,6 +542,10 @@ class Engine:
 
     def close(self) -> None:
         self.store.close()
+
+
+def _why(exc: Exception) -> str:
+    return str(exc).removesuffix("; rebuild the index")
 
 
 def _prefetch(iterator, depth: int = 1):

@@ -204,3 +204,12 @@ def test_pickled_analyzer_works_in_a_fresh_process():
     got = json.loads(out.stdout.decode().strip().splitlines()[-1])
     assert got == expected
     assert "삼성" in got and "가" not in got
+
+
+def test_unknown_name_typed_alone_keeps_the_whole_word_as_an_alternative():
+    # Kiwi reads the last syllable of an unknown name typed alone as the copula (솔리다 + 이 + ㅁ);
+    # inside a sentence the same name is one noun, so the query must accept the whole word too.
+    groups = analysis.query_groups("솔리다임")
+    assert ("솔리다임",) in groups[0]
+    assert analysis.analyze_terms("솔리다임의 주요 주주", "index")[0] == "솔리다임"
+    assert analysis.query_groups("소프트뱅크와") == [[("소프트뱅크",)]]  # particles never add one

@@ -69,7 +69,11 @@ def main(argv: list[str] | None = None) -> int:
             from .app import run_app
 
             return run_app(ctx)
-        return int(args._run(args, ctx) or 0)
+        code = int(args._run(args, ctx) or 0)
+        if "engine" in ctx.__dict__:
+            for notice in ctx.engine.notices:
+                print(f"briefing: {notice}", file=sys.stderr)
+        return code
     except ConfigError as exc:
         print(f"briefing: config error: {exc}", file=sys.stderr)
         return 2

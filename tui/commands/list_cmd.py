@@ -47,3 +47,5 @@ def ensure_index(engine) -> None:
         err = console(stderr=True)
         for path, reason in report.skipped:
             err.print(f"[yellow]skipped[/] {path}: {reason}")
+        for warning in report.warnings:
+            err.print(f"[yellow]warning[/] {warning}")
