@@ -90,6 +90,8 @@ def decode_bytes(data: bytes) -> Decoded:
             encoding = "mixed utf-8/cp949"
             if replaced:
                 notes.append(f"replaced {replaced} undecodable byte(s)")
-    if _control_ratio(text) > 0.05:
+    # Valid UTF-8 is text even with stray controls (they are dropped later); bytes that only
+    # "decode" as CP949 and are full of controls are binary.
+    if not encoding.startswith("utf-8") and _control_ratio(text) > 0.05:
         raise Undecodable("binary file (too many control characters)")
     return Decoded(text, encoding, tuple(notes))

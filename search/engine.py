@@ -195,6 +195,7 @@ class Engine:
             from .gazetteer import Gazetteer
 
             self._gazetteer = Gazetteer.from_entries(self.config.gazetteer)
+            self.notices.extend(f"gazetteer: {c}" for c in self._gazetteer.conflicts())
         return self._gazetteer
 
     def _configure_analysis(self) -> None:

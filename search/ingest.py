@@ -173,7 +173,7 @@ def ingest_file(path: Path | str, *, today: date | None = None, max_bytes: int |
         size = path.stat().st_size
         if size > max_bytes:
             raise Undecodable(
-                f"{size / 1e6:.1f} MB is over the limit of {max_bytes / 1e6:.0f} MB (corpus.max_file_mb)"
+                f"{size / 2**20:.1f} MB is over the limit of {max_bytes / 2**20:g} MB (corpus.max_file_mb)"
             )
     data = path.read_bytes()
     decoded = decode_bytes(data)
