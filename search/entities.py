@@ -196,6 +196,7 @@ USE_MODEL = True  # add the shipped learned tagger's spans (see bench/eval_entit
 # cross-validation inside the KLUE tuning part and on the seeds: bench/eval_entities.py --cv)
 MODEL_MIN_MARGIN: dict[str, float] = {"PS": 25.0, "LC": 60.0, "OG": 60.0}
 MODEL_NEEDS_PROPER = True  # keep model spans only if they contain a proper-noun morpheme
+MODEL_WINDOW = 4  # with MODEL_NEEDS_PROPER, the model scores only morphemes this near a name
 MODEL_LATIN = True  # accept capitalised Latin words from the model
 DROP_BARE_SURNAMES = True  # "김 씨" alone names nobody the reader can follow
 
@@ -309,9 +310,21 @@ class _Extractor:
     def morphs(self) -> list[tuple[str, str, int, int]]:
         return [(t.form, t.tag, t.start, t.end) for t in self.tokens]
 
+    def _model_active(self) -> list[bool]:
+        """Morphemes near a name-like one (NNP, SH, capitalised Latin): the only places where a
+        span that passes _plausible_name can be, so the model scores nothing else."""
+        n = len(self.tokens)
+        active = [False] * n
+        for i, t in enumerate(self.tokens):
+            if t.tag in ("NNP", "SH") or (t.tag == "SL" and t.form[:1].isupper()):
+                for j in range(max(0, i - MODEL_WINDOW), min(n, i + MODEL_WINDOW + 1)):
+                    active[j] = True
+        return active
+
     def _model_candidates(self) -> None:
         morphs = self.morphs()
-        for start, end, label, margin in self.tagger.scored_spans(self.text, morphs, self.hints):
+        active = self._model_active() if MODEL_NEEDS_PROPER else None
+        for start, end, label, margin in self.tagger.scored_spans(self.text, morphs, self.hints, active):
             if margin < MODEL_MIN_MARGIN.get(label, 0.0):
                 continue
             surface = self.text[start:end]

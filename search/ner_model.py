@@ -56,8 +56,10 @@ def _shape(form: str) -> str:
     return "".join(kinds)
 
 
-def token_features(text: str, morphs: Sequence[Morph], hints: Sequence[Hint]) -> list[list[str]]:
-    """The static features of every morpheme (without the previous-label features)."""
+def token_features(text: str, morphs: Sequence[Morph], hints: Sequence[Hint],
+                   active: Sequence[bool] | None = None) -> list[list[str]]:
+    """The static features of every morpheme (without the previous-label features); morphemes
+    whose ``active`` flag is false get none."""
     n = len(morphs)
     hint_at: list[str] = ["-"] * n
     starts = [m[2] for m in morphs]
@@ -82,7 +84,7 @@ def token_features(text: str, morphs: Sequence[Morph], hints: Sequence[Hint]) ->
     padded = [pad, pad, *morphs, ("</s>", "EOS", -1, -1), ("</s>", "EOS", -1, -1)]
     feats = []
     for i, (form, tag, start, end) in enumerate(morphs):
-        if tag in SKIP_TAGS:
+        if tag in SKIP_TAGS or (active is not None and not active[i]):
             feats.append([])
             continue
         p2, p1, n1, n2 = padded[i], padded[i + 1], padded[i + 3], padded[i + 4]
@@ -159,14 +161,16 @@ class NerTagger:
     def _dynamic(prev: str, prev2: str, morph: Morph) -> list[str]:
         return ["pl=" + prev, "pl|t=" + prev + "|" + morph[1], "pl2=" + prev2 + "|" + prev]
 
-    def predict(self, text: str, morphs: Sequence[Morph], hints: Sequence[Hint]) -> tuple[list[str], list[float]]:
-        """Labels and, per morpheme, how far the label's score is above O's."""
-        static = token_features(text, morphs, hints)
+    def predict(self, text: str, morphs: Sequence[Morph], hints: Sequence[Hint],
+                active: Sequence[bool] | None = None) -> tuple[list[str], list[float]]:
+        """Labels and, per morpheme, how far the label's score is above O's; morphemes whose
+        ``active`` flag is false are labelled O without scoring (a caller's speed-up)."""
+        static = token_features(text, morphs, hints, active)
         labels: list[str] = []
         margins: list[float] = []
         prev, prev2 = "<s>", "<s>"
         for i, feats in enumerate(static):
-            if morphs[i][1] in SKIP_TAGS:
+            if morphs[i][1] in SKIP_TAGS or (active is not None and not active[i]):
                 labels.append("O")
                 margins.append(0.0)
                 prev2, prev = prev, "O"
@@ -182,10 +186,10 @@ class NerTagger:
     def predict_labels(self, text: str, morphs: Sequence[Morph], hints: Sequence[Hint]) -> list[str]:
         return self.predict(text, morphs, hints)[0]
 
-    def scored_spans(self, text: str, morphs: Sequence[Morph],
-                     hints: Sequence[Hint]) -> list[tuple[int, int, str, float]]:
+    def scored_spans(self, text: str, morphs: Sequence[Morph], hints: Sequence[Hint],
+                     active: Sequence[bool] | None = None) -> list[tuple[int, int, str, float]]:
         """Entity spans ``(start, end, PS|LC|OG, margin)``; margin = weakest morpheme's lead over O."""
-        labels, margins = self.predict(text, morphs, hints)
+        labels, margins = self.predict(text, morphs, hints, active)
         out = []
         cur: list | None = None  # [start, end, type, margin]
         for morph, label, margin in zip(morphs, labels, margins):
