@@ -19,6 +19,9 @@ KIWI_CUTOFF = 5.0
 # Recently analysed texts: analysis, entity extraction and tense detection all read the same
 # article bodies, so one Kiwi pass serves the three. Bounded: a few indexing batches.
 CACHE_TEXTS = 384
+# Kiwi's multi-word dictionary (entries such as "일본 경제 단체 연합회") costs ~190 MB of memory
+# once used; the gazetteer supplies the multi-word names briefing cares about.
+LOAD_MULTI_DICT = False
 _cache: "OrderedDict[str, list[Morph]]" = OrderedDict()
 _cache_lock = threading.Lock()
 
@@ -40,7 +43,7 @@ def get_kiwi():
             if _kiwi is None:
                 from kiwipiepy import Kiwi
 
-                kiwi = Kiwi(num_workers=os.cpu_count() or 1)
+                kiwi = Kiwi(num_workers=os.cpu_count() or 1, load_multi_dict=LOAD_MULTI_DICT)
                 for word, tag in _user_words.items():
                     kiwi.add_user_word(word, tag, 0.0)
                 global _config

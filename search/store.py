@@ -222,7 +222,7 @@ class Store:
                         "INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?)",
                         (aid, article.source_path, article.content_hash, article.title,
                          article.publisher, pub.isoformat() if pub else None,
-                         article.published.confidence, json.dumps(article.to_dict(), ensure_ascii=False)),
+                         article.published.confidence, _article_json(article)),
                     )
                     db.executemany(
                         "INSERT INTO mentions VALUES (?,?,?,?,?,?,?)",
@@ -247,5 +247,7 @@ class Store:
                 raise
 
 
-def iso(d: date | None) -> str | None:
-    return d.isoformat() if d else None
+def _article_json(article: Article) -> str:
+    data = article.to_dict()
+    data.pop("body")  # the paragraphs hold it
+    return json.dumps(data, ensure_ascii=False)

@@ -1,0 +1,162 @@
+"""App benchmark: launch to first paint, launch to searchable, keystroke-to-results p95, peak memory.
+
+    python bench/bench_app.py [--corpus DIR] [--data-dir DIR] [--queries N]
+
+Uses the 10k-article bench corpus (``bench/make_corpus.py 10000 DIR``; built if missing) with its
+index built in ``--data-dir`` (built if missing or stale; that is not timed). Each figure comes from
+a fresh child process that runs the app headless: launch = the parent's clock before starting the
+child; first paint and searchable are reported by the app; keystrokes are typed one at a time at a
+human pace (200 ms apart, above the 150 ms search throttle) and timed from the key press to the
+result list being rendered. Prints the figures against their targets; not a timed test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.common import QUERY_MIX, REPO_ROOT, p95, peak_rss_mb  # noqa: E402
+
+DEFAULT_CORPUS = REPO_ROOT / "bench" / "out" / "corpus-10k"
+DEFAULT_DATA = REPO_ROOT / "bench" / "out" / "app-data-10k"
+KEY_GAP_S = 0.2
+
+
+def bench_config(corpus: Path):
+    from search.config import load_config
+
+    config = load_config(use_user_file=False)
+    config.corpus_paths = [corpus]
+    return config
+
+
+def ensure_corpus(corpus: Path, n: int) -> None:
+    if corpus.exists() and any(corpus.iterdir()):
+        return
+    print(f"building the {n}-article bench corpus in {corpus} …", flush=True)
+    subprocess.run([sys.executable, str(REPO_ROOT / "bench" / "make_corpus.py"), str(n), str(corpus)],
+                   check=True)
+
+
+def ensure_index(corpus: Path, data_dir: Path) -> int:
+    from search.engine import Engine
+
+    engine = Engine(bench_config(corpus), data_dir)
+    try:
+        if engine.corpus_size == 0 or engine.needs_update():
+            print(f"indexing {corpus} into {data_dir} (not timed) …", flush=True)
+            started = time.perf_counter()
+            engine.update(wait=True)
+            print(f"  indexed {engine.corpus_size} articles in {time.perf_counter() - started:.0f} s",
+                  flush=True)
+        return engine.corpus_size
+    finally:
+        engine.close()
+
+
+async def _child_run(corpus: Path, data_dir: Path, queries: list[str], wall_t0: float) -> dict:
+    from search.engine import Engine
+    from tui.app import BriefingApp
+
+    perf_at_wall_t0 = time.perf_counter() - (time.time() - wall_t0)
+    config = bench_config(corpus)
+    app = BriefingApp(config, engine_factory=lambda: Engine(config, data_dir))
+    latencies: list[float] = []
+    engine_ms: list[float] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        while "searchable" not in app.timings or "analyser" not in app.timings:
+            await pilot.pause(0.01)
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.3)
+        for query in queries:
+            app.query_one("#search").value = ""
+            await pilot.pause(0.4)
+            await pilot.press("slash")
+            for char in query:
+                before = len(app.render_log)
+                pressed = time.perf_counter()
+                await pilot.press(char if char != " " else "space")
+                deadline = pressed + 10
+                while len(app.render_log) == before and time.perf_counter() < deadline:
+                    await pilot.pause(0.002)
+                if len(app.render_log) > before:
+                    latencies.append((app.render_log[-1][2] - pressed) * 1000)
+                    if app.result is not None and app.result.query == app.query_text:
+                        engine_ms.append(app.result.elapsed_ms)
+                await pilot.pause(max(0.0, KEY_GAP_S - (time.perf_counter() - pressed)))
+        corpus_size = app.corpus_size
+    t = app.timings
+    return {
+        "corpus_size": corpus_size,
+        "first_paint_s": t["first_paint"] - perf_at_wall_t0,
+        "searchable_s": t["searchable"] - perf_at_wall_t0,
+        "analyser_s": t["analyser"] - perf_at_wall_t0,
+        "keystroke_ms": latencies,
+        "engine_search_ms": engine_ms,
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+def child(args) -> int:
+    result = asyncio.run(_child_run(args.corpus, args.data_dir, args.query_list, args.wall_t0))
+    print("RESULT " + json.dumps(result))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--articles", type=int, default=10000, help="size if the corpus is built")
+    parser.add_argument("--queries", type=int, default=len(QUERY_MIX), help="queries typed")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--wall-t0", type=float, help=argparse.SUPPRESS)
+    parser.add_argument("--query-list", type=json.loads, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        return child(args)
+
+    ensure_corpus(args.corpus, args.articles)
+    size = ensure_index(args.corpus, args.data_dir)
+    queries = list(QUERY_MIX[: args.queries])
+    wall_t0 = time.time()
+    proc = subprocess.run(
+        [sys.executable, __file__, "--child", "--corpus", str(args.corpus), "--data-dir",
+         str(args.data_dir), "--wall-t0", repr(wall_t0), "--query-list", json.dumps(queries)],
+        capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+    )
+    line = next((l for l in proc.stdout.splitlines() if l.startswith("RESULT ")), None)
+    if proc.returncode != 0 or line is None:
+        print(proc.stdout[-2000:], proc.stderr[-4000:], file=sys.stderr)
+        return 1
+    r = json.loads(line[len("RESULT "):])
+    keys = r["keystroke_ms"]
+    rows = [
+        ("launch to first paint", f"{r['first_paint_s']:.2f} s", "< 1 s", r["first_paint_s"] < 1),
+        ("launch to searchable", f"{r['searchable_s']:.2f} s", "< 3 s", r["searchable_s"] < 3),
+        ("launch to analyser loaded", f"{r['analyser_s']:.2f} s", "(background)", True),
+        (f"keystroke to results p95 ({len(keys)} keys)", f"{p95(keys):.0f} ms", "< 100 ms",
+         bool(keys) and p95(keys) < 100),
+        ("keystroke to results median", f"{sorted(keys)[len(keys) // 2]:.0f} ms" if keys else "-",
+         "", True),
+        ("  of which engine.search p95", f"{p95(r['engine_search_ms']):.0f} ms"
+         if r["engine_search_ms"] else "-", "(engine)", True),
+        ("peak memory (RSS)", f"{r['peak_rss_mb']:.0f} MB", "< 600 MB", r["peak_rss_mb"] < 600),
+    ]
+    print(f"briefing app benchmark — corpus {args.corpus} ({size} articles indexed, "
+          f"app saw {r['corpus_size']}), {len(queries)} queries typed")
+    for name, value, target, ok in rows:
+        print(f"  {name:<38} {value:>10}  target {target:<12} {'ok' if ok else 'MISSED'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,96 @@
+"""Every key of the app: one table of binding ids, default keys, actions and descriptions.
+
+Users remap by id in config.yaml ``keys:`` (comma-separated Textual key names or characters);
+:func:`keymap_from_config` turns that into what ``App.set_keymap`` takes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+from textual.keys import _character_to_key
+
+
+@dataclass(frozen=True)
+class KeySpec:
+    """One bindable action: ``where`` names the widget whose BINDINGS carry it."""
+
+    id: str
+    keys: str
+    action: str
+    label: str  # short, for the footer
+    where: str
+    description: str  # one line, for the help screen and the palette
+    show: bool = True
+
+
+KEY_SPECS: tuple[KeySpec, ...] = (
+    KeySpec("focus_search", "slash", "focus_search", "Search", "app",
+            "Focus the search bar (results update as you type)"),
+    KeySpec("to_list", "enter", "to_list", "Results", "search", "Move from the search bar to the results"),
+    KeySpec("back", "escape", "back", "Back", "app", "Back to the search bar", show=False),
+    KeySpec("cursor_down", "j,down", "cursor_down", "Down", "list", "Move down", show=False),
+    KeySpec("cursor_up", "k,up", "cursor_up", "Up", "list", "Move up", show=False),
+    KeySpec("open_article", "enter", "open_article", "Open", "open",
+            "Open the highlighted article (or the event's article) in the reader"),
+    KeySpec("related_next", "right_square_bracket", "related(1)", "Related", "app",
+            "Jump to the next related article (shared companies, most specific first)"),
+    KeySpec("related_prev", "left_square_bracket", "related(-1)", "Prev related", "app",
+            "Jump to the previous related article", show=False),
+    KeySpec("jump_back", "backspace", "jump_back", "Back", "app",
+            "Go back through the jump history"),
+    KeySpec("entity_next", "n", "entity_step(1)", "Next w/ entity", "sidebar",
+            "Entity sidebar: next article (by date) mentioning the entity"),
+    KeySpec("entity_prev", "p", "entity_step(-1)", "Prev w/ entity", "sidebar",
+            "Entity sidebar: previous article (by date) mentioning the entity"),
+    KeySpec("entity_filter", "f", "entity_filter", "Filter", "sidebar",
+            "Entity sidebar: filter the results to the entity (adds company:… to the query)"),
+    KeySpec("toggle_timeline", "t", "toggle_timeline", "Timeline", "app",
+            "Timeline: switch between the current article and the result set"),
+    KeySpec("mark", "space", "mark", "Mark", "app", "Mark / unmark the article for the brief"),
+    KeySpec("export", "e", "export", "Export", "app", "Export the marked articles as a brief"),
+    KeySpec("toggle_sort", "s", "toggle_sort", "Sort", "app", "Sort results by relevance / date"),
+    KeySpec("help", "question_mark", "help", "Help", "app", "Show every key"),
+    KeySpec("quit", "q", "quit", "Quit", "app", "Quit briefing"),
+)
+
+SPECS_BY_ID = {spec.id: spec for spec in KEY_SPECS}
+
+
+def bindings_for(where: str) -> list[Binding]:
+    """Textual bindings (with ids and descriptions) for one place in the app."""
+    out = []
+    for spec in KEY_SPECS:
+        if spec.where == where:
+            out.append(
+                Binding(spec.keys, spec.action, spec.label, show=spec.show,
+                        tooltip=spec.description, id=spec.id)
+            )
+    return out
+
+
+def list_bindings() -> list[Binding]:
+    """Bindings shared by every list-like pane (results, entities, timeline)."""
+    return bindings_for("list")
+
+
+def normalize_keys(value: str) -> str:
+    """``"j, down"`` -> ``"j,down"``; single characters become Textual key names (``/``->slash)."""
+    keys = [k.strip() for k in value.split(",") if k.strip()]
+    return ",".join(_character_to_key(k) if len(k) == 1 else k for k in keys)
+
+
+def keymap_from_config(keys: dict[str, str]) -> dict[str, str]:
+    """The keymap for ``App.set_keymap``: known ids only, keys normalised."""
+    return {bid: normalize_keys(v) for bid, v in keys.items() if bid in SPECS_BY_ID and v.strip()}
+
+
+def unknown_key_ids(keys: dict[str, str]) -> list[str]:
+    """Ids in the config ``keys:`` that no binding has (reported once as a warning)."""
+    return sorted(k for k in keys if k not in SPECS_BY_ID)
+
+
+def keys_for(spec_id: str, keymap: dict[str, str]) -> str:
+    """The keys currently bound to ``spec_id``, for the help screen."""
+    return keymap.get(spec_id) or SPECS_BY_ID[spec_id].keys

@@ -1,0 +1,99 @@
+"""The result list: one row per article with mark flag, date, publisher and title."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from ..bindings import bindings_for, list_bindings
+from ..cells import fit, row_width
+
+DATE_WIDTH = 12  # "unknown date" is 12 cells; ISO dates are 10
+PUBLISHER_WIDTH = 10
+FLAG_WIDTH = 2
+MARK_FLAG = "●"
+
+
+def date_label(published) -> str:
+    """ISO date, or the words ``unknown date``."""
+    return published.isoformat() if published else "unknown date"
+
+
+def format_row(hit, width: int, marked: bool) -> Text:
+    """One list row, exactly ``width`` cells (or less when the pane is tiny)."""
+    flag = fit(MARK_FLAG if marked else "", FLAG_WIDTH)
+    date = fit(date_label(hit.published), DATE_WIDTH)
+    publisher = fit(hit.publisher or "—", PUBLISHER_WIDTH)
+    title_width = max(0, width - FLAG_WIDTH - DATE_WIDTH - PUBLISHER_WIDTH - 2)
+    row = Text(no_wrap=True, overflow="crop")
+    row.append(flag, style="bold yellow" if marked else "")
+    row.append(date + " ", style="dim" if hit.published is None else "")
+    row.append(publisher + " ", style="italic")
+    row.append(fit(hit.title, title_width))
+    return row
+
+
+class ArticleList(OptionList):
+    """Shows summaries; ``open_article`` posts :class:`OpenArticle` for the highlighted one."""
+
+    BINDINGS = list_bindings() + bindings_for("open")
+
+    class OpenArticle(Message):
+        def __init__(self, article_id: str) -> None:
+            super().__init__()
+            self.article_id = article_id
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._hits: list = []
+        self._marked: set[str] = set()
+        self._width = 0
+
+    @property
+    def article_ids(self) -> list[str]:
+        return [h.id for h in self._hits]
+
+    @property
+    def highlighted_id(self) -> str | None:
+        index = self.highlighted
+        if index is None or not 0 <= index < len(self._hits):
+            return None
+        return self._hits[index].id
+
+    def show(self, hits: list, marked: set[str], *, keep_highlight: bool = False) -> None:
+        """Replace the rows; the cursor goes to the top unless ``keep_highlight`` (same query)."""
+        keep = self.highlighted_id if keep_highlight else None
+        self._hits, self._marked = list(hits), set(marked)
+        self._render_rows(keep)
+
+    def set_marked(self, marked: set[str]) -> None:
+        self._marked = set(marked)
+        self._render_rows(self.highlighted_id)
+
+    def row_texts(self) -> list[str]:
+        """The plain rows as rendered (for tests)."""
+        width = self._row_width()
+        return [format_row(h, width, h.id in self._marked).plain for h in self._hits]
+
+    def _row_width(self) -> int:
+        return row_width(self, 20)
+
+    def _render_rows(self, keep: str | None) -> None:
+        width = self._row_width()
+        self._width = width
+        self.set_options(
+            Option(format_row(h, width, h.id in self._marked), id=h.id) for h in self._hits
+        )
+        ids = self.article_ids
+        if ids:
+            self.highlighted = ids.index(keep) if keep in ids else 0
+
+    def on_resize(self) -> None:
+        if self._hits and self._row_width() != self._width:
+            self._render_rows(self.highlighted_id)
+
+    def action_open_article(self) -> None:
+        if (article_id := self.highlighted_id) is not None:
+            self.post_message(self.OpenArticle(article_id))
