@@ -415,14 +415,16 @@ class Engine:
         ]
         return sort_by_date(rows)
 
-    def search(self, query: str, limit: int = 200, sort: str = "relevance") -> SearchResult:
+    def search(self, query: str, limit: int = 200, sort: str = "relevance",
+               snippets: bool = True) -> SearchResult:
         if sort not in ("relevance", "date"):
             from .errors import QueryError
 
             raise QueryError(f"unknown sort {sort!r}: use relevance or date")
         started = time.perf_counter()
         result = self._with_index(
-            lambda index: index.search(query, limit=limit, sort=sort, resolve_entity=self.gazetteer.canonical)
+            lambda index: index.search(query, limit=limit, sort=sort,
+                                       resolve_entity=self.gazetteer.canonical, snippets=snippets)
         )
         hits = [
             Hit(h.id, h.title, h.publisher, h.published, h.published_confidence,

@@ -389,16 +389,18 @@ class ArticleIndex:
         limit: int = 200,
         sort: str = "relevance",
         resolve_entity: EntityResolver | None = None,
+        snippets: bool = True,
     ) -> IndexResult:
         """Run a user query (see search.query); raises errors.QueryError when malformed.
+        ``snippets=False`` skips the highlighted passages (the app does not show them).
 
         An empty query lists every article, newest first. ``sort="date"``: newest first, unknown
         dates last; otherwise BM25F relevance. ``resolve_entity(name, type)`` maps values of
         ``company:`` etc. to canonical names (e.g. the gazetteer) for this call.
         """
         t0 = time.perf_counter()
-        parsed = parse_query(query, self._resolver(resolve_entity))
         s = self._s()
+        parsed = parse_query(query, self._resolver(resolve_entity), reader=s.reader())
         by_date = sort == "date" or parsed.empty
         results = _run(s, parsed.query, limit, by_date, terms=not parsed.empty)
         highlighter = Highlighter(
@@ -410,7 +412,7 @@ class ArticleIndex:
             stored = hit.fields()
             body = stored.get("body", "")
             snip = None
-            if not parsed.empty and body:
+            if snippets and not parsed.empty and body:
                 snip = highlighter.highlight_hit(hit, "body", text=body, top=1, minscore=1)
             if snip is None:
                 snip = _lead_snippet(body)

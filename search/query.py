@@ -169,9 +169,15 @@ def _and(qs: list[wq.Query]) -> wq.Query | None:
 
 
 class _Builder:
-    def __init__(self, resolve_entity: EntityResolver | None):
+    def __init__(self, resolve_entity: EntityResolver | None, reader=None):
+        self.reader = reader
         self.resolve_entity = resolve_entity
         self.terms: list[str] = []
+
+    def _indexed(self, fname: str, term: str) -> bool:
+        """The compound is in the index as a whole: its split form adds little and a phrase
+        query over common parts costs much (only checked when a reader is given)."""
+        return self.reader is not None and self.reader.doc_frequency(fname, term) > 0
 
     def _note(self, terms) -> None:
         self.terms.extend(t for t in terms if t not in self.terms)
@@ -192,7 +198,7 @@ class _Builder:
             conj = []
             for g in groups:
                 alts = [self._alt_query(fname, alt) for alt in g]
-                if fname in POSITIONAL_FIELDS and len(g[0]) == 1:
+                if fname in POSITIONAL_FIELDS and len(g[0]) == 1 and not self._indexed(fname, g[0][0]):
                     parts = analysis.decompose(g[0][0])
                     if parts:  # the same compound analysed as separate nouns elsewhere
                         alts.append(wq.Phrase(fname, [p for p, _s, _e in parts]))
@@ -316,12 +322,13 @@ def query_terms(text: str) -> list[str]:
     return parse_query(text).terms
 
 
-def parse_query(text: str, resolve_entity: EntityResolver | None = None) -> ParsedQuery:
+def parse_query(text: str, resolve_entity: EntityResolver | None = None, reader=None) -> ParsedQuery:
     """Parse a user query into a Whoosh query over the article index schema.
 
     ``resolve_entity(name, type)`` maps what the user typed after ``company:`` etc. to the
     canonical name stored in the index (e.g. via the gazetteer); None keeps it as typed.
-    An empty query matches every article (``ParsedQuery.empty`` is True).
+    An empty query matches every article (``ParsedQuery.empty`` is True). With an index
+    ``reader``, a compound found whole in the index is not also searched as a phrase of its parts.
     """
     if text is None:
         text = ""
@@ -331,7 +338,7 @@ def parse_query(text: str, resolve_entity: EntityResolver | None = None) -> Pars
         )
     if not text.strip():
         return ParsedQuery(wq.Every(), [], empty=True)
-    builder = _Builder(resolve_entity)
+    builder = _Builder(resolve_entity, reader)
     positives: list[wq.Query] = []
     negatives: list[wq.Query] = []
     for unit in _group_or(_lex(text)):

@@ -182,7 +182,7 @@ class BriefingApp(App[int]):
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def run_search(self, seq: int, query: str, sort: str) -> None:
         try:
-            result = self.engine.search(query, limit=SEARCH_LIMIT, sort=sort)
+            result = self.engine.search(query, limit=SEARCH_LIMIT, sort=sort, snippets=False)
         except QueryError as exc:
             self.post_message(SearchFailed(seq, str(exc)))
             return
