@@ -471,11 +471,15 @@ class Engine:
         return _group_counts((t, n, c) for (t, n), c in counts.items())
 
     def facets(self, ids: list[str] | None) -> dict[str, list[EntityCount]]:
-        rows = self.store.entity_article_counts(ids)
-        return _group_counts((t, n, c) for n, t, c in rows)
+        """Entity -> number of articles, per type, over ``ids`` (None: the corpus), from the index."""
+        per_type = self._with_index(lambda index: index.facets(ids))
+        return _group_counts((t, n, c) for t, items in per_type.items() for n, c in items)
 
     def entities(self, type: str | None = None) -> list[EntityCount]:
-        return [EntityCount(n, t, c) for n, t, c in self.store.entity_article_counts(None, type)]
+        """Corpus-wide canonical entities with article counts, most frequent first."""
+        grouped = self.facets(None)
+        rows = [e for t, items in grouped.items() if type in (None, t) for e in items]
+        return sorted(rows, key=lambda e: (-e.count, e.type, e.name))
 
     def related(self, article_id: str, limit: int = 10) -> list[Related]:
         """Articles sharing companies, weighted by how rare each shared company is (IDF),

@@ -141,24 +141,6 @@ class Store:
             ).fetchall()
         return [StoredMention(*r) for r in rows]
 
-    def entity_article_counts(
-        self, ids: Iterable[str] | None = None, type: str | None = None, role: str = "story"
-    ) -> list[tuple[str, str, int]]:
-        """(name, type, number of articles) for story mentions, most frequent first."""
-        sql = 'SELECT name, type, COUNT(DISTINCT article_id) AS n FROM mentions WHERE role=?'
-        params: list = [role]
-        if type:
-            sql += " AND type=?"
-            params.append(type)
-        with self._lock:
-            if ids is not None:
-                self._db.execute("CREATE TEMP TABLE IF NOT EXISTS sel (id TEXT PRIMARY KEY)")
-                self._db.execute("DELETE FROM sel")
-                self._db.executemany("INSERT OR IGNORE INTO sel VALUES (?)", [(i,) for i in ids])
-                sql += " AND article_id IN (SELECT id FROM sel)"
-            sql += " GROUP BY name, type ORDER BY n DESC, name"
-            return self._db.execute(sql, params).fetchall()
-
     def articles_mentioning(self, name: str, type: str | None = None) -> list[str]:
         sql = "SELECT DISTINCT article_id FROM mentions WHERE name=? AND role='story'"
         params: list = [name]
