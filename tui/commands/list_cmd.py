@@ -29,8 +29,11 @@ def run(args: argparse.Namespace, ctx) -> int:
     from rich.table import Table
 
     table = Table(box=None, pad_edge=False, show_edge=False)
-    for col in ("id", "date", "publisher", "title"):
-        table.add_column(col, no_wrap=True, overflow="ellipsis", max_width=60 if col == "title" else None)
+    id_width = max((len(r.id) for r in rows), default=2)
+    table.add_column("id", no_wrap=True, min_width=id_width)  # ids are never cut: scripts copy them
+    table.add_column("date", no_wrap=True, min_width=12)
+    table.add_column("publisher", no_wrap=True, overflow="ellipsis", min_width=8, max_width=12)
+    table.add_column("title", no_wrap=True, overflow="ellipsis", ratio=1)
     for r in rows:
         table.add_row(r.id, date_text(r.published, r.published_confidence), r.publisher or "—", r.title)
     console().print(table)
