@@ -419,7 +419,7 @@ class ArticleIndex:
             hits.append(
                 IndexHit(
                     id=stored["id"],
-                    score=float(hit.score or 0.0),
+                    score=0.0 if by_date else float(hit.score or 0.0),  # by date: the key is no score
                     title=stored.get("title", ""),
                     publisher=stored.get("publisher"),
                     published=_to_date(stored.get("published")),

@@ -14,7 +14,8 @@ HELP = ("search the corpus: words (AND), OR, -word, \"phrases\", field:value "
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("query", nargs="+", help="the query (quote it in the shell)")
-    p.add_argument("--json", action="store_true", help="JSON output")
+    p.add_argument("--json", action="store_true",
+                   help="JSON output: id, title, publisher, published, score (BM25F; 0 when sorted by date), snippet")
     p.add_argument("--limit", type=int, default=20, metavar="N", help="at most N results (default 20)")
     p.add_argument("--sort", choices=("relevance", "date"), default="relevance", help="result order")
 
