@@ -187,6 +187,7 @@ class Engine:
         self._gazetteer = None
         self._configured = False
         self.notices: list[str] = []  # things the user should be told (printed or notified)
+        self._summaries: list[ArticleSummary] | None = None
 
     # --- set-up -----------------------------------------------------------------------
     @property
@@ -341,6 +342,7 @@ class Engine:
             articles=processed, sources=new_states, remove_ids=report.removed,
             remove_paths=removed_paths, meta={"fingerprint": fingerprint},
         )
+        self._summaries = None
         self._index = index
         return report
 
@@ -409,11 +411,15 @@ class Engine:
         return self.store.article(self.resolve_id(article_id))
 
     def list_articles(self) -> list[ArticleSummary]:
-        rows = [
-            ArticleSummary(r[0], r[1], r[2], date.fromisoformat(r[3]) if r[3] else None, r[4] or 0.0)
-            for r in self.store.summaries()
-        ]
-        return sort_by_date(rows)
+        """Every article, newest first (cached until the next update)."""
+        cached = self._summaries
+        if cached is None:
+            rows = [
+                ArticleSummary(r[0], r[1], r[2], date.fromisoformat(r[3]) if r[3] else None, r[4] or 0.0)
+                for r in self.store.summaries()
+            ]
+            cached = self._summaries = sort_by_date(rows)
+        return list(cached)
 
     def search(self, query: str, limit: int = 200, sort: str = "relevance",
                snippets: bool = True) -> SearchResult:
@@ -528,13 +534,13 @@ class Engine:
         return [Event.from_dict(d) for d in self.store.events(ids)]
 
     def month_counts(self, ids: list[str] | None = None) -> list[tuple[str, int]]:
+        """Articles per publication month, oldest first (for the sparkline)."""
+        from .timeline import month_counts
+
         wanted = set(ids) if ids is not None else None
-        counts: dict[str, int] = {}
-        for s in self.list_articles():
-            if s.published and (wanted is None or s.id in wanted):
-                key = s.published.strftime("%Y-%m")
-                counts[key] = counts.get(key, 0) + 1
-        return sorted(counts.items())
+        return month_counts(
+            (s.published for s in self.list_articles() if wanted is None or s.id in wanted), fill=False
+        )
 
     # --- briefs -------------------------------------------------------------------------
     def plan_brief(self, ids: list[str], query: str | None = None):

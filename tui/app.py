@@ -16,7 +16,7 @@ from textual.app import App, ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.widgets import Footer, Label, ProgressBar
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from search.errors import BriefingError, QueryError
 
@@ -187,8 +187,13 @@ class BriefingApp(App[int]):
             self.post_message(SearchFailed(seq, str(exc)))
             return
         self.post_message(SearchDone(seq, result))  # shown first: facets and events follow
+        worker = get_current_worker()
         ids = [h.id for h in result.hits]
+        if worker.is_cancelled:  # a newer search started: it will load its own
+            return
         self.post_message(FacetsLoaded(seq, self.engine.facets(ids)))
+        if worker.is_cancelled:
+            return
         self.post_message(TimelineLoaded(seq, self.engine.events(ids), self.engine.month_counts(ids)))
 
     @work(thread=True, exclusive=True, group="article", exit_on_error=False)
