@@ -141,33 +141,9 @@ def compare_seeds_korean_datetime(gold_path: Path) -> None:
 
 def read_klue(path: Path) -> list[tuple[str, list[tuple[int, int]]]]:
     """(sentence, DT spans) pairs from the one-char-per-line BIO file."""
-    out, chars, tags = [], [], []
+    from search.ner_model import read_klue as read_all
 
-    def flush():
-        if chars:
-            text = "".join(chars)
-            spans, start = [], None
-            for i, t in enumerate(tags + ["O"]):
-                if start is not None and t != "I-DT":
-                    spans.append((start, i))
-                    start = None
-                if t == "B-DT":
-                    start = i
-            out.append((text, spans))
-        chars.clear()
-        tags.clear()
-
-    for line in path.read_text(encoding="utf-8").split("\n"):
-        if line.startswith("##"):
-            continue
-        if not line.strip("\n"):
-            flush()
-            continue
-        ch, _, tag = line.rpartition("\t")
-        chars.append(ch if ch else " ")
-        tags.append(tag.strip())
-    flush()
-    return out
+    return [(text, sorted((a, b) for a, b, t in spans if t == "DT")) for text, spans in read_all(path)]
 
 
 _CALENDAR = re.compile(

@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import yaml  # noqa: E402
 
 from bench.common import REPO_ROOT, print_table  # noqa: E402
+from search.ner_model import read_klue  # noqa: E402 (shared KLUE reader)
 from search.config import load_config  # noqa: E402
 from search.entities import extract_mentions_many  # noqa: E402
 from search.gazetteer import Gazetteer  # noqa: E402
@@ -73,38 +74,6 @@ def seed_scores(gold_path: Path, seeds_dir: Path, gaz: Gazetteer, show_errors: b
 
 
 # --- KLUE -------------------------------------------------------------------------------------
-def read_klue(path: Path) -> list[tuple[str, set[tuple[int, int, str]]]]:
-    """Sentences of a KLUE-NER char-per-line file: (text, {(start, end, TYPE)})."""
-    sentences = []
-    chars: list[str] = []
-    tags: list[str] = []
-
-    def flush() -> None:
-        if chars:
-            spans, start, cur = set(), None, None
-            for i, tag in enumerate(tags + ["O"]):
-                if start is not None and not tag.startswith("I-"):
-                    spans.add((start, i, cur))
-                    start = None
-                if tag.startswith("B-"):
-                    start, cur = i, tag[2:]
-            sentences.append(("".join(chars), spans))
-        chars.clear()
-        tags.clear()
-
-    for line in path.read_text(encoding="utf-8").split("\n"):
-        if line.startswith("##"):
-            continue
-        if not line:
-            flush()
-            continue
-        ch, _, tag = line.rpartition("\t")
-        chars.append(ch if ch else " ")
-        tags.append(tag.strip() or "O")
-    flush()
-    return sentences
-
-
 def klue_split(sentences, part: str):
     if part == "tune":
         return [s for i, s in enumerate(sentences) if i % 5 != 4]

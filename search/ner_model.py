@@ -357,7 +357,7 @@ def _main(argv: list[str] | None = None) -> int:
     import sys
 
     sys.path.insert(0, str(sys_path_bench))
-    from bench.eval_entities import klue_split, read_klue
+    from bench.eval_entities import klue_split
 
     gaz = Gazetteer.from_entries(load_config(use_user_file=False).gazetteer)
     sentences = []
@@ -380,3 +380,36 @@ def _main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(_main())
+
+
+# --- KLUE-NER files -----------------------------------------------------------------------------
+def read_klue(path: Path) -> list[tuple[str, set[tuple[int, int, str]]]]:
+    """Sentences of a KLUE-NER char-per-line file: (text, {(start, end, TYPE)})."""
+    sentences = []
+    chars: list[str] = []
+    tags: list[str] = []
+
+    def flush() -> None:
+        if chars:
+            spans, start, cur = set(), None, None
+            for i, tag in enumerate(tags + ["O"]):
+                if start is not None and not tag.startswith("I-"):
+                    spans.add((start, i, cur))
+                    start = None
+                if tag.startswith("B-"):
+                    start, cur = i, tag[2:]
+            sentences.append(("".join(chars), spans))
+        chars.clear()
+        tags.clear()
+
+    for line in path.read_text(encoding="utf-8").split("\n"):
+        if line.startswith("##"):
+            continue
+        if not line:
+            flush()
+            continue
+        ch, _, tag = line.rpartition("\t")
+        chars.append(ch if ch else " ")
+        tags.append(tag.strip() or "O")
+    flush()
+    return sentences

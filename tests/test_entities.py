@@ -271,26 +271,9 @@ def test_no_entity_from_the_aggregator_list(seed_entities, seeds_dir, gaz, gold)
 
 # --- the learned tagger -------------------------------------------------------------------------
 def _klue_sentences(path: Path):
-    sents, chars, tags = [], [], []
-    for line in path.read_text(encoding="utf-8").split("\n") + [""]:
-        if line.startswith("##"):
-            continue
-        if not line:
-            if chars:
-                spans, start = set(), None
-                for i, tag in enumerate(tags + ["O"]):
-                    if start is not None and not tag.startswith("I-"):
-                        spans.add((start, i, cur))
-                        start = None
-                    if tag.startswith("B-"):
-                        start, cur = i, tag[2:]
-                sents.append(("".join(chars), {s for s in spans if s[2] in ("PS", "LC", "OG")}))
-            chars, tags = [], []
-            continue
-        ch, _, tag = line.rpartition("\t")
-        chars.append(ch or " ")
-        tags.append(tag)
-    return sents
+    from search.ner_model import read_klue
+
+    return [(text, {s for s in spans if s[2] in ("PS", "LC", "OG")}) for text, spans in read_klue(path)]
 
 
 def _f1(sents, gaz, use_model: bool) -> float:
