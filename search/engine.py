@@ -153,28 +153,6 @@ def _event_dict(event) -> dict:
     return d
 
 
-@dataclass
-class Event:
-    """A dated statement for the timeline (as stored; see search/timeline.py)."""
-
-    article_id: str
-    value: str | None
-    precision: str
-    expr: str
-    text: str
-    entities: list[str]
-    date_from: str | None = None
-    date_to: str | None = None
-    qualifier: str | None = None
-    start: int = 0
-    end: int = 0
-
-    @classmethod
-    def from_dict(cls, d: dict) -> "Event":
-        names = {f.name for f in dataclasses.fields(cls)}
-        return cls(**{k: v for k, v in d.items() if k in names})
-
-
 class Engine:
     """Everything the app and the CLI ask of the corpus (see the contract at the top)."""
 
@@ -530,8 +508,18 @@ class Engine:
         pos = ordered.index(aid) + step
         return ordered[pos] if 0 <= pos < len(ordered) else None
 
-    def events(self, ids: list[str] | None = None) -> list[Event]:
-        return [Event.from_dict(d) for d in self.store.events(ids)]
+    def events(self, ids: list[str] | None = None):
+        """Timeline events (search.timeline.Event) of the given articles (None: all), in date order."""
+        from .timeline import Event
+
+        names = {f.name for f in dataclasses.fields(Event)}
+        out = []
+        for d in self.store.events(ids):
+            d = {k: v for k, v in d.items() if k in names}
+            for key in ("date_from", "date_to"):
+                d[key] = date.fromisoformat(d[key]) if d.get(key) else None
+            out.append(Event(**d))
+        return out
 
     def month_counts(self, ids: list[str] | None = None) -> list[tuple[str, int]]:
         """Articles per publication month, oldest first (for the sparkline)."""
