@@ -88,6 +88,7 @@ class UpdateReport:
 
 import contextlib
 import dataclasses
+import hashlib
 import json
 import errno
 import math
@@ -199,7 +200,7 @@ class Engine:
 
             self._configure_analysis()
             path = self.data_dir / INDEX_DIR
-            self._index = ArticleIndex(path) if ArticleIndex.exists(path) else ArticleIndex.create(path)
+            self._index = ArticleIndex(path)  # creates an empty index if there is none
         return self._index
 
     def corpus_paths(self) -> list[Path]:
@@ -242,7 +243,7 @@ class Engine:
             return True
         for f in files:
             s = known.get(str(f.path))
-            if s is None or (s.size, s.mtime_ns) != (f.size, f.mtime_ns):
+            if s is None or not s.matches(f):
                 return True
         return False
 
@@ -262,7 +263,7 @@ class Engine:
         if rebuild and path.exists():
             shutil.rmtree(path)
         try:
-            index = ArticleIndex(path) if ArticleIndex.exists(path) else ArticleIndex.create(path)
+            index = ArticleIndex(path)
             index.doc_count()
             return index, rebuild
         except IndexCorrupt as exc:
@@ -271,9 +272,6 @@ class Engine:
             return ArticleIndex.create(path), True
 
     def _update_locked(self, progress: Progress) -> UpdateReport:
-        from .entities import extract_mentions
-        from .timeline import article_events
-
         report = UpdateReport()
         fingerprint = self._fingerprint()
         stale = self.store.get_meta("fingerprint") != fingerprint
@@ -282,7 +280,7 @@ class Engine:
         files, skipped = discover(self.corpus_paths(), self.config.extensions)
         report.skipped.extend((s.path, s.reason) for s in skipped)
         stored = self.store.sources()
-        reusable = {} if (stale or rebuilt) else stored
+        reusable = {} if rebuilt else stored  # a rebuilt (or stale) index takes everything again
         indexed = index.stored_hashes()
 
         present = {str(f.path) for f in files}
@@ -292,7 +290,7 @@ class Engine:
         used_ids: set[str] = set()
         for f in files:
             s = reusable.get(str(f.path))
-            if s and (s.size, s.mtime_ns) == (f.size, f.mtime_ns) and all(i in indexed for i in s.ids):
+            if s and s.matches(f) and all(i in indexed for i in s.ids):
                 used_ids.update(s.ids)
                 report.unchanged += len(s.ids)
                 if s.hash.startswith(_SKIPPED):
@@ -369,8 +367,6 @@ class Engine:
         stem = path.stem
         if stem not in used:
             return stem
-        import hashlib
-
         return f"{stem}~{hashlib.sha1(str(path).encode()).hexdigest()[:6]}"
 
     # --- reading ----------------------------------------------------------------------

@@ -47,6 +47,10 @@ class SourceState:
     hash: str
     ids: tuple[str, ...]
 
+    def matches(self, found) -> bool:
+        """The file as found on disk (anything with size and mtime_ns) is unchanged since."""
+        return (self.size, self.mtime_ns) == (found.size, found.mtime_ns)
+
 
 @dataclass(frozen=True)
 class StoredMention:
