@@ -14,7 +14,6 @@ maps live at module level, so an index whose schema pickles the analyzer opens i
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import re

@@ -10,7 +10,6 @@ import json
 import sqlite3
 import threading
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Iterable
 
