@@ -21,10 +21,14 @@ or a report (``[사진=연합뉴스]``, ``닛케이에 따르면``) get ``role="
 from __future__ import annotations
 
 import bisect
+import gc
+import operator
 import re
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from itertools import compress, repeat
+from typing import Iterable, Iterator, NamedTuple, Sequence
 
 from .gazetteer import Gazetteer
 from .kiwi import add_user_words
@@ -45,7 +49,10 @@ PUBLIC_TITLES = (
 HONORIFICS = ("씨", "님", "여사", "선수", "박사", "변호사", "판사", "검사", "작가", "가수", "배우", "감독")
 TITLES = tuple(sorted(set(CORPORATE_TITLES + PUBLIC_TITLES + HONORIFICS), key=len, reverse=True))
 _TITLE_FIRST_CHARS = frozenset(t[0] for t in TITLES)
+_TITLES_BY_FIRST = {c: tuple(t for t in TITLES if t[0] == c) for c in _TITLE_FIRST_CHARS}  # TITLES order
 BYLINE_WORDS = ("기자", "특파원", "객원기자", "인턴기자", "통신원", "논설위원", "칼럼니스트")
+_BYLINE_TUPLE = tuple(BYLINE_WORDS)
+_BYLINE_WORD_RE = re.compile("|".join(sorted(BYLINE_WORDS, key=len, reverse=True)))
 COMPANY_SUFFIXES = (
     "전자", "그룹", "텔레콤", "하이닉스", "자동차", "은행", "증권", "홀딩스", "중공업", "화학",
     "건설", "제약", "바이오", "생명", "화재", "카드", "물산", "통신", "반도체", "디스플레이",
@@ -68,6 +75,12 @@ LATIN_NON_NAMES = {
     "AI", "IT", "PC", "TV", "HBM", "GPU", "CPU", "NPU", "DX", "SW", "HW", "EV", "IOT", "LCD", "OLED",
     "DS", "DRAM", "SSD", "ESG", "CEO", "CFO", "R&D", "LNG", "5G", "6G", "TF", "DB", "AR", "VR", "XR",
 }
+_COMPANY_ORG_SUFFIXES = COMPANY_SUFFIXES + ORG_SUFFIXES
+_ALL_SUFFIXES = COMPANY_SUFFIXES + PLACE_SUFFIXES + ORG_SUFFIXES
+_PLACE_SUFFIX_FORMS = frozenset(("현", "구", "시", "군", "주", "도"))
+_RUN_START_TAGS = frozenset(("NNP", "NNG", "SL", "SH", "XPN", "NR", "SN"))
+_RUN_NEXT_TAGS = frozenset(("NNP", "NNG", "SL", "XPN", "XSN", "SN"))
+_PROPER_TAGS = frozenset(("NNP", "SL"))
 NOUN_TAGS = {"NNG", "NNP", "NNB", "NR", "NP", "SL", "SH", "SN", "XPN", "XR"}
 CONTINUATION_TAGS = {"NNG", "NNP", "NR", "SL", "SH", "SN", "XPN", "XR"}
 NAME_TAGS = {"NNP", "NNG"}
@@ -80,8 +93,27 @@ _REPORT_AFTER_RE = re.compile(r"^\s*(?:\([^)]{1,20}\)\s*)?(?:은|는|이|가)?\s
 _ACCORDING_RE = re.compile(r"^\s*(?:\([^)]{1,20}\)\s*)?(?:의\s*보도)?에\s*따르면")
 _BYLINE_BRACKET_RE = re.compile(r"[\[(【][^\])】\n]{0,60}(?:기자|특파원)[^\])】\n]{0,40}[\])】]")
 _COPYRIGHT_LINE_RE = re.compile(r"^.*(?:ⓒ|©|Copyright|무단\s*전재|무단전재|재배포\s*금지).*$", re.M | re.I)
+_COPYRIGHT_MARK_RE = re.compile(r"ⓒ|©|Copyright|무단\s*전재|무단전재|재배포\s*금지", re.I)
+_CREDIT_WORDS = ("사진", "자료", "그래픽", "영상", "출처", "제공")
 _COUNTRY_PAIR_RE = re.compile(r"[한미중일북러日美中韓·ㆍ]{2,5}")  # 한미, 한·미·일: relations, not names
 _SPACE_RUN_RE = re.compile(r"\s+")
+_NON_SPACE_RE = re.compile(r"\S+")
+_LATIN_DIGIT_RE = re.compile(r"[A-Za-z0-9]")
+_char_class: dict[str, tuple[bool, bool, bool, bool]] = {}
+_START, _END = operator.itemgetter(2), operator.itemgetter(3)  # of a _Token
+_SPAN = re.Match.span
+
+
+def _char_kind(ch: str) -> tuple[bool, bool, bool, bool]:
+    """(word char, Latin letter, Latin letter or digit, hanja) for one character, as the regexes
+    above say, memoised."""
+    kind = _char_class.get(ch)
+    if kind is None:
+        kind = (bool(_WORD_CHAR_RE.match(ch)), bool(_LATIN_RE.match(ch)),
+                bool(_LATIN_DIGIT_RE.match(ch)), bool(_HANJA_RE.match(ch)))
+        if len(_char_class) < 100_000:
+            _char_class[ch] = kind
+    return kind
 _SOURCE = {0: "model", 1: "suffix", 2: "title", 3: "gaz"}
 _MODEL_TYPE = {"PS": "person", "LC": "place", "OG": "org"}
 
@@ -98,16 +130,16 @@ class Mention:
     role: str = "story"  # "story" | "source" (a media outlet only credited as a source)
 
 
-@dataclass
-class _Token:
+class _Token(NamedTuple):
+    """A Kiwi morpheme as the tagger sees it too: (form, tag, start, end)."""
+
     form: str
     tag: str
     start: int
     end: int
 
 
-@dataclass
-class _Word:
+class _Word(NamedTuple):
     """A whitespace-separated chunk (eojeol) and its Kiwi tokens."""
 
     start: int
@@ -146,19 +178,35 @@ def extract_mentions_many(texts: Sequence[str], gazetteer: Gazetteer, *,
                           use_model: bool | None = None) -> list[list[Mention]]:
     """:func:`extract_mentions` for many texts, analysed by Kiwi in one batch."""
     texts = [t if isinstance(t, str) else "" for t in texts]
-    token_lists = _tokenize_many(texts, gazetteer)
     tagger = None
     if USE_MODEL if use_model is None else use_model:
         from .ner_model import shipped_tagger
 
         tagger = shipped_tagger()
     out = []
-    for text, tokens in zip(texts, token_lists):
-        try:
-            out.append(_Extractor(text, tokens, gazetteer, tagger).run())
-        except Exception:  # noqa: BLE001 - extraction must never break indexing
-            out.append(_gazetteer_only(text, gazetteer))
+    with _gc_paused():
+        token_lists = _tokenize_many(texts, gazetteer)
+        for text, tokens in zip(texts, token_lists):
+            try:
+                out.append(_Extractor(text, tokens, gazetteer, tagger).run())
+            except Exception:  # noqa: BLE001 - extraction must never break indexing
+                out.append(_gazetteer_only(text, gazetteer))
     return out
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while extracting: a batch allocates hundreds of thousands
+    of short-lived tuples (tokens, words) and creates no reference cycles, and the collector's
+    passes over the whole heap that these allocations trigger cost about a quarter of the
+    extraction time. Re-enabled afterwards (unless it was off already)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def model_inputs(texts: Sequence[str], gazetteer: Gazetteer) -> list[tuple[list, list]]:
@@ -220,12 +268,24 @@ def _tokenize_many(texts: list[str], gazetteer: Gazetteer) -> list[list[_Token]]
                 analysed.append(kiwi_tokenize(texts[i]))
             except Exception:  # noqa: BLE001
                 analysed.append([])
+    new = tuple.__new__
     for i, toks in zip(todo, analysed):
         n = len(texts[i])
+        if toks:
+            forms, tags, starts, lengths = zip(*toks)
+            ends = list(map(operator.add, starts, lengths))
+            if min(starts) >= 0 and max(starts) < n and max(ends) <= n:
+                # nothing out of range to drop or clip (the usual case): build the tuples in C,
+                # without Kiwi's zero-length morphemes (an inserted copula 이)
+                rows = zip(forms, tags, starts, ends)
+                if min(lengths) <= 0:
+                    rows = compress(rows, map(operator.gt, lengths, repeat(0)))
+                results[i] = list(map(new, repeat(_Token), rows))
+                continue
         results[i] = [
-            _Token(t.form, t.tag, t.start, min(n, t.start + t.len))
+            new(_Token, (t[0], t[1], t[2], t[2] + t[3] if t[2] + t[3] <= n else n))
             for t in toks
-            if 0 <= t.start < n and t.len > 0
+            if 0 <= t[2] < n and t[3] > 0
         ]
     return results
 
@@ -240,47 +300,72 @@ class _Extractor:
         self.tagger = tagger
         self.hints: list[tuple[int, int, str]] = []
         self.tokens = tokens
-        self.token_starts = {t.start: t for t in tokens}
-        self.token_ends = {t.end for t in tokens}
-        self.token_start_list = [t.start for t in tokens]
+        self.token_start_list = list(map(_START, tokens))
+        self.token_starts = dict(zip(self.token_start_list, tokens))  # a later token wins, as before
+        self.token_ends = set(map(_END, tokens))
+        self._title_lens: dict[int, int] = {}  # word start -> title_len
         self.words = self._words()
         self.word_starts = [w.start for w in self.words]
         self.candidates: list[_Candidate] = []
         self._by_span: dict[tuple[int, int], _Candidate] = {}
         self.blocked: list[tuple[int, int]] = []  # byline brackets: nothing inside is an entity
         self.reporters: set[str] = set()
+        self._copyright_lines: dict[tuple[int, int], bool] = {}
 
     # -- words ----------------------------------------------------------------------------------
     def _words(self) -> list[_Word]:
-        words = [_Word(m.start(), m.end(), m.group(), []) for m in re.finditer(r"\S+", self.text)]
-        starts = [w.start for w in words]
-        for tok in self.tokens:
-            i = bisect.bisect_right(starts, tok.start) - 1
-            if i >= 0 and tok.start < words[i].end:
-                words[i].tokens.append(tok)
-        return words
+        tokens = self.tokens
+        tok_starts = self.token_start_list
+        if tok_starts != sorted(tok_starts):  # Kiwi's order is by start; be safe anyway
+            words = [_Word(m.start(), m.end(), m.group(), []) for m in _NON_SPACE_RE.finditer(self.text)]
+            starts = [w.start for w in words]
+            for tok in tokens:
+                i = bisect.bisect_right(starts, tok.start) - 1
+                if i >= 0 and tok.start < words[i].end:
+                    words[i].tokens.append(tok)
+            return words
+        # a word's tokens are those starting inside it, in order: one slice of the token list
+        spans = list(map(_SPAN, _NON_SPACE_RE.finditer(self.text)))
+        if not spans:
+            return []
+        starts, ends = zip(*spans)
+        texts = self.text.split()  # the same chunks as \S+ (both split on str.isspace)
+        if len(texts) != len(spans):
+            texts = [self.text[a:b] for a, b in spans]
+        find = bisect.bisect_left
+        slices = map(slice, map(find, repeat(tok_starts), starts), map(find, repeat(tok_starts), ends))
+        token_lists = map(tokens.__getitem__, slices)
+        return list(map(tuple.__new__, repeat(_Word), zip(starts, ends, texts, token_lists)))
 
     # -- boundaries -----------------------------------------------------------------------------
     def left_ok(self, start: int) -> bool:
-        if start == 0 or not _WORD_CHAR_RE.match(self.text[start - 1]):
+        if start == 0:
             return True
-        prev, here = self.text[start - 1], self.text[start]
-        if _LATIN_RE.match(here):
-            return not re.match(r"[A-Za-z0-9]", prev)
-        if _HANJA_RE.match(here):
-            return not _HANJA_RE.match(prev) or self._country_hanja(prev)
+        prev = self.text[start - 1]
+        prev_kind = _char_kind(prev)
+        if not prev_kind[0]:
+            return True
+        here_kind = _char_kind(self.text[start])
+        if here_kind[1]:
+            return not prev_kind[2]
+        if here_kind[3]:
+            return not prev_kind[3] or self._country_hanja(prev)
         if self.text[max(0, start - 2):start] == "사진":
             return True  # "사진연합뉴스": a glued photo credit
         return start in self.token_starts
 
     def right_ok(self, end: int) -> bool:
-        if end >= len(self.text) or not _WORD_CHAR_RE.match(self.text[end]):
+        if end >= len(self.text):
             return True
         last, nxt = self.text[end - 1], self.text[end]
-        if _LATIN_RE.match(last) and re.match(r"[A-Za-z0-9]", nxt):
+        nxt_kind = _char_kind(nxt)
+        if not nxt_kind[0]:
+            return True
+        last_kind = _char_kind(last)
+        if last_kind[1] and nxt_kind[2]:
             return False
-        if _HANJA_RE.match(last) and self._country_hanja(last):
-            return not _HANJA_RE.match(nxt) or self._country_hanja(nxt)
+        if last_kind[3] and self._country_hanja(last):
+            return not nxt_kind[3] or self._country_hanja(nxt)
         if end not in self.token_ends:
             return False
         follower = self.token_starts.get(end)
@@ -315,14 +400,18 @@ class _Extractor:
         span that passes _plausible_name can be, so the model scores nothing else."""
         n = len(self.tokens)
         active = [False] * n
+        covered = 0  # active[:covered] is already set where it needs to be
         for i, t in enumerate(self.tokens):
-            if t.tag in ("NNP", "SH") or (t.tag == "SL" and t.form[:1].isupper()):
-                for j in range(max(0, i - MODEL_WINDOW), min(n, i + MODEL_WINDOW + 1)):
-                    active[j] = True
+            tag = t.tag
+            if tag == "NNP" or tag == "SH" or (tag == "SL" and t.form[:1].isupper()):
+                lo, hi = max(covered, i - MODEL_WINDOW), min(n, i + MODEL_WINDOW + 1)
+                if lo < hi:
+                    active[lo:hi] = [True] * (hi - lo)
+                    covered = hi
         return active
 
     def _model_candidates(self) -> None:
-        morphs = self.morphs()
+        morphs = self.tokens  # _Token is the (form, tag, start, end) tuple the tagger reads
         active = self._model_active() if MODEL_NEEDS_PROPER else None
         for start, end, label, margin in self.tagger.scored_spans(self.text, morphs, self.hints, active):
             if margin < MODEL_MIN_MARGIN.get(label, 0.0):
@@ -349,12 +438,17 @@ class _Extractor:
     def _find_blocked(self) -> None:
         for m in _BYLINE_BRACKET_RE.finditer(self.text):
             self.blocked.append(m.span())
-        for i, w in enumerate(self.words):
+        # only words that contain a byline word can start or end with one
+        with_byline = sorted({bisect.bisect_right(self.word_starts, m.start()) - 1
+                              for m in _BYLINE_WORD_RE.finditer(self.text)})
+        for i in with_byline:
+            w = self.words[i]
             core = w.text.rstrip(".,)]」』")
-            if any(core == b or core.startswith(b) and len(core) - len(b) <= 1 for b in BYLINE_WORDS):
+            if core.startswith(_BYLINE_TUPLE) and \
+                    any(core == b or core.startswith(b) and len(core) - len(b) <= 1 for b in BYLINE_WORDS):
                 if i > 0 and self._hangul_name_like(self.words[i - 1].text):
                     self.reporters.add(self.words[i - 1].text)
-            else:
+            elif core.endswith(_BYLINE_TUPLE):
                 for b in BYLINE_WORDS:
                     if core.endswith(b) and self._hangul_name_like(core[: -len(b)]):
                         self.reporters.add(core[: -len(b)])
@@ -364,7 +458,7 @@ class _Extractor:
         return 2 <= len(s) <= 4 and bool(_HANGUL_RE.fullmatch(s)) and s[0] in SURNAMES
 
     def add(self, start: int, end: int, type_: str, name: str, priority: int, media: bool = False) -> None:
-        if start >= end or any(a <= start < b for a, b in self.blocked):
+        if start >= end or self.blocked and any(a <= start < b for a, b in self.blocked):
             return
         cand = _Candidate(start, end, type_, name, priority, media=media)
         self.candidates.append(cand)
@@ -373,14 +467,17 @@ class _Extractor:
     def _gazetteer_candidates(self) -> None:
         weak: list[tuple[int, int, object]] = []
         for hit in self.gaz.scan(self.text):
-            for option in [hit, *self.gaz.surfaces_at(self.text, hit.start)[1:]]:
-                if self._accept_hit(option.start, option.end, option.surface):
-                    entry = option.entries[0]
-                    if len(option.surface) == 1 and _HANGUL_RE.fullmatch(option.surface):
-                        weak.append((option.start, option.end, entry))
-                    else:
-                        self.add(option.start, option.end, entry.type, entry.name, 3, entry.media)
-                    break
+            if self._accept_hit(hit.start, hit.end, hit.surface):
+                accepted = hit
+            else:  # shorter surfaces at the same place (computed only when needed)
+                accepted = next((option for option in self.gaz.surfaces_at(self.text, hit.start)[1:]
+                                 if self._accept_hit(option.start, option.end, option.surface)), None)
+            if accepted is not None:
+                entry = accepted.entries[0]
+                if len(accepted.surface) == 1 and _HANGUL_RE.fullmatch(accepted.surface):
+                    weak.append((accepted.start, accepted.end, entry))
+                else:
+                    self.add(accepted.start, accepted.end, entry.type, entry.name, 3, entry.media)
         # a one-syllable Hangul alias ("암" for Arm) counts only next to a title or when the
         # entity is named otherwise in the same text
         named = {c.name for c in self.candidates}
@@ -398,15 +495,21 @@ class _Extractor:
 
     # -- persons before titles ---------------------------------------------------------------------
     def title_len(self, word: _Word) -> int:
-        """Length of the title the word starts with (0 if none)."""
+        """Length of the title the word starts with (0 if none); computed once per word."""
         if word.text[:1] not in _TITLE_FIRST_CHARS:
             return 0
-        for title in TITLES:
+        found = self._title_lens.get(word.start)
+        if found is not None:
+            return found
+        found = 0
+        for title in _TITLES_BY_FIRST.get(word.text[:1], ()):
             if word.text.startswith(title):
                 end = word.start + len(title)
                 if end == word.end or not _HANGUL_RE.match(word.text[len(title)]) or end in self.token_ends:
-                    return len(title)
-        return 0
+                    found = len(title)
+                    break
+        self._title_lens[word.start] = found
+        return found
 
     def _affiliation(self, word: _Word) -> bool:
         cand = self._covered_exact(word)
@@ -414,7 +517,7 @@ class _Extractor:
             return cand.type in ("company", "org", "place")
         if not word.bare:
             return False
-        if _ends_with_any(word.text, COMPANY_SUFFIXES + ORG_SUFFIXES) and len(word.text) >= 3:
+        if _ends_with_any(word.text, _COMPANY_ORG_SUFFIXES) and len(word.text) >= 3:
             return True
         return any(t.tag in ("NNP", "SL") for t in word.tokens) and not self._name_word(word)
 
@@ -425,7 +528,7 @@ class _Extractor:
         """A Korean personal name: 2-4 syllables, surname first, tagged as nouns by Kiwi."""
         if not self._hangul_name_like(word.text) or not word.bare or len(word.text) > 3:
             return False
-        if _ends_with_any(word.text, COMPANY_SUFFIXES + ORG_SUFFIXES) and len(word.text) > 2:
+        if _ends_with_any(word.text, _COMPANY_ORG_SUFFIXES) and len(word.text) > 2:
             return False
         if word.text in self.reporters or self.gaz.resolve(word.text) is not None:
             return False
@@ -437,15 +540,15 @@ class _Extractor:
         return (
             word.bare and 2 <= len(word.text) <= 6 and bool(_HANGUL_RE.fullmatch(word.text))
             and self.gaz.resolve(word.text) is None and word.text not in self.reporters
-            and not self.title_len(word) and not _ends_with_any(word.text, COMPANY_SUFFIXES + ORG_SUFFIXES)
+            and not self.title_len(word) and not _ends_with_any(word.text, _COMPANY_ORG_SUFFIXES)
         )
 
     def _title_candidates(self) -> None:
         for j, word in enumerate(self.words):
-            tlen = self.title_len(word)
+            tlen = self.title_len(word) if word.text[0] in _TITLE_FIRST_CHARS else 0
             if tlen:
                 self._person_before(j, word.text[:tlen])
-            else:
+            elif len(word.tokens) >= 2 and word.tokens[0].tag == "NNP":  # else nothing glued
                 self._glued_title(word)
 
     def _person_before(self, j: int, title: str) -> None:
@@ -495,35 +598,41 @@ class _Extractor:
         if len(toks) < 2 or toks[0].tag != "NNP" or not self._hangul_name_like(toks[0].form):
             return
         rest = word.text[toks[0].end - word.start:]
-        if any(rest.startswith(t) for t in TITLES) and toks[0].form not in self.reporters \
+        if rest.startswith(TITLES) and toks[0].form not in self.reporters \
                 and self.gaz.resolve(toks[0].form) is None:
             self.add(toks[0].start, toks[0].end, "person", toks[0].form, 2)
 
     # -- suffix discovery ----------------------------------------------------------------------------
     def _suffix_candidates(self) -> None:
         for word in self.words:
-            self._compound_in(word)
+            if word.end - word.start >= 3:  # shorter words hold no run of 3+ characters
+                self._compound_in(word)
 
     def _compound_in(self, word: _Word) -> None:
         """Noun runs inside one word ending in a company, place or organisation suffix."""
         toks = word.tokens
+        n = len(toks)
         i = 0
-        while i < len(toks):
-            if toks[i].tag not in ("NNP", "NNG", "SL", "SH", "XPN", "NR", "SN"):
+        while i < n:
+            if toks[i].tag not in _RUN_START_TAGS:
                 i += 1
                 continue
             j = i
-            while j + 1 < len(toks) and toks[j + 1].tag in ("NNP", "NNG", "SL", "XPN", "XSN", "SN") \
-                    and toks[j + 1].start == toks[j].end:
+            while j + 1 < n and toks[j + 1].tag in _RUN_NEXT_TAGS and toks[j + 1].start == toks[j].end:
                 j += 1
-            run = toks[i:j + 1]
-            self._classify_run(run)
+            if toks[j].end - toks[i].start >= 3:  # _classify_run skips shorter runs
+                self._classify_run(toks[i:j + 1])
             i = j + 1
 
     def _classify_run(self, run: list[_Token]) -> None:
         start, end = run[0].start, run[-1].end
+        if end - start < 3:
+            return
         surface = self.text[start:end]
-        if len(surface) < 3 or not self.left_ok(start) or not self.right_ok(end):
+        if not surface.endswith(_ALL_SUFFIXES) and not (
+                len(run) == 2 and run[0].tag == "NNP" and run[1].form in _PLACE_SUFFIX_FORMS):
+            return  # _suffix_type finds no suffix: nothing to classify
+        if not self.left_ok(start) or not self.right_ok(end):
             return
         has_proper = any(t.tag in ("NNP", "SL") for t in run)
         gaz = self.gaz.resolve(surface)
@@ -579,7 +688,7 @@ class _Extractor:
     def _title_follows(self, pos: int) -> bool:
         """A title or honorific right after ``pos`` (same word or the next one)."""
         rest = self.text[pos:pos + 12].lstrip(" ")
-        return any(rest.startswith(t) for t in TITLES)
+        return rest.startswith(TITLES)
 
     @staticmethod
     def _suffix_aligned(last: _Token, suffix: str) -> bool:
@@ -606,6 +715,8 @@ class _Extractor:
         if not persons:
             return
         for j, word in enumerate(self.words[1:], start=1):
+            if word.text[0] not in _TITLE_FIRST_CHARS:
+                continue
             tlen = self.title_len(word)
             if not tlen:
                 continue
@@ -649,14 +760,19 @@ class _Extractor:
     def _select(self) -> list[_Candidate]:
         """Strongest candidates first, then longest; drop overlaps and reporters."""
         chosen: list[_Candidate] = []
-        taken: list[tuple[int, int]] = []
+        # taken spans never overlap, so sorted by start they are sorted by end too: a new span
+        # overlaps one of them iff it overlaps the last one starting before its end
+        taken_starts: list[int] = []
+        taken_ends: list[int] = []
         for c in sorted(self.candidates, key=lambda c: (-c.priority, -(c.end - c.start), c.start)):
-            if any(c.start < b and a < c.end for a, b in taken):
+            k = bisect.bisect_left(taken_starts, c.end)
+            if k and taken_ends[k - 1] > c.start:
                 continue
             if c.type == "person" and c.name in self.reporters:
                 continue
             chosen.append(c)
-            taken.append((c.start, c.end))
+            taken_starts.insert(k, c.start)
+            taken_ends.insert(k, c.end)
         return chosen
 
     def _plausible_name(self, start: int, end: int) -> bool:
@@ -690,21 +806,46 @@ class _Extractor:
         line_end = len(self.text) if line_end < 0 else line_end
         before = self.text[line_start:c.start]
         after = self.text[c.end:line_end]
-        if _CREDIT_BEFORE_RE.search(before):
+        if _credit_before(before):
             return True
-        if _COPYRIGHT_LINE_RE.fullmatch(self.text[line_start:line_end]):
+        if self._copyright_line(line_start, line_end):
             return True
         if not after.strip(" \t]）)") and (not before.strip() or re.search(r"[.!?。]\s+$|^\s*$", before)):
             return bool(re.search(r"[.!?。]\s+$", before)) or not before.strip() and c.media
         return False
+
+    def _copyright_line(self, start: int, end: int) -> bool:
+        """``_COPYRIGHT_LINE_RE.fullmatch`` of the line, once per line."""
+        key = (start, end)
+        found = self._copyright_lines.get(key)
+        if found is None:
+            line = self.text[start:end]
+            if "\n" in line:  # a span across lines (rare): the regex itself
+                found = bool(_COPYRIGHT_LINE_RE.fullmatch(line))
+            else:  # on one line, "^.*(?:marks).*$" fullmatches exactly when a mark occurs
+                found = _COPYRIGHT_MARK_RE.search(line) is not None
+            self._copyright_lines[key] = found
+        return found
 
     def _reported_by(self, c: _Candidate) -> bool:
         after = self.text[c.end:c.end + 120]
         return bool(_ACCORDING_RE.match(after) or _REPORT_AFTER_RE.match(after))
 
 
+def _credit_before(before: str) -> bool:
+    """``_CREDIT_BEFORE_RE.search(before)`` for text without a newline, reading only its end:
+    a credit word, then maybe whitespace, one of = : /, whitespace ("사진 제공=" ends in 제공,
+    itself a credit word)."""
+    if "\n" in before:
+        return _CREDIT_BEFORE_RE.search(before) is not None
+    tail = before.rstrip()
+    if tail.endswith(("=", ":", "/")):
+        tail = tail[:-1].rstrip()
+    return tail.endswith(_CREDIT_WORDS)
+
+
 def _ends_with_any(text: str, suffixes: Iterable[str]) -> bool:
-    return any(text.endswith(s) for s in suffixes)
+    return text.endswith(suffixes if isinstance(suffixes, tuple) else tuple(suffixes))
 
 
 def _gazetteer_only(text: str, gazetteer: Gazetteer) -> list[Mention]:
