@@ -63,13 +63,10 @@ def _shape(form: str) -> str:
     return "".join(kinds)
 
 
-def token_features(text: str, morphs: Sequence[Morph], hints: Sequence[Hint],
-                   active: Sequence[bool] | None = None) -> list[list[str]]:
-    """The static features of every morpheme (without the previous-label features); morphemes
-    whose ``active`` flag is false get none."""
+def hint_labels(morphs: Sequence[Morph], hints: Sequence[Hint], starts: Sequence[int]):
+    """(morpheme index, ``B:label``/``I:label``) for the morphemes inside each hint span;
+    ``starts`` are the morphemes' start offsets."""
     n = len(morphs)
-    hint_at: list[str] = ["-"] * n
-    starts = [m[2] for m in morphs]
     for a, b, label in hints:
         first = True
         for i in range(bisect.bisect_left(starts, a), n):
@@ -77,8 +74,18 @@ def token_features(text: str, morphs: Sequence[Morph], hints: Sequence[Hint],
             if s >= b:
                 break
             if s >= a and e <= b:
-                hint_at[i] = ("B:" if first else "I:") + label
+                yield i, ("B:" if first else "I:") + label
                 first = False
+
+
+def token_features(text: str, morphs: Sequence[Morph], hints: Sequence[Hint],
+                   active: Sequence[bool] | None = None) -> list[list[str]]:
+    """The static features of every morpheme (without the previous-label features); morphemes
+    whose ``active`` flag is false get none."""
+    n = len(morphs)
+    hint_at: list[str] = ["-"] * n
+    for i, hint in hint_labels(morphs, hints, [m[2] for m in morphs]):
+        hint_at[i] = hint
     # eojeol (space-separated word) of every morpheme
     eoj: list[int] = []
     for i, (_, _, start, _) in enumerate(morphs):
@@ -508,15 +515,8 @@ class _FastScorer:
         # hints, as token_features places them
         hint_ids = np.zeros(n + 2, dtype=np.intp)  # hint_ids[i + 1] is morpheme i's; "-" is 0
         hint_ids[0], hint_ids[n + 1] = self.hint_id["<s>"], self.hint_id["</s>"]
-        for a, b, label in hints:
-            first = True
-            for i in range(bisect.bisect_left(starts_list, a), n):
-                s, e = morphs[i][2], morphs[i][3]
-                if s >= b:
-                    break
-                if s >= a and e <= b:
-                    hint_ids[i + 1] = self._hint(("B:" if first else "I:") + label)
-                    first = False
+        for i, hint in hint_labels(morphs, hints, starts_list):
+            hint_ids[i + 1] = self._hint(hint)
         k = karr[scored]
         p2, p1, n1, n2 = padded[scored], padded[scored + 1], padded[scored + 3], padded[scored + 4]
         tag_of = col["tag"]
