@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
         ("article store (SQLite)", f"{store_bytes / 1e6:.1f} MB"),
         ("peak memory, indexing process", f"{build_rss:.0f} MB"),
         ("query mix", f"{len(QUERY_MIX)} queries x {args.repeat}"),
-        ("query latency (Whoosh)", f"median {median(latencies):.1f} ms, p95 {p95(latencies):.1f} ms"),
+        ("query latency (engine.search, 200 hits with snippets)", f"median {median(latencies):.1f} ms, p95 {p95(latencies):.1f} ms"),
         ("peak memory, query process", f"{rss_after_queries:.0f} MB"),
     ]
 

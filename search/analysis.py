@@ -300,7 +300,7 @@ class KoreanTokenizer(Tokenizer):
             return
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         t.boost, t.stopped = 1.0, False
-        for term in _analyze(value, decompound=(mode != "query")):
+        for term in (_analyze(value, decompound=False) if mode == "query" else _analyze_cached(value)):
             t.text = term.text  # one Token object reused, as Whoosh's own tokenizers do
             if keeporiginal:
                 t.original = value[term.start : term.end]
@@ -314,6 +314,72 @@ class KoreanTokenizer(Tokenizer):
 def korean_analyzer() -> KoreanTokenizer:
     """The analyzer for Korean text fields: the tokenizer alone (it already lowercases)."""
     return KoreanTokenizer()
+
+
+PAIR_SEPARATOR = " "
+
+
+def pair_terms(text: str) -> list[str]:
+    """Adjacent-term pairs of ``text`` (``"a b"``): the word at one position (and its alias
+    expansions) with the word at the next. Phrases search these pairs (a "shingle" field)
+    instead of positions, which Whoosh decodes slowly. A compound's parts are not paired: a
+    phrase of parts matches where the parts are written as separate words."""
+    by_pos: dict[int, list[str]] = {}
+    spans: dict[int, tuple[int, int]] = {}
+    for t in _analyze_cached(text):
+        first = spans.setdefault(t.pos, (t.start, t.end))
+        if t.start == first[0] and t.end >= first[1]:  # the word and its aliases, not its parts
+            by_pos.setdefault(t.pos, []).append(t.text)
+    out: list[str] = []
+    previous: list[str] = []
+    last = None
+    for pos in sorted(by_pos):
+        current = by_pos[pos]
+        if last is not None and pos == last + 1:
+            out.extend(f"{a}{PAIR_SEPARATOR}{b}" for a in previous for b in current)
+        previous, last = current, pos
+    return out
+
+
+def phrase_pairs(groups: list[list[str]]) -> list[list[str]]:
+    """For a phrase given as alternatives per position, the alternatives of each adjacent pair."""
+    return [[f"{a}{PAIR_SEPARATOR}{b}" for a in left for b in right] for left, right in zip(groups, groups[1:])]
+
+
+_last_analysis: tuple[str, list[Term]] | None = None
+
+
+def _analyze_cached(text: str) -> list[Term]:
+    """Index-mode analysis of ``text``, remembering the last text (the body field and its pair
+    field analyse the same body one after the other)."""
+    global _last_analysis
+    last = _last_analysis
+    if last is not None and last[0] is text:
+        return last[1]
+    terms = _analyze(text, decompound=True)
+    _last_analysis = (text, terms)
+    return terms
+
+
+class PairTokenizer(Tokenizer):
+    """Whoosh tokenizer emitting :func:`pair_terms` (index side of phrase search)."""
+
+    def __eq__(self, other) -> bool:
+        return type(other) is type(self)
+
+    def __hash__(self) -> int:
+        return hash(type(self).__name__)
+
+    def __call__(self, value: str, positions: bool = False, chars: bool = False, keeporiginal: bool = False,
+                 removestops: bool = True, start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
+                 mode: str = "", **kwargs) -> Iterator[Token]:
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        t.boost, t.stopped = 1.0, False
+        for n, pair in enumerate(pair_terms(value) if tokenize else [value]):
+            t.text = pair
+            if positions:
+                t.pos = start_pos + n
+            yield t
 
 
 # --- gazetteer aliases -------------------------------------------------------------------
@@ -357,8 +423,9 @@ def configure_aliases(mapping: dict[str, str]) -> None:
             multi_texts[key] = canonical
         else:
             singles[key] = canonical
-    global _multi_aliases
+    global _multi_aliases, _last_analysis
     with _config_lock:
+        _last_analysis = None
         _aliases.clear()
         _aliases.update(singles)
         _multi_alias_texts.clear()

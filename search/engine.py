@@ -100,8 +100,10 @@ from typing import Callable, Iterator
 
 from .config import Config
 from .errors import IndexBusy, NotFound
-from .ingest import SourceFile, discover, ingest_file, known_outlets
+from .ingest import SourceFile, discover, known_outlets
 from .models import Article
+from .pipeline import (PLACEHOLDER_ID, AnalysedArticle, AnalysedFile, AnalysisSetup, Analyser, analysed_files,
+                       assign_id, index_doc, worker_count)
 from .resources import bundled_seeds_dir
 from .store import SourceState, Store
 
@@ -110,7 +112,6 @@ Progress = Callable[[int, int, str], None]
 STORE_FILE = "store.sqlite"
 INDEX_DIR = "index"
 LOCK_FILE = "update.lock"
-ANALYSIS_BATCH = 32  # articles analysed per parallel Kiwi call
 _SKIPPED = "skipped:"  # source state of a file that could not be ingested (hash field)
 
 
@@ -143,15 +144,6 @@ def _exclusive(path: Path, wait: bool) -> Iterator[None]:
             fh.seek(0)
             fh.truncate()
             fcntl.flock(fh, fcntl.LOCK_UN)
-
-
-def _event_dict(event) -> dict:
-    d = dataclasses.asdict(event) if dataclasses.is_dataclass(event) else dict(event)
-    for key, value in list(d.items()):
-        if isinstance(value, date):
-            d[key] = value.isoformat()
-    d["sort_key"] = d.get("date_from") or d.get("value") or "9999"
-    return d
 
 
 class Engine:
@@ -306,13 +298,16 @@ class Engine:
         new_states: list[SourceState] = []
 
         def docs():
+            from .index import PretokenizedDoc
+
             for batch in _prefetch(self._analysed_batches(todo, stored, used_ids, report, new_states, progress)):
-                processed.extend(batch)
-                for article, mentions, _ in batch:
-                    yield _index_doc(article, mentions)
+                for item in batch:
+                    processed.append((item.article, item.mentions, item.events))
+                    yield PretokenizedDoc(index_doc(item.article, item.mentions), item.tokens)
 
         if todo or remove_ids:
-            index.update(docs(), remove_ids=sorted(remove_ids))
+            # an id neither indexed nor just deleted cannot be in the index: no lookup to replace it
+            index.update(docs(), remove_ids=sorted(remove_ids), existing=set(indexed) - remove_ids)
         report.removed = sorted(remove_ids - {a.id for a, _, _ in processed})
         self.store.write(
             articles=processed, sources=new_states, remove_ids=report.removed,
@@ -322,46 +317,51 @@ class Engine:
         self._index = index
         return report
 
-    def _analysed_batches(self, todo, stored, used_ids, report, new_states, progress):
-        """Ingest the files in ``todo`` and analyse them in batches: one parallel Kiwi pass per
-        batch serves entity extraction, timeline tense and (through the cache) the index."""
-        from .entities import extract_mentions_many
-        from .kiwi import tokenize_many
-        from .timeline import article_events
-
+    def _analysis_setup(self) -> AnalysisSetup:
         outlets = known_outlets(e.name for e in self.config.gazetteer if e.media)
-        max_bytes = int(self.config.max_file_mb * 1024 * 1024)
-        gazetteer = self.gazetteer if todo else None
+        return AnalysisSetup(tuple(self.config.gazetteer), outlets, int(self.config.max_file_mb * 1024 * 1024))
+
+    def _analysed_batches(self, todo, stored, used_ids, report, new_states, progress):
+        """Read and analyse the files in ``todo`` (in worker processes for large updates, see
+        search.pipeline) and give their articles ids, in the order of ``todo``; yields lists of
+        AnalysedArticle and fills ``report`` and ``new_states``."""
         progress(0, len(todo), "reading")
-        for start in range(0, len(todo), ANALYSIS_BATCH):
-            articles: list[Article] = []
-            for n, f in enumerate(todo[start:start + ANALYSIS_BATCH], start + 1):
-                old = stored.get(str(f.path))
-                try:
-                    found = ingest_file(f.path, max_bytes=max_bytes, outlets=outlets,
-                                        id=self._unique_id(f.path, used_ids))
-                except (OSError, ValueError) as exc:
-                    report.skipped.append((str(f.path), str(exc)))
-                    new_states.append(SourceState(str(f.path), f.size, f.mtime_ns, _SKIPPED + str(exc), ()))
-                    progress(n, len(todo), f.path.name)
-                    continue
-                for article in found:
-                    if article.id in used_ids:
-                        article.id = self._unique_id(Path(f"{article.id}~{f.path.stem}"), used_ids)
-                    used_ids.add(article.id)
-                    report.warnings.extend(f"{f.path.name}: {w}" for w in article.warnings)
-                ids = tuple(a.id for a in found)
-                (report.changed if old else report.added).extend(ids)
-                new_states.append(SourceState(str(f.path), f.size, f.mtime_ns, found[0].content_hash, ids))
-                articles.extend(found)
+        if not todo:
+            return
+        # the local analyser also gives this process the Kiwi user words the workers have
+        local = Analyser(self._analysis_setup(), self.gazetteer)
+        results = analysed_files([str(f.path) for f in todo], local, workers=worker_count(len(todo)),
+                                 warn=report.warnings.append)
+        n = 0
+        for files in results:
+            batch: list[AnalysedArticle] = []
+            for result in files:
+                f = todo[n]
+                n += 1
+                assert result.path == str(f.path), "analysed files out of order"
+                self._take_file(f, result, stored.get(str(f.path)), used_ids, report, new_states)
+                batch.extend(result.articles)
                 progress(n, len(todo), f.path.name)
-            bodies = [a.body for a in articles]
-            tokenize_many(bodies + [a.title for a in articles])
-            mentions = extract_mentions_many(bodies, gazetteer) if articles else []
-            yield [
-                (a, m, [_event_dict(e) for e in article_events(a, m)])
-                for a, m in zip(articles, mentions)
-            ]
+            yield batch
+
+    def _take_file(self, f: SourceFile, result: AnalysedFile, old, used_ids, report, new_states) -> None:
+        """Record one analysed file: ids for its articles (unique in the corpus), its state,
+        and what the report says about it."""
+        if result.error is not None:
+            report.skipped.append((str(f.path), result.error))
+            new_states.append(SourceState(str(f.path), f.size, f.mtime_ns, _SKIPPED + result.error, ()))
+            return
+        file_id = self._unique_id(f.path, used_ids)
+        for item in result.articles:
+            article_id = file_id if item.article.id == PLACEHOLDER_ID else item.article.id
+            if article_id in used_ids:
+                article_id = self._unique_id(Path(f"{article_id}~{f.path.stem}"), used_ids)
+            assign_id(item, article_id)
+            used_ids.add(article_id)
+            report.warnings.extend(f"{f.path.name}: {w}" for w in item.article.warnings)
+        ids = tuple(i.article.id for i in result.articles)
+        (report.changed if old else report.added).extend(ids)
+        new_states.append(SourceState(str(f.path), f.size, f.mtime_ns, result.articles[0].article.content_hash, ids))
 
     def _unique_id(self, path: Path, used: set[str]) -> str:
         stem = path.stem
@@ -546,8 +546,8 @@ def _why(exc: Exception) -> str:
 
 
 def _prefetch(iterator, depth: int = 1):
-    """Run ``iterator`` one step ahead in a thread (Kiwi analyses the next batch while Whoosh
-    indexes this one); exceptions reach the consumer."""
+    """Run ``iterator`` one step ahead in a thread (the next batch is analysed while Whoosh
+    indexes this one); exceptions reach the consumer; an abandoned iterator is closed."""
     import queue
     import threading
 
@@ -564,6 +564,10 @@ def _prefetch(iterator, depth: int = 1):
             q.put((done, None))
         except BaseException as exc:  # noqa: BLE001 - handed to the consumer
             q.put((done, exc))
+        finally:
+            close = getattr(iterator, "close", None)
+            if close:
+                close()  # a generator's clean-up (e.g. stopping worker processes) runs now
 
     worker = threading.Thread(target=run, name="briefing-analysis", daemon=True)
     worker.start()
@@ -584,29 +588,13 @@ def _prefetch(iterator, depth: int = 1):
                 worker.join(0.05)
 
 
+_index_doc = index_doc  # its former name here
+
+
 def sort_by_date(rows: list) -> list:
     """Newest first; unknown dates last; ties by id."""
     dated = sorted((r for r in rows if r.published), key=lambda r: (r.published, r.id), reverse=True)
     return dated + sorted((r for r in rows if not r.published), key=lambda r: r.id)
-
-
-def _index_doc(a: Article, mentions):
-    from .index import IndexDoc
-
-    return IndexDoc(
-        id=a.id, title=a.title, body=a.body, publisher=a.publisher,
-        published=a.published.value, published_confidence=a.published.confidence,
-        byline=a.byline, content_hash=a.content_hash, source_path=a.source_path,
-        entities=_entity_names(mentions),
-    )
-
-
-def _entity_names(mentions) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for m in mentions:
-        if getattr(m, "role", "story") == "story" and m.name not in out.setdefault(m.type, []):
-            out[m.type].append(m.name)
-    return out
 
 
 def _group_counts(rows) -> dict[str, list[EntityCount]]:

@@ -6,8 +6,9 @@ another version, or one Whoosh cannot read, raises :class:`IndexCorrupt` so the 
 rebuild with :meth:`ArticleIndex.create`. Writes are atomic: Whoosh publishes a new table of
 contents only on commit (temp file + rename), so a killed update leaves the old index usable.
 
-Snippets come from Whoosh's highlighter with a PinpointFragmenter: the body field stores
-character offsets with its positions, so no hit body is re-analysed by Kiwi at search time.
+Queries are evaluated by :mod:`search.evaluate` (numpy over Whoosh's postings, Whoosh's
+BM25F scores). The body field keeps no positions (postings that read fast); phrases in bodies
+match the adjacent-term pairs of ``body_pairs``. Snippets come from :mod:`search.snippet`.
 """
 
 from __future__ import annotations
@@ -23,25 +24,24 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Callable, Iterable, NamedTuple
 
+import numpy as np
 from whoosh import index as windex
 from whoosh.filedb.filestore import FileStorage
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
-from whoosh.highlight import Formatter, Highlighter, PinpointFragmenter
 from whoosh.scoring import BM25F
 
 from . import analysis
 from .errors import BriefingError, IndexBusy
+from .evaluate import Evaluator
+from .snippet import make_snippet
 from .query import ENTITY_FIELDS, EntityResolver, parse_query
 
-VERSION = 1  # bump when the schema or the analyser changes what is indexed
+VERSION = 2  # bump when the schema or the analyser changes what is indexed
 INDEX_VERSION = VERSION
 META_FILE = "briefing-index.json"
 INDEX_NAME = "MAIN"
 BATCH_SIZE = 64  # documents analysed per parallel Kiwi call
 LOCK_TIMEOUT_S = 0.5
-SNIPPET_CHARS = 220  # lead snippet length when the body has no match
-SNIPPET_CONTEXT = 50  # characters of context around the matches
-SNIPPET_MATCH_CHARS = 120  # at most this much text between the first and last match shown
 
 Progress = Callable[[int, int, str], None]
 
@@ -112,7 +112,8 @@ def build_schema() -> Schema:
     return Schema(
         id=ID(unique=True, stored=True, sortable=True),
         title=TEXT(analyzer=ana, field_boost=2.5, stored=True, chars=True),
-        body=TEXT(analyzer=ana, stored=True, phrase=True, chars=True),
+        body=TEXT(analyzer=ana, stored=True, phrase=False),  # no positions: read fast
+        body_pairs=TEXT(analyzer=analysis.PairTokenizer(), phrase=False),  # phrases (see analysis.pair_terms)
         entities=TEXT(analyzer=ana, phrase=False),  # canonical names, for plain-word search
         publisher=KEYWORD(commas=True, lowercase=True, stored=True),  # one value, spaces kept
         published=DATETIME(stored=True),
@@ -142,6 +143,7 @@ def _fields_of(doc: IndexDoc) -> dict:
         id=doc.id,
         title=doc.title or "",
         body=doc.body or "",
+        body_pairs=doc.body or "",
         entities=_entity_text(doc),
         published_ord=doc.published.toordinal() if doc.published else 0,
         published_confidence=float(doc.published_confidence),
@@ -158,51 +160,6 @@ def _fields_of(doc: IndexDoc) -> dict:
         if value:
             f[t] = value
     return f
-
-
-class _SpanFormatter(Formatter):
-    """Formats the best fragment as (plain text, [(start, end)] of matches in that text)."""
-
-    def format(self, fragments, replace=False):
-        if not fragments:
-            return None
-        frag = fragments[0]
-        text = frag.text[frag.startchar : frag.endchar]
-        spans = []
-        for m in frag.matches:
-            s, e = m.startchar - frag.startchar, m.endchar - frag.startchar
-            if 0 <= s < e <= len(text):
-                if spans and s < spans[-1][1]:
-                    spans[-1] = (spans[-1][0], max(e, spans[-1][1]))
-                else:
-                    spans.append((s, e))
-        return _flat(text), spans
-
-
-def _flat(text: str) -> str:
-    """Newlines and tabs to spaces, keeping every offset valid."""
-    return text.replace("\r", " ").replace("\n", " ").replace("\t", " ")
-
-
-def _lead_snippet(body: str) -> tuple[str, list[tuple[int, int]]]:
-    """The start of the body, for hits whose body holds no query term (nothing to mark)."""
-    return _flat(body[:SNIPPET_CHARS]), []
-
-
-def _run(searcher, q, limit: int | None, by_date: bool, terms: bool):
-    """Search collecting the top ``limit`` hits AND counting every match in one pass.
-
-    Whoosh's default top-N collector skips blocks and prunes matchers that cannot enter the
-    top N, so ``len(results)`` would re-run the query; both optimisations are turned off.
-    """
-    limit = None if limit is None else max(1, limit)
-    sortedby = "published_ord" if by_date else None
-    c = searcher.collector(limit=limit, sortedby=sortedby, reverse=by_date, optimize=False, terms=terms)
-    inner = getattr(c, "child", c)
-    if hasattr(inner, "replace"):
-        inner.replace = 0  # no matcher replacement (it would drop low-scoring matches)
-    searcher.search_with_collector(q, c)
-    return c.results()
 
 
 def _to_date(value) -> date | None:
@@ -234,6 +191,7 @@ class ArticleIndex:
         self.directory = Path(directory)
         self.resolve_entity = resolve_entity
         self._searcher = None
+        self._eval: Evaluator | None = None
         self._lock = threading.RLock()
         self._lexicon_cache: tuple[object, dict[str, dict[str, str]]] | None = None
         if not ArticleIndex.exists(self.directory):
@@ -306,6 +264,7 @@ class ArticleIndex:
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None
+        self._eval = None
         self._ix.close()
 
     # --- reading ---
@@ -316,6 +275,13 @@ class ArticleIndex:
         elif not self._searcher.up_to_date():
             self._searcher = self._searcher.refresh()
         return self._searcher
+
+    def _evaluator(self) -> Evaluator:
+        """The query evaluator of the current searcher (it caches per-segment arrays)."""
+        s = self._s()
+        if self._eval is None or self._eval.searcher is not s:
+            self._eval = Evaluator(s, s.weighting)
+        return self._eval
 
     @_locked
     def doc_count(self) -> int:
@@ -405,24 +371,16 @@ class ArticleIndex:
         s = self._s()
         parsed = parse_query(query, self._resolver(resolve_entity), reader=s.reader())
         by_date = sort == "date" or parsed.empty
-        results = _run(s, parsed.query, limit, by_date, terms=not parsed.empty)
-        highlighter = Highlighter(
-            fragmenter=PinpointFragmenter(maxchars=SNIPPET_MATCH_CHARS, surround=SNIPPET_CONTEXT, autotrim=True),
-            formatter=_SpanFormatter(),
-        )
+        top, total = self._evaluator().top(parsed.query, max(1, limit) if limit is not None else None, by_date)
         hits = []
-        for hit in results:
-            stored = hit.fields()
+        for docnum, score in top:
+            stored = s.stored_fields(docnum)
             body = stored.get("body", "")
-            snip = None
-            if snippets and not parsed.empty and body:
-                snip = highlighter.highlight_hit(hit, "body", text=body, top=1, minscore=1)
-            if snip is None:
-                snip = _lead_snippet(body)
+            snip = make_snippet(body, parsed.terms if snippets and not parsed.empty else ())
             hits.append(
                 IndexHit(
                     id=stored["id"],
-                    score=0.0 if by_date else float(hit.score or 0.0),  # by date: the key is no score
+                    score=0.0 if by_date else score,  # by date: the key is no score
                     title=stored.get("title", ""),
                     publisher=stored.get("publisher"),
                     published=_to_date(stored.get("published")),
@@ -431,28 +389,20 @@ class ArticleIndex:
                     snippet_spans=snip[1],
                 )
             )
-        total = len(results)
         elapsed = (time.perf_counter() - t0) * 1000
         return IndexResult(hits=hits, total=total, elapsed_ms=elapsed, terms=parsed.terms)
 
     @_locked
     def facets(self, ids: Iterable[str] | None = None) -> dict[str, list[tuple[str, int]]]:
         """Per entity type: (canonical name, number of articles) over ``ids`` (None = all)."""
-        s = self._s()
-        reader = s.reader()
-        wanted: set[int] | None = None
+        ev = self._evaluator()
+        docnums = None
         if ids is not None:
-            by_id = {v: n for n, v in self._column_map("id").items()}
-            wanted = {by_id[i] for i in ids if i in by_id}
+            by_id = ev.docnums_by_id()
+            docnums = np.asarray(sorted(by_id[i] for i in ids if i in by_id), dtype=np.int64)
         out: dict[str, list[tuple[str, int]]] = {}
         for etype in ENTITY_FIELDS:
-            fobj = s.schema[etype]
-            counts = []
-            for bterm in reader.lexicon(etype):
-                docs = set(reader.postings(etype, bterm).all_ids())
-                n = len(docs & wanted) if wanted is not None else len(docs)
-                if n:
-                    counts.append((fobj.from_bytes(bterm), n))
+            counts = ev.term_counts(etype, docnums)
             counts.sort(key=lambda c: (-c[1], c[0]))
             out[etype] = counts
         return out
@@ -461,21 +411,25 @@ class ArticleIndex:
 
     def update(
         self,
-        docs: Iterable[IndexDoc],
+        docs: Iterable[IndexDoc | PretokenizedDoc],
         remove_ids: Iterable[str] = (),
         progress: Progress | None = None,
         fingerprint: str | None = None,
         total: int | None = None,
+        existing: set[str] | None = None,
     ) -> None:
         """Add or replace ``docs`` (by id) and delete ``remove_ids``, committing once.
 
         ``docs`` may be a generator (it is consumed in batches); progress then reports
-        ``total`` as given (0 if unknown). Raises errors.IndexBusy if another process is
-        writing. ``fingerprint`` (see analysis.gazetteer_fingerprint) is recorded with the
-        commit when given.
+        ``total`` as given (0 if unknown). A :class:`PretokenizedDoc` brings the Kiwi tokens of
+        its texts (no Kiwi call here); plain IndexDocs are analysed batch by batch. A doc whose
+        id is not in ``existing`` (the ids that may already be indexed; None: any) is added
+        without Whoosh's lookup of an old copy to replace. Raises errors.IndexBusy if another
+        process is writing. ``fingerprint`` (see analysis.gazetteer_fingerprint) is recorded
+        with the commit when given.
         """
         try:
-            writer = self._ix.writer(timeout=LOCK_TIMEOUT_S, limitmb=256)
+            writer = self._ix.writer(timeout=LOCK_TIMEOUT_S, limitmb=256, codec=_writer_codec())
         except windex.LockError:
             raise IndexBusy(f"another process is updating the index in {self.directory}; try again when it is done") from None
         if total is None:
@@ -488,14 +442,18 @@ class ArticleIndex:
             with ThreadPoolExecutor(max_workers=1) as pool:
                 batches = _batched(docs, BATCH_SIZE)
                 batch = next(batches, None)
-                pending = pool.submit(analysis.tokenize_many, _texts(batch)) if batch else None
+                pending = pool.submit(_token_table, batch) if batch else None
                 while batch:
                     table = pending.result()
                     following = next(batches, None)
-                    pending = pool.submit(analysis.tokenize_many, _texts(following)) if following else None
+                    pending = pool.submit(_token_table, following) if following else None
                     with analysis.use_pretokenized(table):
-                        for d in batch:
-                            writer.update_document(**_fields_of(d))
+                        for item in batch:
+                            d = item.doc if isinstance(item, PretokenizedDoc) else item
+                            if existing is None or d.id in existing:
+                                writer.update_document(**_fields_of(d))
+                            else:
+                                writer.add_document(**_fields_of(d))
                             done += 1
                             if progress:
                                 progress(done, total, d.id)
@@ -509,8 +467,28 @@ class ArticleIndex:
             _write_meta(self.directory, self.meta)
 
 
-def _batched(docs: Iterable[IndexDoc], size: int):
-    batch: list[IndexDoc] = []
+class PretokenizedDoc(NamedTuple):
+    """An IndexDoc with the Kiwi token table of its texts (``analysis.tokenize_many(_texts([doc]))``),
+    e.g. made in a worker process."""
+
+    doc: IndexDoc
+    tokens: dict[str, list[tuple[str, str, int, int]]]
+
+
+def _writer_codec():
+    """Whoosh's codec without per-block document-length statistics: collecting them costs a
+    file read per posting at commit (~20% of the writing time) and only tightens the score
+    bounds Whoosh's own block-skipping uses (min length 0 is still a valid bound); BM25 reads
+    the per-document lengths, which are written as before."""
+    from whoosh.codec.whoosh3 import W3Codec
+
+    codec = W3Codec()
+    codec.length_stats = False
+    return codec
+
+
+def _batched(docs: Iterable, size: int):
+    batch: list = []
     for d in docs:
         batch.append(d)
         if len(batch) >= size:
@@ -521,7 +499,22 @@ def _batched(docs: Iterable[IndexDoc], size: int):
 
 
 def _texts(batch: list[IndexDoc]) -> list[str]:
+    """The texts of ``batch`` the Korean analyzer reads (the token table's keys)."""
     return [t for d in batch for t in (d.title, d.body, _entity_text(d))]
+
+
+def _token_table(batch: list) -> dict[str, list[tuple[str, str, int, int]]]:
+    """The Kiwi token table of a batch: the tables pretokenized docs bring, Kiwi for the rest."""
+    table: dict[str, list[tuple[str, str, int, int]]] = {}
+    plain = []
+    for item in batch:
+        if isinstance(item, PretokenizedDoc):
+            table.update(item.tokens)
+        else:
+            plain.append(item)
+    if plain:
+        table.update(analysis.tokenize_many(_texts(plain)))
+    return table
 
 
 def _write_meta(directory: Path, meta: dict) -> None:

@@ -28,7 +28,8 @@ from .errors import QueryError
 
 ENTITY_FIELDS = ("company", "person", "place", "org")
 TEXT_FIELDS = ("title", "body", "entities")  # searched by plain words
-POSITIONAL_FIELDS = ("title", "body")  # fields with positions (phrases)
+POSITIONAL_FIELDS = ("title", "body")  # fields phrases search
+PAIR_FIELDS = {"body": "body_pairs"}  # phrases in these fields match adjacent-term pairs
 FIELDS = (*ENTITY_FIELDS, "publisher", "title", "body", "byline", "date")
 MAX_QUERY_CHARS = 1000
 
@@ -201,7 +202,7 @@ class _Builder:
                 if fname in POSITIONAL_FIELDS and len(g[0]) == 1 and not self._indexed(fname, g[0][0]):
                     parts = analysis.decompose(g[0][0])
                     if parts:  # the same compound analysed as separate nouns elsewhere
-                        alts.append(wq.Phrase(fname, [p for p, _s, _e in parts]))
+                        alts.append(self._phrase_query(fname, [[p] for p, _s, _e in parts]))
                 conj.append(_or(alts))
             per_field.append(_and(conj))
         return _or(per_field)
@@ -215,15 +216,19 @@ class _Builder:
         if collect:
             for g in singles:
                 self._note(g)
-        per_field = []
-        for fname in fields:
-            if all(len(g) == 1 for g in singles):
-                per_field.append(wq.Phrase(fname, [g[0] for g in singles]))
-            else:
-                per_field.append(
-                    wq.Sequence([_or([wq.Term(fname, t) for t in g]) for g in singles])
-                )
-        return _or(per_field)
+        return _or([self._phrase_query(fname, singles) for fname in fields])
+
+    @staticmethod
+    def _phrase_query(fname: str, groups: list[list[str]]) -> wq.Query | None:
+        """Terms in this order at adjacent positions (alternatives per position). In a pair
+        field every adjacent pair must occur: exact for two words, for longer phrases each
+        adjacent pair of the phrase occurs somewhere in the article."""
+        pair_field = PAIR_FIELDS.get(fname)
+        if pair_field:
+            return _and([_or([wq.Term(pair_field, p) for p in alts]) for alts in analysis.phrase_pairs(groups)])
+        if all(len(g) == 1 for g in groups):
+            return wq.Phrase(fname, [g[0] for g in groups])
+        return wq.Sequence([_or([wq.Term(fname, t) for t in g]) for g in groups])
 
     def field(self, item: _Item) -> wq.Query | None:
         name, value = item.field, item.text

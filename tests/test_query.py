@@ -67,13 +67,15 @@ def test_only_exclusions_search_everything_else():
     assert isinstance(p.query, wq.AndNot) and isinstance(p.query.a, wq.Every)
 
 
-def test_phrase_uses_positions():
+def test_phrase_uses_title_positions_and_body_pairs():
     p = parse_query('"AI 수출 프로그램"')
     assert isinstance(p.query, wq.Or)
-    phrases = p.query.subqueries
-    assert all(isinstance(q, wq.Phrase) for q in phrases)
-    assert {q.fieldname for q in phrases} == {"title", "body"}
-    assert all(q.words == ["ai", "수출", "프로그램"] for q in phrases)
+    title, body = p.query.subqueries
+    assert isinstance(title, wq.Phrase) and title.fieldname == "title"
+    assert title.words == ["ai", "수출", "프로그램"]
+    assert isinstance(body, wq.And)
+    assert [(q.fieldname, q.text) for q in body.subqueries] == [
+        ("body_pairs", "ai 수출"), ("body_pairs", "수출 프로그램")]
 
 
 def test_typographic_quotes_make_a_phrase():
