@@ -122,8 +122,9 @@ def test_search_related_jump_and_quit_in_tmux(tmp_path: Path) -> None:
         screen = pane.wait_for(lambda s: f"{len(hits)} results" in _status(s), 30, "the search")
         for hit in hits:
             assert hit.title[:8] in screen, screen
-        sidebar = _right_column(screen)  # people and companies of the result set
-        assert "손정의" in sidebar and QUERY in sidebar, screen
+        # the side panes follow the list once typing pauses: people and companies of the results
+        screen = pane.wait_for(lambda s: "손정의" in _right_column(s) and QUERY in _right_column(s)
+                               and f"Entities · {len(hits)} results" in s, 15, "the sidebar of the results")
 
         pane.keys("Enter")
         pane.keys(*["j"] * (len(hits) - 1))

@@ -7,6 +7,7 @@ back (:mod:`tui.messages`); worker errors are reported in one place,
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import Callable
 
@@ -31,6 +32,7 @@ from .messages import (
     FacetsLoaded,
     IndexProgress,
     RelatedLoaded,
+    RowsCompleted,
     SearchDone,
     SearchFailed,
     TimelineLoaded,
@@ -47,6 +49,17 @@ from .widgets.timeline import EventList, TimelinePane
 
 SEARCH_DELAY_S = 0.15
 SEARCH_LIMIT = 200
+# the result-set timeline lists the events of the best-ranked results only: thousands of events
+# would take the UI thread a quarter of a second to lay out and nobody reads them in a pane
+TIMELINE_ARTICLES = 30
+# facets and events wait (at most this long) until the result list is on screen: laying out the
+# side panes in the same refresh would delay the list
+LIST_FIRST_WAIT_S = 0.5
+# ... and follow once typing pauses this long: a newer search cancels them (the UI thread lays
+# out hundreds of sidebar and timeline rows, which would hold up the next keystroke's list)
+SIDE_PANES_DELAY_S = 0.25
+# a search first shows this many rows (a tall terminal's worth); the rest follow with the side panes
+FIRST_ROWS = 40
 
 
 class BriefingApp(App[int]):
@@ -100,6 +113,7 @@ class BriefingApp(App[int]):
         self._clashes_told: set[str] = set()
         self._index_summary = ""
         self._search_started: dict[int, float] = {}
+        self._list_shown: dict[int, threading.Event] = {}  # search seq -> its list is on screen
         self.timings: dict[str, float] = {"created": time.perf_counter()}
         self.render_log: list[tuple[int, float, float]] = []  # (seq, dispatched, rendered) perf_counter
         self.set_reactive(BriefingApp.freeze_timings, freeze_timings)
@@ -174,9 +188,9 @@ class BriefingApp(App[int]):
 
     @work(thread=True, group="analyser", exit_on_error=False)
     def load_analyser(self) -> None:
-        from search.kiwi import get_kiwi
+        from search.kiwi import warm_up
 
-        get_kiwi()
+        warm_up()
         self.post_message(AnalyserReady())
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
@@ -186,15 +200,22 @@ class BriefingApp(App[int]):
         except QueryError as exc:
             self.post_message(SearchFailed(seq, str(exc)))
             return
+        shown = self._list_shown[seq] = threading.Event()
         self.post_message(SearchDone(seq, result))  # shown first: facets and events follow
         worker = get_current_worker()
         ids = [h.id for h in result.hits]
+        shown.wait(LIST_FIRST_WAIT_S)
+        settled = time.monotonic() + SIDE_PANES_DELAY_S
+        while time.monotonic() < settled and not worker.is_cancelled:
+            time.sleep(0.02)
         if worker.is_cancelled:  # a newer search started: it will load its own
             return
+        if len(ids) > FIRST_ROWS:
+            self.post_message(RowsCompleted(seq))
         self.post_message(FacetsLoaded(seq, self.engine.facets(ids)))
         if worker.is_cancelled:
             return
-        self.post_message(TimelineLoaded(seq, self.engine.events(ids), self.engine.month_counts(ids)))
+        self.post_message(TimelineLoaded(seq, self.engine.events(ids[:TIMELINE_ARTICLES]), self.engine.month_counts(ids)))
 
     @work(thread=True, exclusive=True, group="article", exit_on_error=False)
     def load_article(self, article_id: str, query: str, note: str) -> None:
@@ -301,26 +322,40 @@ class BriefingApp(App[int]):
 
     def on_search_done(self, message: SearchDone) -> None:
         if not self.sequencer.accept(message.seq):
+            self._list_is_shown(message.seq)
             return
         same_query = self.result is not None and self.result.query == message.result.query
         self.result = message.result
         self.result_count = message.result.total
         self.elapsed_ms = message.result.elapsed_ms
         self.status_message, self._index_summary = self._index_summary, ""
-        self.query_one(ArticleList).show(message.result.hits, set(self.marks.ids),
+        self.query_one(ArticleList).show(message.result.hits[:FIRST_ROWS], set(self.marks.ids),
                                          keep_highlight=same_query)
         started = self._search_started.pop(message.seq, None)
         if started is not None:
             self.call_after_refresh(self._log_render, message.seq, started)
+        else:
+            self.call_after_refresh(self._list_is_shown, message.seq)
+
+    def _list_is_shown(self, seq: int) -> None:
+        """Let the search worker go on to the side panes (see LIST_FIRST_WAIT_S)."""
+        shown = self._list_shown.pop(seq, None)
+        if shown is not None:
+            shown.set()
 
     def _log_render(self, seq: int, started: float) -> None:
         now = time.perf_counter()
+        self._list_is_shown(seq)
         if "searchable" not in self.timings:  # the first result list is on screen
             self.timings["searchable"] = now
             if self._preload_analyser:
                 # Kiwi's loader holds the GIL for a second or two: load it once the list is up
                 self.load_analyser()
         self.render_log.append((seq, started, now))
+
+    def on_rows_completed(self, message: RowsCompleted) -> None:
+        if message.seq == self.sequencer.shown and self.result is not None:
+            self.query_one(ArticleList).show(self.result.hits, set(self.marks.ids), keep_highlight=True)
 
     def on_facets_loaded(self, message: FacetsLoaded) -> None:
         if message.seq != self.sequencer.shown:
@@ -395,7 +430,10 @@ class BriefingApp(App[int]):
             else:
                 pane.show(self.current_view.events, self.current_view.month_counts, "this article")
         else:
-            pane.show(self.result_events, self.result_months, f"{self.result_count} results")
+            scope = f"{self.result_count} results"
+            if self.result_count > TIMELINE_ARTICLES:
+                scope += f", events of the top {TIMELINE_ARTICLES}"
+            pane.show(self.result_events, self.result_months, scope)
 
     # --- actions -----------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple) -> bool | None:

@@ -71,6 +71,14 @@ class ArticleLoaded(Message):
         self.view, self.note = view, note
 
 
+class RowsCompleted(Message):
+    """The rest of the result list can be shown (the first rows were shown with SearchDone)."""
+
+    def __init__(self, seq: int) -> None:
+        super().__init__()
+        self.seq = seq
+
+
 class TimelineLoaded(Message):
     """Events and month counts of the current result set."""
 

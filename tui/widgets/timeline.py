@@ -66,11 +66,12 @@ class EventList(OptionList):
     def show(self, events: list) -> None:
         """One option per event (wrapped by the list), under a heading per month."""
         self.events = list(events)
+        position = {id(event): n for n, event in enumerate(self.events)}
         options: list = []
         for month, items in group_by_month(self.events):
             options.append(Option(Text(month, style="bold"), disabled=True))
             for event in items:
-                index = self.events.index(event)
+                index = position[id(event)]
                 label = f"{event.value or '?'} {event.text}"
                 options.append(Option(Text(fit(label, EVENT_CELLS, pad=False)), id=str(index)))
         if not options:

@@ -1,0 +1,46 @@
+"""While the user types, the result list comes first and the side panes wait for a pause."""
+
+from __future__ import annotations
+
+import pytest
+
+import tui.app as app_module
+from tui.messages import FacetsLoaded, RowsCompleted, SearchDone, TimelineLoaded
+from tui.widgets.article_list import ArticleList
+from tests.test_app_keys import config, engine, make_app, messages, run  # noqa: F401  (fixtures)
+from tui.testing import settle, sync
+
+pytestmark = pytest.mark.slow
+
+
+@sync
+async def test_first_rows_then_the_rest_with_the_side_panes(make_app, messages, monkeypatch):
+    monkeypatch.setattr(app_module, "FIRST_ROWS", 2)
+    app = make_app()
+    async with run(app, messages) as pilot:
+        await settle(pilot)
+        messages.clear()
+        app.query_one("#search").value = "삼성전자"
+        await settle(pilot)
+        kinds = [type(m) for m in messages if isinstance(m, (SearchDone, RowsCompleted, FacetsLoaded, TimelineLoaded))]
+        assert kinds[:4] == [SearchDone, RowsCompleted, FacetsLoaded, TimelineLoaded]
+        assert app.result.total > 2
+        assert len(app.query_one(ArticleList).article_ids) == len(app.result.hits)
+
+
+@sync
+async def test_side_panes_of_a_superseded_search_are_never_loaded(make_app, messages, monkeypatch):
+    monkeypatch.setattr(app_module, "SIDE_PANES_DELAY_S", 0.5)
+    app = make_app()
+    async with run(app, messages) as pilot:
+        await settle(pilot)
+        messages.clear()
+        for text in ("소", "소프트뱅크"):
+            app.query_one("#search").value = text
+            await pilot.pause(0.15)  # less than the pause the side panes wait for
+        await settle(pilot)
+        done = [m.result.query for m in messages if isinstance(m, SearchDone)]
+        loaded = {m.seq for m in messages if isinstance(m, FacetsLoaded)}
+        assert done == ["소", "소프트뱅크"]
+        assert len(loaded) == 1 and loaded == {app.sequencer.shown}
+        assert app.result.query == "소프트뱅크"
