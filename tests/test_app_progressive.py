@@ -44,3 +44,22 @@ async def test_side_panes_of_a_superseded_search_are_never_loaded(make_app, mess
         assert done == ["소", "소프트뱅크"]
         assert len(loaded) == 1 and loaded == {app.sequencer.shown}
         assert app.result.query == "소프트뱅크"
+
+
+@sync
+async def test_long_lived_objects_are_frozen_once_the_analyser_is_loaded(make_app, messages):
+    import gc
+
+    gc.unfreeze()
+    app = make_app(preload_analyser=True)
+    try:
+        async with run(app, messages) as pilot:
+            await settle(pilot)
+            for _ in range(200):
+                if "analyser" in app.timings:
+                    break
+                await pilot.pause(0.05)
+            assert "analyser" in app.timings
+            assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()

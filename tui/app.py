@@ -7,6 +7,7 @@ back (:mod:`tui.messages`); worker errors are reported in one place,
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from typing import Callable
@@ -290,6 +291,10 @@ class BriefingApp(App[int]):
 
     def on_analyser_ready(self, message: AnalyserReady) -> None:
         self.timings.setdefault("analyser", time.perf_counter())
+        # The index, the store and Kiwi are loaded: move what exists now out of the collector's
+        # sight. Otherwise each full collection walks it all (85-110 ms, measured on 10k articles)
+        # and stalls a keystroke every few seconds.
+        gc.freeze()
 
     # --- search ------------------------------------------------------------------------------
     @property
