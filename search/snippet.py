@@ -66,14 +66,21 @@ def make_snippet(body: str, terms: Iterable[str]) -> tuple[str, list[tuple[int, 
     hits = term_hits(body, terms)
     if not hits:
         return _flat(body[:SNIPPET_CHARS]), []
-    best, best_n, k = 0, 0, 0
+    words = [body[s:e].lower() for s, e in hits]
+    best, best_n, best_key = 0, 0, (0, 0, 0)
     for i, (s, _e) in enumerate(hits):
-        # hits[i..k]: those ending within SNIPPET_MATCH_CHARS of hit i's start
-        k = max(k, i)
+        # hits[i..k]: those ending within SNIPPET_MATCH_CHARS of hit i's start. The window with
+        # the most different terms wins, then the one where they sit closest together (a
+        # phrase's words), then the one with the most hits.
+        seen, tight, k = {words[i]}, hits[i][1] - s, i
         while k + 1 < len(hits) and hits[k + 1][1] - s <= SNIPPET_MATCH_CHARS:
             k += 1
-        if k - i + 1 > best_n:
-            best, best_n = i, k - i + 1
+            if words[k] not in seen:
+                seen.add(words[k])
+                tight = hits[k][1] - s
+        key = (len(seen), -tight, k - i + 1)
+        if key > best_key:
+            best, best_n, best_key = i, k - i + 1, key
     first, last = hits[best], hits[best + best_n - 1]
     start = _trim_start(body, max(0, first[0] - SNIPPET_CONTEXT))
     end = _trim_end(body, min(len(body), last[1] + SNIPPET_CONTEXT))

@@ -121,6 +121,12 @@ def test_snippet_marks_terms_where_they_cluster():
     assert len(text) < 300
 
 
+def test_snippet_prefers_the_passage_with_every_term():
+    body = "AI AI AI 이야기. " + "중간 " * 80 + "AI 수출 프로그램에 참여한다."
+    text, spans = make_snippet(body, ["ai", "수출", "프로그램"])
+    assert {text[s:e] for s, e in spans} == {"AI", "수출", "프로그램"}
+
+
 def test_snippet_without_a_match_is_the_lead():
     text, spans = make_snippet("첫 문장이다.\n둘째 문장이다.", ["없는말"])
     assert text.startswith("첫 문장이다. 둘째") and spans == []
