@@ -63,3 +63,25 @@ async def test_long_lived_objects_are_frozen_once_the_analyser_is_loaded(make_ap
             assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+@sync
+async def test_two_enters_in_one_burst_open_the_first_result(make_app, messages):
+    from textual import events
+
+    from tui.messages import ArticleLoaded
+    from tui.widgets.search_bar import SearchBar
+
+    app = make_app()
+    async with run(app, messages) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"소프트뱅크")
+        await settle(pilot)
+        bar = app.query_one(SearchBar)
+        for _ in range(2):  # as a terminal delivers them: both queued before either is handled
+            app.post_message(events.Key("enter", "\r"))
+        await settle(pilot)
+        assert isinstance(app.focused, ArticleList)
+        loaded = [m for m in messages if isinstance(m, ArticleLoaded)]
+        assert loaded and loaded[-1].view.article.id == app.result.hits[0].id
+        assert not bar._leaving

@@ -457,6 +457,7 @@ class BriefingApp(App[int]):
     def action_to_list(self) -> None:
         self.query_one(ArticleList).focus()
 
+    @on(SearchBar.OpenFromList)
     def action_open_article(self) -> None:
         article_id = self.query_one(ArticleList).highlighted_id
         if article_id:

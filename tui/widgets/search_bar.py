@@ -16,5 +16,17 @@ class SearchBar(Input):
     class ToList(Message):
         """The user asked to move to the result list."""
 
+    class OpenFromList(Message):
+        """A second ``enter`` came before the focus reached the list: open its article."""
+
+    _leaving = False  # a ToList is on its way and the focus has not left yet
+
     def action_to_list(self) -> None:
+        if self._leaving:  # keys typed in one burst all arrive here before the focus moves
+            self.post_message(self.OpenFromList())
+            return
+        self._leaving = True
         self.post_message(self.ToList())
+
+    def on_blur(self) -> None:
+        self._leaving = False
