@@ -588,8 +588,6 @@ def _prefetch(iterator, depth: int = 1):
                 worker.join(0.05)
 
 
-_index_doc = index_doc  # its former name here
-
 
 def sort_by_date(rows: list) -> list:
     """Newest first; unknown dates last; ties by id."""
