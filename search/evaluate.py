@@ -312,19 +312,18 @@ class Evaluator:
         counts = np.bincount(term_idx, minlength=len(terms))
         return [(terms[i], int(counts[i])) for i in np.nonzero(counts)[0]]
 
+    def column(self, name: str) -> dict[int, object]:
+        """Global document number -> value of a column, for every live document."""
+        reader = self.searcher.reader()
+        if reader.doc_count_all() == 0:  # no segment yet: Whoosh's empty reader has no columns
+            return {}
+        col = reader.column_reader(name)
+        return {n: col[n] for n in reader.all_doc_ids()}
+
     def docnums_by_id(self) -> dict[str, int]:
         """Article id -> global document number of every live document (cached)."""
         if self._by_id is None:
-            by_id: dict[str, int] = {}
-            for leaf, base in self.leaves:
-                if not leaf.doc_count_all:
-                    continue
-                col = leaf.reader.column_reader("id")
-                mask = leaf.live()
-                for n in range(leaf.doc_count_all):
-                    if mask is None or mask[n]:
-                        by_id[col[n]] = base + n
-            self._by_id = by_id
+            self._by_id = {article_id: n for n, article_id in self.column("id").items()}
         return self._by_id
 
     def _id_ranks(self) -> np.ndarray:

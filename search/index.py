@@ -287,24 +287,16 @@ class ArticleIndex:
     def doc_count(self) -> int:
         return self._s().doc_count()
 
-    def _column_map(self, column: str) -> dict[int, str]:
-        s = self._s()
-        reader = s.reader()
-        if reader.doc_count_all() == 0:  # no segment yet: Whoosh's empty reader has no columns
-            return {}
-        col = reader.column_reader(column)
-        return {n: col[n] for n in reader.all_doc_ids()}
-
     @_locked
     def doc_ids(self) -> list[str]:
-        return sorted(self._column_map("id").values())
+        return sorted(self._evaluator().docnums_by_id())
 
     @_locked
     def stored_hashes(self) -> dict[str, str]:
         """id -> content_hash of every indexed article (from columns: no stored bodies read)."""
-        ids = self._column_map("id")
-        hashes = self._column_map("content_hash")
-        return {ids[n]: hashes.get(n, "") for n in ids}
+        ev = self._evaluator()
+        hashes = ev.column("content_hash")
+        return {article_id: hashes.get(n, "") for article_id, n in ev.docnums_by_id().items()}
 
     def _lexicon(self, fname: str) -> dict[str, str]:
         """Lowercased term -> term of an entity field (for case-insensitive field values)."""
