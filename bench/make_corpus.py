@@ -32,6 +32,7 @@ if str(ROOT) not in sys.path:
 
 from bench.common import Timer, mb  # noqa: E402
 from search.config import GazetteerEntry, load_config  # noqa: E402
+from search.furniture import aggregator_row  # noqa: E402
 
 DEFAULT_SEEDS_DIR = ROOT / "seeds"
 OUTPUT_NAME_RE = re.compile(r"^b\d{5,}_[0-9a-f]{16}\.txt$")
@@ -43,7 +44,6 @@ FURNITURE_RE = re.compile(
     r"Copyright|카테고리|구독|콘텐츠|추천|Member for|Real name|^Position$|^Bio$|^Picture$|"
     r"^수정$|^\s*•|기자\]$|특파원|^번호 제목|사진=|/사진|^주:|^조회\s|_PC$"
 )
-AGGREGATOR_ROW_RE = re.compile(r"^(?:\d+|[»\s]+)\s+(?P<title>.+?)\s+\S+\s+\d{4}\.\d{2}\.\d{2}$")
 SENTENCE_END_RE = re.compile(r"[다요까죠][.?!][\"'”’]?(?=\s|$)")
 HANGUL_RE = re.compile(r"[가-힣]")
 
@@ -180,7 +180,7 @@ def read_seed_texts(seeds_dir: Path) -> tuple[list[list[str]], list[str]]:
         after_bio = False
         for line in lines:
             stripped = line.strip()
-            row = AGGREGATOR_ROW_RE.match(stripped)
+            row = aggregator_row(stripped)  # a related-headline row: its title is a headline
             if row:
                 headlines.append(row.group("title").strip())
             elif after_bio or is_furniture(stripped):
