@@ -164,6 +164,16 @@ class _Candidate:
     media: bool = False
 
 
+TITLE_WINDOW = 15  # characters after a full name searched for its title ("이재용 삼성전자 회장")
+
+
+def _determiner_like(word) -> bool:
+    """One syllable Kiwi read as a determiner (MM): "이 회장" is "this chairman" or "Chairman
+    Lee" (이/MM or 이/NNP, Kiwi's choice varies with its search width); a short form still has
+    to match a person named in the same text."""
+    return len(word.text) == 1 and len(word.tokens) == 1 and word.tokens[0].tag == "MM"
+
+
 # --- public API -----------------------------------------------------------------------------
 def extract_mentions(text: str, gazetteer: Gazetteer, *, use_model: bool | None = None) -> list[Mention]:
     """Entity mentions in ``text``: sorted by start, non-overlapping, offsets slicing ``text``.
@@ -724,26 +734,33 @@ class _Extractor:
             if self._affiliation(self.words[k]) and k >= 1 and self._covered_exact(self.words[k]) is not None:
                 k -= 1  # "모리타 NEC 사장"
             prev = self.words[k]
-            if self._covered_exact(prev) is not None or not prev.bare:
+            if self._covered_exact(prev) is not None or not (prev.bare or _determiner_like(prev)):
                 continue
-            person = self._resolve_short(prev.text, prev.start, persons)
+            person = self._resolve_short(prev.text, prev.start, persons, word.text[:tlen])
             if person is None:
                 continue
             end = word.start + tlen if k == j - 1 else prev.end
             self.add(prev.start, end, "person", person, 2)
 
-    def _resolve_short(self, short: str, pos: int, persons: list[_Candidate]) -> str | None:
+    def _resolve_short(self, short: str, pos: int, persons: list[_Candidate], title: str = "") -> str | None:
+        """The person a short form names (a surname, or a part of a foreign name): the nearest
+        before (else the first after), preferring those named in full with the same ``title``
+        ("이재용 삼성전자 회장" ... "이건희" ... "이 회장" is 이재용)."""
         def matches(name: str) -> bool:
             parts = name.split(" ")
             if len(short) == 1 and _HANGUL_RE.fullmatch(short):
                 return len(parts) == 1 and name.startswith(short)
             return len(parts) > 1 and short in parts
 
-        before = [p for p in persons if p.start < pos and matches(p.name)]
+        found = [p for p in persons if matches(p.name)]
+        if title:
+            same = re.compile(rf"(?<![\uac00-\ud7a3]){re.escape(title)}")
+            titled = [p for p in found if same.search(self.text, p.end, p.end + TITLE_WINDOW)]
+            found = titled or found
+        before = [p for p in found if p.start < pos]
         if before:
             return before[-1].name
-        after = [p for p in persons if matches(p.name)]
-        return after[0].name if after else None
+        return found[0].name if found else None
 
     def _propagate(self) -> None:
         """Bare repeats of discovered (non-gazetteer) names elsewhere in the text."""

@@ -120,6 +120,22 @@ def test_short_form_picks_the_most_recent_matching_person(gaz):
     assert short and short[0].name == "이민호"
 
 
+def test_short_form_prefers_the_person_named_with_the_same_title(gaz):
+    text = ("이재용 삼성전자 회장이 일본을 찾았다. 삼성의 일본 협력사 모임은 이건희 선대회장이 만들었다. "
+            "이 선대회장은 1993년 신경영을 선언했다. 삼성전자 측은 이 회장의 방일에 대해 말을 아꼈다.")
+    ms = extract_mentions(text, gaz)
+    assert_well_formed(text, ms)
+    short = {m.text: m.name for m in ms if m.type == "person" and m.text.startswith("이 ")}
+    assert short == {"이 선대회장": "이건희", "이 회장": "이재용"}  # 이건희 is nearer, but no 회장
+
+
+def test_short_form_after_a_determiner_reading_of_the_surname(gaz):
+    # Kiwi may read the 이 of "이 회장" as the determiner "this" (MM); the short form still counts
+    text = "이재용 삼성전자 회장은 1일 출장길에 올랐다. 이번 출장기간에 이 회장이 어떤 기업을 방문할지는 알려지지 않았다."
+    ms = extract_mentions(text, gaz)
+    assert [m.name for m in ms if m.text.startswith("이 회장")] == ["이재용"]
+
+
 # --- discovery -----------------------------------------------------------------------------
 def test_discovery_from_titles_and_suffixes(gaz):
     text = ("정민호 국토교통부 장관은 다나카 히로시 소니 사장과 만났다. 미르홀딩스와 가온증권이 합병하고, "
