@@ -16,6 +16,7 @@ from .publishers import KNOWN_OUTLETS, outlet_pattern
 _BULLET_RE = re.compile(r"^[•·∙◦▪▫‣⁃\-*]\s+")
 _SPACE_RE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE_RE = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")  # Unicode category Cc but the tab
 _COPYRIGHT_NAME_RE = re.compile(r"(?:ⓒ|©|\(c\)|copyright)\s*(?:['‘“\"][^'’”\"]*['’”\"]\s*)?([^\s,.&\]\[|·]+)", re.I)
 _SELF_REFERENCE_RES = (
     re.compile(r"(?:본|이)\s*기사는\s*(.{2,30}?)의"),
@@ -37,8 +38,7 @@ class PageParts:
 def normalize_line(line: str) -> str:
     """NFC, no zero-width characters, single spaces, stripped."""
     line = unicodedata.normalize("NFC", _INVISIBLE_RE.sub("", line))
-    line = "".join(ch for ch in line if ch in "\t" or unicodedata.category(ch) != "Cc")
-    return _SPACE_RE.sub(" ", line).strip()
+    return _SPACE_RE.sub(" ", _CONTROL_RE.sub("", line)).strip()
 
 
 def _compact(text: str) -> str:
