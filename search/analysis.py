@@ -146,7 +146,7 @@ def decompose(noun: str) -> tuple[tuple[str, int, int], ...]:
     if any(ch.isspace() for ch in noun):  # a multi-word entry of Kiwi's dictionary
         words = [m for m in re.finditer(r"\S+", noun) if len(m.group()) >= MIN_PART_CHARS]
         return tuple((m.group().lower(), m.start(), m.end()) for m in words) if len(words) > 1 else ()
-    kiwi, config = get_kiwi(), kiwi_config()
+    kiwi, config = get_kiwi(), kiwi_config(word=True)
     whole = kiwi.analyze(noun, top_n=1, override_config=config)
     split = kiwi.analyze(noun, top_n=1, blocklist=[noun], override_config=config)
     if not whole or not split:
@@ -174,6 +174,12 @@ def decompose(noun: str) -> tuple[tuple[str, int, int], ...]:
 def _base_terms(text: str) -> list[tuple[str, str, int, int]]:
     """Kept morphemes as (form, base tag, start, end), before decompounding and aliases."""
     return _kiwi_tokens(text)
+
+
+@lru_cache(maxsize=65536)
+def name_terms(name: str) -> tuple[str, ...]:
+    """Index-mode terms of one entity name, analysed alone (the ``entities`` field)."""
+    return tuple(t.text for t in _analyze(name, decompound=True))
 
 
 @lru_cache(maxsize=4096)
@@ -212,8 +218,9 @@ def _analyze(text: str, decompound: bool, aliases: bool = True) -> list[Term]:
 
 
 def analyze(text: str, mode: str = "index") -> list[Term]:
-    """Analyse ``text``; ``mode="index"`` also emits compound parts, ``"query"`` does not."""
-    return _analyze(text, decompound=(mode == "index"))
+    """Analyse ``text``; ``mode="index"`` also emits compound parts, ``"query"`` does not.
+    (Index mode remembers the last text analysed: do not change the list returned.)"""
+    return _analyze_cached(text) if mode == "index" else _analyze(text, decompound=False)
 
 
 def analyze_terms(text: str, mode: str = "index") -> list[str]:
@@ -432,6 +439,7 @@ def configure_aliases(mapping: dict[str, str]) -> None:
         _multi_alias_texts.update(multi_texts)
         _multi_aliases = None  # rebuilt lazily: it needs Kiwi, which configure must not load
         canonical_terms.cache_clear()
+        name_terms.cache_clear()
 
 
 def _multi_index() -> dict[str, list[tuple[tuple[str, ...], str]]]:

@@ -294,20 +294,26 @@ class Engine:
             old = stored.get(str(f.path))
             if old:
                 remove_ids.update(old.ids)  # re-added below if still there
+        file_ids = self._reserve_ids(todo, used_ids)
         processed: list[tuple[Article, list, list[dict]]] = []
         new_states: list[SourceState] = []
+        segments: dict[str, object] = {}  # filled by worker processes that index what they analyse
 
         def docs():
-            from .index import PretokenizedDoc
+            from .index import PretokenizedDoc, WrittenDoc
 
-            for batch in _prefetch(self._analysed_batches(todo, stored, used_ids, report, new_states, progress)):
+            batches = self._analysed_batches(todo, file_ids, stored, used_ids, report, new_states, progress,
+                                             index.directory, segments)
+            for batch in _prefetch(batches):
                 for item in batch:
                     processed.append((item.article, item.mentions, item.events))
-                    yield PretokenizedDoc(index_doc(item.article, item.mentions), item.tokens)
+                    doc = index_doc(item.article, item.mentions)
+                    yield WrittenDoc(doc, *item.written) if item.written else PretokenizedDoc(doc, item.tokens)
 
         if todo or remove_ids:
             # an id neither indexed nor just deleted cannot be in the index: no lookup to replace it
-            index.update(docs(), remove_ids=sorted(remove_ids), existing=set(indexed) - remove_ids)
+            index.update(docs(), remove_ids=sorted(remove_ids), existing=set(indexed) - remove_ids,
+                         written_segments=lambda: segments)
         report.removed = sorted(remove_ids - {a.id for a, _, _ in processed})
         self.store.write(
             articles=processed, sources=new_states, remove_ids=report.removed,
@@ -321,41 +327,57 @@ class Engine:
         outlets = known_outlets(e.name for e in self.config.gazetteer if e.media)
         return AnalysisSetup(tuple(self.config.gazetteer), outlets, int(self.config.max_file_mb * 1024 * 1024))
 
-    def _analysed_batches(self, todo, stored, used_ids, report, new_states, progress):
-        """Read and analyse the files in ``todo`` (in worker processes for large updates, see
-        search.pipeline) and give their articles ids, in the order of ``todo``; yields lists of
-        AnalysedArticle and fills ``report`` and ``new_states``."""
+    def _reserve_ids(self, todo: list[SourceFile], used_ids: set[str]) -> list[str]:
+        """The id of each file's article (its stem, unless taken), reserved in ``used_ids``
+        before any file is read: worker processes index articles under these ids. Records of
+        a JSON Lines file keep their own ids unless taken (see _take_file)."""
+        ids = []
+        for f in todo:
+            ids.append(self._unique_id(f.path, used_ids))
+            used_ids.add(ids[-1])
+        return ids
+
+    def _analysed_batches(self, todo, file_ids, stored, used_ids, report, new_states, progress,
+                          index_dir: Path, segments: dict[str, object]):
+        """Read and analyse the files in ``todo`` (in worker processes for large updates, which
+        also index them into ``segments``, see search.pipeline) and give their articles ids, in
+        the order of ``todo``; yields lists of AnalysedArticle and fills ``report`` and
+        ``new_states``."""
         progress(0, len(todo), "reading")
         if not todo:
             return
         # the local analyser also gives this process the Kiwi user words the workers have
         local = Analyser(self._analysis_setup(), self.gazetteer)
         results = analysed_files([str(f.path) for f in todo], local, workers=worker_count(len(todo)),
-                                 warn=report.warnings.append)
+                                 warn=report.warnings.append, file_ids=file_ids, index_dir=str(index_dir),
+                                 segments=segments)
         n = 0
         for files in results:
             batch: list[AnalysedArticle] = []
             for result in files:
                 f = todo[n]
-                n += 1
                 assert result.path == str(f.path), "analysed files out of order"
-                self._take_file(f, result, stored.get(str(f.path)), used_ids, report, new_states)
+                self._take_file(f, file_ids[n], result, stored.get(str(f.path)), used_ids, report, new_states)
+                n += 1
                 batch.extend(result.articles)
                 progress(n, len(todo), f.path.name)
             yield batch
 
-    def _take_file(self, f: SourceFile, result: AnalysedFile, old, used_ids, report, new_states) -> None:
-        """Record one analysed file: ids for its articles (unique in the corpus), its state,
-        and what the report says about it."""
+    def _take_file(self, f: SourceFile, file_id: str, result: AnalysedFile, old, used_ids, report,
+                   new_states) -> None:
+        """Record one analysed file: ids for its articles (``file_id``, reserved for it, or a
+        record's own id made unique in the corpus), its state, and what the report says."""
         if result.error is not None:
             report.skipped.append((str(f.path), result.error))
             new_states.append(SourceState(str(f.path), f.size, f.mtime_ns, _SKIPPED + result.error, ()))
             return
-        file_id = self._unique_id(f.path, used_ids)
         for item in result.articles:
-            article_id = file_id if item.article.id == PLACEHOLDER_ID else item.article.id
-            if article_id in used_ids:
-                article_id = self._unique_id(Path(f"{article_id}~{f.path.stem}"), used_ids)
+            if item.article.id == PLACEHOLDER_ID:
+                article_id = file_id
+            else:
+                article_id = item.article.id
+                if article_id in used_ids:
+                    article_id = self._unique_id(Path(f"{article_id}~{f.path.stem}"), used_ids)
             assign_id(item, article_id)
             used_ids.add(article_id)
             report.warnings.extend(f"{f.path.name}: {w}" for w in item.article.warnings)

@@ -336,8 +336,9 @@ class Evaluator:
         return self._ranks
 
     def top(self, q: wq.Query, limit: int | None, by_date: bool) -> tuple[list[tuple[int, float]], int]:
-        """The best ``limit`` (docnum, score) pairs, by score (ties: docnum) or newest first
-        (see below), and the number of matches."""
+        """The best ``limit`` (docnum, score) pairs, by score (ties: id) or newest first (see
+        below), and the number of matches. Ties go by id, not docnum, so the order does not
+        depend on how documents were spread over segments."""
         ids, scores = self.matches(q)
         total = len(ids)
         if by_date:  # as engine.sort_by_date: dated newest first (ties: id descending), then unknown by id
@@ -345,7 +346,7 @@ class Evaluator:
             rank = self._id_ranks()[ids]
             order = np.lexsort((np.where(ords > 0, -rank, rank), -ords))
         else:
-            order = np.lexsort((ids, -scores))
+            order = np.lexsort((self._id_ranks()[ids], -scores))
         if limit is not None:
             order = order[:limit]
         return [(int(ids[i]), float(scores[i])) for i in order], total

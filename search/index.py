@@ -18,6 +18,8 @@ import json
 import os
 import threading
 import time
+from array import array
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -35,6 +37,8 @@ from .errors import BriefingError, IndexBusy
 from .evaluate import Evaluator
 from .snippet import make_snippet
 from .query import ENTITY_FIELDS, EntityResolver, parse_query
+
+Tokens = dict[str, list[tuple[str, str, int, int]]]  # analysis.tokenize_many's table
 
 VERSION = 2  # bump when the schema or the analyser changes what is indexed
 INDEX_VERSION = VERSION
@@ -133,9 +137,12 @@ def _clean_list(values: Iterable[str]) -> str:
     return ",".join(dict.fromkeys(v.replace(",", " ").strip() for v in values if v and v.strip()))
 
 
-def _entity_text(doc: IndexDoc) -> str:
-    """All canonical entity names of ``doc`` as one text (the ``entities`` field)."""
-    return " ".join(dict.fromkeys(n for t in ENTITY_FIELDS for n in doc.entities.get(t, [])))
+def _entity_terms(doc: IndexDoc) -> list[str]:
+    """The ``entities`` field: the index terms of every canonical entity name of ``doc``, each
+    name analysed alone (analysis.name_terms, cached: names recur from article to article).
+    Whoosh indexes a list of terms as given, without calling the field's analyzer."""
+    names = dict.fromkeys(n for t in ENTITY_FIELDS for n in doc.entities.get(t, []))
+    return [term for name in names for term in analysis.name_terms(name)]
 
 
 def _fields_of(doc: IndexDoc) -> dict:
@@ -144,7 +151,7 @@ def _fields_of(doc: IndexDoc) -> dict:
         title=doc.title or "",
         body=doc.body or "",
         body_pairs=doc.body or "",
-        entities=_entity_text(doc),
+        entities=_entity_terms(doc),
         published_ord=doc.published.toordinal() if doc.published else 0,
         published_confidence=float(doc.published_confidence),
         byline=_clean_list(doc.byline),
@@ -409,6 +416,7 @@ class ArticleIndex:
         fingerprint: str | None = None,
         total: int | None = None,
         existing: set[str] | None = None,
+        written_segments: Callable[[], dict[str, object]] | None = None,
     ) -> None:
         """Add or replace ``docs`` (by id) and delete ``remove_ids``, committing once.
 
@@ -419,6 +427,11 @@ class ArticleIndex:
         without Whoosh's lookup of an old copy to replace. Raises errors.IndexBusy if another
         process is writing. ``fingerprint`` (see analysis.gazetteer_fingerprint) is recorded
         with the commit when given.
+
+        A :class:`WrittenDoc` is already in a segment a worker process wrote
+        (:class:`SegmentBuilder`); once ``docs`` is consumed, ``written_segments()`` gives
+        those segments by name, and the commit publishes them with this writer's own. A
+        written doc whose segment is missing (its worker failed) is added here.
         """
         try:
             writer = self._ix.writer(timeout=LOCK_TIMEOUT_S, limitmb=256, codec=_writer_codec())
@@ -427,6 +440,7 @@ class ArticleIndex:
         if total is None:
             total = len(docs) if hasattr(docs, "__len__") else 0
         done = 0
+        written: list[WrittenDoc] = []
         try:
             for rid in remove_ids:
                 writer.delete_by_term("id", rid)
@@ -441,22 +455,187 @@ class ArticleIndex:
                     pending = pool.submit(_token_table, following) if following else None
                     with analysis.use_pretokenized(table):
                         for item in batch:
-                            d = item.doc if isinstance(item, PretokenizedDoc) else item
-                            if existing is None or d.id in existing:
-                                writer.update_document(**_fields_of(d))
+                            if isinstance(item, WrittenDoc):
+                                d = item.doc
+                                if existing is None or d.id in existing:
+                                    writer.delete_by_term("id", d.id)  # an old copy, in a committed segment
+                                written.append(item)
                             else:
-                                writer.add_document(**_fields_of(d))
+                                d = item.doc if isinstance(item, PretokenizedDoc) else item
+                                _add(writer, d, existing)
                             done += 1
                             if progress:
                                 progress(done, total, d.id)
                     batch = following
-            writer.commit()
+            segments = _take_written(writer, written, written_segments, existing)
+            _commit(writer, segments)
         except BaseException:
             writer.cancel()
             raise
         if fingerprint is not None and fingerprint != self.meta.get("fingerprint"):
             self.meta = {**self.meta, "fingerprint": fingerprint}
             _write_meta(self.directory, self.meta)
+
+
+def _add(writer, doc: IndexDoc, existing: set[str] | None) -> None:
+    """Add ``doc``, replacing an indexed copy unless its id is known to be new."""
+    if existing is None or doc.id in existing:
+        writer.update_document(**_fields_of(doc))
+    else:
+        writer.add_document(**_fields_of(doc))
+
+
+def _take_written(writer, written: list["WrittenDoc"], segments: Callable[[], dict[str, object]] | None,
+                  existing: set[str] | None) -> list:
+    """The worker segments holding ``written``; documents whose segment is missing (its
+    worker failed before finishing it) are added by ``writer`` instead."""
+    found = dict(segments()) if (written and segments is not None) else {}
+    redo = [item.doc for item in written if found.get(item.segment) is None]
+    for batch in _batched(redo, BATCH_SIZE):
+        with analysis.use_pretokenized(_token_table(batch)):
+            for doc in batch:
+                _add(writer, doc, existing)
+    return [s for s in found.values() if s is not None]
+
+
+def _commit(writer, extra: list) -> None:
+    """Commit ``writer`` and publish the finished segments ``extra`` in the same new table of
+    contents (what Whoosh's multi-process writer does with its sub-writers' segments)."""
+    if not extra:
+        writer.commit()
+        return
+    final = writer._merge_segments(None, None, None)  # Whoosh's default: merge small segments
+    if writer._added:
+        final.append(writer._finalize_segment())
+    else:
+        writer._close_segment()
+    writer._commit_toc(final + extra)
+    writer._finish()
+
+
+class WrittenDoc(NamedTuple):
+    """An IndexDoc a :class:`SegmentBuilder` already wrote: document ``docnum`` of segment
+    ``segment``."""
+
+    doc: IndexDoc
+    segment: str
+    docnum: int
+
+
+class _MemoryPool:
+    """Whoosh's posting pool for a :class:`SegmentBuilder`: postings kept per term in arrays
+    and sorted once at the end. Whoosh's own pool sorts every posting and, past its memory
+    limit, pickles sorted runs to temporary files that the commit merges back. Arrays hold no
+    Python objects, so the garbage collector does not walk the postings."""
+
+    def __init__(self) -> None:
+        self._terms: dict[tuple[str, bytes], tuple[array, array, array]] = {}
+        self._value_ids: dict[bytes | None, int] = {}  # value string -> index in _values
+        self._values: list[bytes | None] = []
+        self.fieldnames: set[str] = set()
+
+    def add(self, item) -> None:
+        fieldname, tbytes, docnum, weight, vbytes = item
+        self.add_field(fieldname, docnum, ((tbytes, 0, weight, vbytes),))
+
+    def add_field(self, fieldname: str, docnum: int, items) -> None:
+        """The postings of one field of one document: (term bytes, freq, weight, value bytes)."""
+        terms, value_ids = self._terms, self._value_ids
+        for tbytes, _freq, weight, vbytes in items:
+            entry = terms.get((fieldname, tbytes))
+            if entry is None:
+                entry = terms[(fieldname, tbytes)] = (array("I"), array("d"), array("I"))
+                self.fieldnames.add(fieldname)
+            value = value_ids.get(vbytes)
+            if value is None:
+                value = value_ids[vbytes] = len(self._values)
+                self._values.append(vbytes)
+            entry[0].append(docnum)
+            entry[1].append(weight)
+            entry[2].append(value)
+
+    def iter_postings(self):
+        terms, values = self._terms, self._values
+        for key in sorted(terms):
+            fieldname, tbytes = key
+            docnums, weights, value_ids = terms[key]
+            for i in range(len(docnums)):
+                yield fieldname, tbytes, docnums[i], weights[i], values[value_ids[i]]
+
+    def cleanup(self) -> None:
+        self._terms, self._value_ids, self._values = {}, {}, []
+
+
+def _add_analysed(writer, fields: dict, analysed: dict[str, list[str]]) -> None:
+    """Whoosh's SegmentWriter.add_document for a pool with ``add_field``, where the fields
+    named in ``analysed`` (Frequency format) come as their analysed terms: their postings are
+    counted here in one pass instead of through Whoosh's token stream, term by term. Gives
+    the same postings, lengths and stored values (tests/test_pipeline.py compares them)."""
+    from whoosh.system import pack_uint
+
+    perdoc, schema, pool, docnum = writer.perdocwriter, writer.schema, writer.pool, writer.docnum
+    perdoc.start_doc(docnum)
+    for name in sorted(fields):
+        value = fields[name]
+        if value is None:
+            continue
+        field = schema[name]
+        length = 0
+        if field.indexed:
+            terms = analysed.get(name)
+            if terms is not None:
+                boost = field.format.field_boost
+                items = [(t.encode("utf-8"), n, n * boost, pack_uint(n)) for t, n in Counter(terms).items()]
+                length = len(terms)
+            else:
+                items = list(field.index(value))
+                length = sum(item[1] for item in items)
+            if not field.scorable:
+                length = 0
+            pool.add_field(name, docnum, items)
+        perdoc.add_field(name, field, value if field.stored else None, length)
+        if field.column_type:
+            perdoc.add_column_value(name, field.column_type, field.to_column_value(value))
+    perdoc.finish_doc()
+    writer._added = True
+    writer.docnum += 1
+
+
+class SegmentBuilder:
+    """Writes documents into a new segment of the index in ``directory`` without taking the
+    index's write lock: for the worker processes of an update whose main process holds it
+    and publishes the finished segment (:class:`WrittenDoc`, ``ArticleIndex.update``).
+    Readers see nothing until then; an abandoned segment's files go at Whoosh's next commit."""
+
+    def __init__(self, directory: Path | str):
+        from whoosh.writing import SegmentWriter
+
+        ix = FileStorage(str(directory), supports_mmap=False).open_index(indexname=INDEX_NAME)
+        self._writer = SegmentWriter(ix, _lk=False, codec=_writer_codec())
+        self._writer.pool = _MemoryPool()
+        self.name: str = self._writer.newsegment.segment_id()
+        self.count = 0
+
+    def add(self, doc: IndexDoc, tokens: Tokens) -> int:
+        """Write ``doc`` (analysed from its Kiwi ``tokens``); returns its document number."""
+        docnum = self._writer.docnum
+        fields = _fields_of(doc)
+        with analysis.use_pretokenized(tokens):
+            _add_analysed(self._writer, fields, {
+                "body": [t.text for t in analysis.analyze(fields["body"])],
+                "body_pairs": analysis.pair_terms(fields["body_pairs"]),
+                "entities": fields["entities"],  # terms already (see _entity_terms)
+            })
+        self.count += 1
+        return docnum
+
+    def finish(self):
+        """Write the segment's files; returns the segment to publish (None if it is empty).
+        The temporary folder stays: it is shared with the main writer, whose commit removes it."""
+        writer = self._writer
+        segment = writer._finalize_segment() if self.count else writer._close_segment()
+        writer.is_closed = True
+        return segment
 
 
 class PretokenizedDoc(NamedTuple):
@@ -492,7 +671,7 @@ def _batched(docs: Iterable, size: int):
 
 def _texts(batch: list[IndexDoc]) -> list[str]:
     """The texts of ``batch`` the Korean analyzer reads (the token table's keys)."""
-    return [t for d in batch for t in (d.title, d.body, _entity_text(d))]
+    return [t for d in batch for t in (d.title, d.body)]
 
 
 def _token_table(batch: list) -> dict[str, list[tuple[str, str, int, int]]]:
@@ -502,7 +681,7 @@ def _token_table(batch: list) -> dict[str, list[tuple[str, str, int, int]]]:
     for item in batch:
         if isinstance(item, PretokenizedDoc):
             table.update(item.tokens)
-        else:
+        elif not isinstance(item, WrittenDoc):
             plain.append(item)
     if plain:
         table.update(analysis.tokenize_many(_texts(plain)))

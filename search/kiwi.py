@@ -11,11 +11,16 @@ from typing import Iterable, NamedTuple
 _lock = threading.Lock()
 _kiwi = None
 _config = None
+_word_config = None
 _user_words: dict[str, str] = {}
 
-# Kiwi's beam cut-off for every analysis in briefing (Kiwi's default is 8; its docs give 5 as
-# the classic value). Measured on the seeds: 13% less CPU, 6 of 3097 content morphemes differ.
-KIWI_CUTOFF = 5.0
+# Kiwi's beam cut-off for the analysis of texts (Kiwi's default is 8). Kiwi is most of the
+# indexing time; measured on 100 generated articles, one Kiwi thread: 8 -> 27, 5 -> 22, 3 ->
+# ~19 ms per article; on the seeds 20 of 2576 content morphemes differ from cut-off 8 (5: 6).
+KIWI_CUTOFF = 3.0
+# Splitting a single noun (analysis.decompose) compares the best split with the whole word;
+# a narrow beam drops the split, so it keeps Kiwi's default (the calls are tiny).
+KIWI_WORD_CUTOFF = 8.0
 # Recently analysed texts: analysis, entity extraction and tense detection all read the same
 # article bodies, so one Kiwi pass serves the three. Bounded: a few indexing batches.
 CACHE_TEXTS = 384
@@ -43,13 +48,23 @@ def get_kiwi():
             if _kiwi is None:
                 from kiwipiepy import Kiwi
 
-                kiwi = Kiwi(num_workers=os.cpu_count() or 1, load_multi_dict=LOAD_MULTI_DICT)
+                kiwi = Kiwi(num_workers=_threads(), load_multi_dict=LOAD_MULTI_DICT)
                 for word, tag in _user_words.items():
                     kiwi.add_user_word(word, tag, 0.0)
-                global _config
+                global _config, _word_config
                 _config = dataclasses.replace(kiwi.global_config, cutoff_threshold=KIWI_CUTOFF)
+                _word_config = dataclasses.replace(kiwi.global_config, cutoff_threshold=KIWI_WORD_CUTOFF)
                 _kiwi = kiwi
     return _kiwi
+
+
+def _threads() -> int:
+    """Kiwi's worker threads: one per core, or BRIEFING_KIWI_THREADS (indexing worker
+    processes set it to 1: the processes are the parallelism)."""
+    try:
+        return max(1, int(os.environ.get("BRIEFING_KIWI_THREADS", "")))
+    except ValueError:
+        return os.cpu_count() or 1
 
 
 def add_user_words(words: Iterable[tuple[str, str]]) -> None:
@@ -78,10 +93,11 @@ def kiwi_loaded() -> bool:
     return _kiwi is not None
 
 
-def kiwi_config():
-    """The configuration every analysis uses (see KIWI_CUTOFF)."""
+def kiwi_config(word: bool = False):
+    """The configuration analyses of texts use (see KIWI_CUTOFF); ``word``: the one for
+    analysing single words (KIWI_WORD_CUTOFF)."""
     get_kiwi()
-    return _config
+    return _word_config if word else _config
 
 
 def _morphs(tokens) -> list[Morph]:

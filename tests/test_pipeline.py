@@ -78,6 +78,26 @@ def _index_terms(engine: Engine) -> list[tuple[str, bytes, int]]:
                 for t in reader.lexicon(f)]
 
 
+def _postings(engine: Engine) -> dict:
+    """(field, term) -> sorted (article id, weight), and (id, field) -> length and stored value,
+    for the text fields: what the worker processes' own indexing of analysed terms must equal."""
+    out: dict = {}
+    with engine.index._ix.searcher() as searcher:
+        ids = {docnum: fields["id"] for docnum, fields in enumerate(searcher.all_stored_fields())}
+        for fname in ("title", "body", "body_pairs", "entities"):
+            for term in searcher.reader().lexicon(fname):
+                matcher = searcher.postings(fname, term)
+                got = []
+                while matcher.is_active():
+                    got.append((ids[matcher.id()], matcher.weight()))
+                    matcher.next()
+                out[(fname, term)] = sorted(got)
+            for docnum, article_id in ids.items():
+                out[(article_id, fname)] = (searcher.doc_field_length(docnum, fname),
+                                            searcher.stored_fields(docnum).get(fname))
+    return out
+
+
 def _report(report) -> dict:
     return {k: getattr(report, k) for k in ("added", "changed", "removed", "unchanged", "skipped", "warnings")}
 
@@ -123,8 +143,12 @@ def test_workers_and_local_path_give_the_same_store(both_ways):
 
 def test_workers_and_local_path_give_the_same_index(both_ways):
     work, local = both_ways["workers"][0], both_ways["local"][0]
+    # each worker wrote a segment; this process one more, for the JSON Lines records
+    with work.index._ix.reader() as reader:
+        assert len(reader.leaf_readers()) == 3
     assert work.index.doc_ids() == local.index.doc_ids()
     assert _index_terms(work) == _index_terms(local)
+    assert _postings(work) == _postings(local)
     names = [e.name for e in local.entities()[:6]]
     assert names, "the generated corpus mentions entities"
     for query in [*names, f'"{names[0]}"', "반도체 투자", ""]:
@@ -164,33 +188,37 @@ def test_workers_that_cannot_start_fall_back_with_a_warning(corpus, both_ways, t
 
 
 class _DyingPool:
-    """A stand-in process pool whose workers die after ``alive`` chunks."""
+    """A stand-in process pool, run in this process, whose workers die after ``alive`` tasks
+    (the articles they indexed are in a segment that is never finished)."""
 
-    def __init__(self, setup, alive: int):
-        self.analyser = pipeline.Analyser(setup)
+    def __init__(self, setup, index_dir, alive: int):
+        pipeline._set_up_worker(setup, index_dir, None)
         self.alive = alive
 
     def submit(self, fn, chunk):
         future: Future = Future()
         if self.alive > 0:
             self.alive -= 1
-            future.set_result(self.analyser.run(chunk))
+            future.set_result(fn(chunk))
         else:
             future.set_exception(BrokenProcessPool("a worker was killed"))
         return future
 
     def shutdown(self, wait=True, cancel_futures=False):
-        pass
+        pipeline._builder = pipeline._index_dir = None
 
 
 def test_workers_dying_midway_hand_the_rest_to_this_process(corpus, both_ways, tmp_path, monkeypatch):
-    monkeypatch.setattr(pipeline, "_new_pool", lambda setup, workers: _DyingPool(setup, alive=2))
+    monkeypatch.setattr(pipeline, "_new_pool", lambda setup, workers, index_dir: _DyingPool(setup, index_dir, alive=2))
     engine, report, calls = _build(corpus, tmp_path / "data", monkeypatch, "2")
     _, local_report, local_calls, _ = both_ways["local"]
     assert [w for w in report.warnings if "a worker was killed" in w]
     assert report.added == local_report.added
     assert calls == local_calls
     assert _store_dump(engine.data_dir) == _store_dump(both_ways["local"][0].data_dir)
+    # what the dead workers had indexed (a segment never finished) was indexed here
+    assert engine.index.doc_ids() == both_ways["local"][0].index.doc_ids()
+    assert _index_terms(engine) == _index_terms(both_ways["local"][0])
 
 
 def _children(pid: int) -> set[int]:
