@@ -295,30 +295,30 @@ class Engine:
             if old:
                 remove_ids.update(old.ids)  # re-added below if still there
         file_ids = self._reserve_ids(todo, used_ids)
-        processed: list[tuple[Article, list, list[dict]]] = []
+        added_ids: set[str] = set()
         new_states: list[SourceState] = []
         segments: dict[str, object] = {}  # filled by worker processes that index what they analyse
+        # the store is written while the update runs and committed after the index
+        with self.store.update(remove_ids=remove_ids, remove_paths=removed_paths) as stored_update:
 
-        def docs():
-            from .index import PretokenizedDoc, WrittenDoc
+            def docs():
+                from .index import PretokenizedDoc, WrittenDoc
 
-            batches = self._analysed_batches(todo, file_ids, stored, used_ids, report, new_states, progress,
-                                             index.directory, segments)
-            for batch in _prefetch(batches):
-                for item in batch:
-                    processed.append((item.article, item.mentions, item.events))
-                    doc = index_doc(item.article, item.mentions)
-                    yield WrittenDoc(doc, *item.written) if item.written else PretokenizedDoc(doc, item.tokens)
+                batches = self._analysed_batches(todo, file_ids, stored, used_ids, report, new_states, progress,
+                                                 index.directory, segments)
+                for batch in _prefetch(batches):
+                    stored_update.add((item.article, item.mentions, item.events) for item in batch)
+                    for item in batch:
+                        added_ids.add(item.article.id)
+                        doc = index_doc(item.article, item.mentions)
+                        yield WrittenDoc(doc, *item.written) if item.written else PretokenizedDoc(doc, item.tokens)
 
-        if todo or remove_ids:
-            # an id neither indexed nor just deleted cannot be in the index: no lookup to replace it
-            index.update(docs(), remove_ids=sorted(remove_ids), existing=set(indexed) - remove_ids,
-                         written_segments=lambda: segments)
-        report.removed = sorted(remove_ids - {a.id for a, _, _ in processed})
-        self.store.write(
-            articles=processed, sources=new_states, remove_ids=report.removed,
-            remove_paths=removed_paths, meta={"fingerprint": fingerprint},
-        )
+            if todo or remove_ids:
+                # an id neither indexed nor just deleted cannot be in the index: no lookup to replace it
+                index.update(docs(), remove_ids=sorted(remove_ids), existing=set(indexed) - remove_ids,
+                             written_segments=lambda: segments)
+            report.removed = sorted(remove_ids - added_ids)
+            stored_update.commit(sources=new_states, meta={"fingerprint": fingerprint})
         self._summaries = None
         self._index = index
         return report

@@ -178,6 +178,11 @@ class Store:
             return [json.loads(r[0]) for r in rows.fetchall()]
 
     # --- writing ----------------------------------------------------------------------
+    def update(self, *, remove_ids: Iterable[str] = (), remove_paths: Iterable[str] = ()) -> "StoreUpdate":
+        """Start one update (see :class:`StoreUpdate`): ``remove_ids`` and ``remove_paths``
+        go first; articles that come back later in the update are written again."""
+        return StoreUpdate(self, remove_ids, remove_paths)
+
     def write(
         self,
         *,
@@ -188,48 +193,94 @@ class Store:
         meta: dict[str, str] | None = None,
     ) -> None:
         """Apply one update in a single transaction: (article, mentions, events) triples."""
-        with self._lock:
-            self._article_cache.clear()
-            db = self._db
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                for aid in remove_ids:
-                    for table, col in (("articles", "id"), ("mentions", "article_id"), ("events", "article_id")):
-                        db.execute(f"DELETE FROM {table} WHERE {col}=?", (aid,))
-                for p in remove_paths:
-                    db.execute("DELETE FROM sources WHERE path=?", (p,))
-                for article, mentions, events in articles:
-                    aid = article.id
-                    db.execute("DELETE FROM mentions WHERE article_id=?", (aid,))
-                    db.execute("DELETE FROM events WHERE article_id=?", (aid,))
-                    pub = article.published.value
-                    db.execute(
-                        "INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?)",
-                        (aid, article.source_path, article.content_hash, article.title,
-                         article.publisher, pub.isoformat() if pub else None,
-                         article.published.confidence, _article_json(article)),
-                    )
-                    db.executemany(
-                        "INSERT INTO mentions VALUES (?,?,?,?,?,?,?)",
-                        [(aid, m.start, m.end, m.text, m.type, m.name, getattr(m, "role", "story"))
-                         for m in mentions],
-                    )
-                    db.executemany(
-                        "INSERT INTO events VALUES (?,?,?,?)",
-                        [(aid, i, json.dumps(e, ensure_ascii=False), e.get("sort_key") or "9999")
-                         for i, e in enumerate(events)],
-                    )
-                for s in sources:
-                    db.execute(
-                        "INSERT OR REPLACE INTO sources VALUES (?,?,?,?,?)",
-                        (s.path, s.size, s.mtime_ns, s.hash, json.dumps(list(s.ids))),
-                    )
-                for key, value in (meta or {}).items():
-                    db.execute("INSERT OR REPLACE INTO meta VALUES (?,?)", (key, value))
-                db.execute("COMMIT")
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
+        with self.update(remove_ids=remove_ids, remove_paths=remove_paths) as update:
+            update.add(articles)
+            update.commit(sources=sources, meta=meta)
+
+
+class StoreUpdate:
+    """One update of the store, written while the update runs (articles arrive in batches)
+    and committed at the end as one transaction, on a connection of its own: readers see the
+    previous state until :meth:`commit`; an update that ends without it (an error, an
+    interruption) leaves the store as it was. Use as a context manager."""
+
+    def __init__(self, store: Store, remove_ids: Iterable[str], remove_paths: Iterable[str]):
+        self._store = store
+        self._db = sqlite3.connect(str(store.path), check_same_thread=False, isolation_level=None, timeout=30)
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._open = True
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            for aid in remove_ids:
+                self._delete_article(aid)
+            for p in remove_paths:
+                self._db.execute("DELETE FROM sources WHERE path=?", (p,))
+        except BaseException:
+            self.rollback()
+            raise
+
+    def __enter__(self) -> "StoreUpdate":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._open:
+            self.rollback()
+
+    def _delete_article(self, aid: str) -> None:
+        for table, col in (("articles", "id"), ("mentions", "article_id"), ("events", "article_id")):
+            self._db.execute(f"DELETE FROM {table} WHERE {col}=?", (aid,))
+
+    def add(self, articles: Iterable[tuple[Article, list, list[dict]]]) -> None:
+        """Write (article, mentions, events) triples, replacing earlier rows of their ids."""
+        db = self._db
+        for article, mentions, events in articles:
+            aid = article.id
+            db.execute("DELETE FROM mentions WHERE article_id=?", (aid,))
+            db.execute("DELETE FROM events WHERE article_id=?", (aid,))
+            pub = article.published.value
+            db.execute(
+                "INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?)",
+                (aid, article.source_path, article.content_hash, article.title,
+                 article.publisher, pub.isoformat() if pub else None,
+                 article.published.confidence, _article_json(article)),
+            )
+            db.executemany(
+                "INSERT INTO mentions VALUES (?,?,?,?,?,?,?)",
+                [(aid, m.start, m.end, m.text, m.type, m.name, getattr(m, "role", "story"))
+                 for m in mentions],
+            )
+            db.executemany(
+                "INSERT INTO events VALUES (?,?,?,?)",
+                [(aid, i, json.dumps(e, ensure_ascii=False), e.get("sort_key") or "9999")
+                 for i, e in enumerate(events)],
+            )
+
+    def commit(self, *, sources: Iterable[SourceState], meta: dict[str, str] | None = None) -> None:
+        """Record the sources' states and ``meta``, and publish the whole update."""
+        db = self._db
+        for s in sources:
+            db.execute(
+                "INSERT OR REPLACE INTO sources VALUES (?,?,?,?,?)",
+                (s.path, s.size, s.mtime_ns, s.hash, json.dumps(list(s.ids))),
+            )
+        for key, value in (meta or {}).items():
+            db.execute("INSERT OR REPLACE INTO meta VALUES (?,?)", (key, value))
+        db.execute("COMMIT")
+        self._close()
+        with self._store._lock:
+            self._store._article_cache.clear()
+
+    def rollback(self) -> None:
+        """Drop everything written by this update."""
+        try:
+            self._db.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass  # nothing began, or SQLite already rolled back
+        self._close()
+
+    def _close(self) -> None:
+        self._open = False
+        self._db.close()
 
 
 def _article_json(article: Article) -> str:
