@@ -100,8 +100,9 @@ def kiwi_config(word: bool = False):
     return _word_config if word else _config
 
 
-def _morphs(tokens) -> list[Morph]:
-    return [Morph(t.form, t.tag, t.start, t.len) for t in tokens]
+def _morphs(tokens, _new=tuple.__new__) -> list[Morph]:
+    # tuple.__new__ skips the named tuple's Python-level __new__ (half the cost, same objects)
+    return [_new(Morph, (t.form, t.tag, t.start, t.len)) for t in tokens]
 
 
 def tokenize_many(texts: Iterable[str]) -> list[list[Morph]]:
