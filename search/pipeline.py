@@ -306,6 +306,7 @@ def analysed_in_workers(paths: Sequence[str], setup: AnalysisSetup, workers: int
     except (OSError, ImportError, NotImplementedError) as exc:  # e.g. no /dev/shm for its semaphores
         raise _failed(exc) from exc
     ids = list(file_ids) if file_ids is not None else [PLACEHOLDER_ID] * len(paths)
+    finished = False
     try:
         queue = iter(_chunks(list(zip(paths, ids)), WORKER_CHUNK))
         pending: deque = deque()
@@ -324,10 +325,12 @@ def analysed_in_workers(paths: Sequence[str], setup: AnalysisSetup, workers: int
                     found = future.result()
                     if segments is not None:
                         segments.update(found)
+            finished = True
         except (BrokenProcessPool, BrokenBarrierError, OSError, EOFError) as exc:
             raise _failed(exc) from exc
     finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+        # idle workers exit at once; after a failure or an abandoned update, do not wait
+        pool.shutdown(wait=finished, cancel_futures=not finished)
 
 
 def _new_pool(setup: AnalysisSetup, workers: int, index_dir: str | None = None):
