@@ -185,8 +185,11 @@ def _start_worker(setup: AnalysisSetup, index_dir: str | None = None, finishing=
     """Initialiser of a worker process: configure analysis like the engine does."""
     import gc
 
+    from . import entities
+
     os.environ.setdefault(KIWI_THREADS_ENV, "1")  # the workers are the parallelism (see kiwi._threads)
     gc.set_threshold(*WORKER_GC_THRESHOLDS)
+    entities.PAUSE_GC = False  # see there
     _exit_with_parent()
     _quiet()
     _set_up_worker(setup, index_dir, finishing)
