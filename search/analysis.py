@@ -331,20 +331,22 @@ def pair_terms(text: str) -> list[str]:
     expansions) with the word at the next. Phrases search these pairs (a "shingle" field)
     instead of positions, which Whoosh decodes slowly. A compound's parts are not paired: a
     phrase of parts matches where the parts are written as separate words."""
-    by_pos: dict[int, list[str]] = {}
-    spans: dict[int, tuple[int, int]] = {}
-    for t in _analyze_cached(text):
-        first = spans.setdefault(t.pos, (t.start, t.end))
-        if t.start == first[0] and t.end >= first[1]:  # the word and its aliases, not its parts
-            by_pos.setdefault(t.pos, []).append(t.text)
     out: list[str] = []
     previous: list[str] = []
-    last = None
-    for pos in sorted(by_pos):
-        current = by_pos[pos]
-        if last is not None and pos == last + 1:
-            out.extend(f"{a}{PAIR_SEPARATOR}{b}" for a in previous for b in current)
-        previous, last = current, pos
+    current: list[str] = []
+    pos = last = -2
+    first = (0, 0)
+    for t in _analyze_cached(text):  # terms come position by position, the word first
+        if t.pos != pos:
+            if last == pos - 1:
+                out.extend(f"{a}{PAIR_SEPARATOR}{b}" for a in previous for b in current)
+            if current:
+                previous, last = current, pos
+            pos, current, first = t.pos, [], (t.start, t.end)
+        if t.start == first[0] and t.end >= first[1]:  # the word and its aliases, not its parts
+            current.append(t.text)
+    if current and last == pos - 1:
+        out.extend(f"{a}{PAIR_SEPARATOR}{b}" for a in previous for b in current)
     return out
 
 

@@ -532,6 +532,7 @@ class _MemoryPool:
         self._terms: dict[tuple[str, bytes], tuple[array, array, array]] = {}
         self._value_ids: dict[bytes | None, int] = {}  # value string -> index in _values
         self._values: list[bytes | None] = []
+        self._count_ids: dict[int, int] = {}  # term count -> index of its packed value
         self.fieldnames: set[str] = set()
 
     def add(self, item) -> None:
@@ -554,6 +555,30 @@ class _MemoryPool:
             entry[1].append(weight)
             entry[2].append(value)
 
+    def add_counts(self, fieldname: str, docnum: int, counts: Counter, boost: float) -> None:
+        """A Frequency-format field of one document from its term counts: what Whoosh's
+        Frequency.word_values gives (weight count * boost, value the packed count)."""
+        from whoosh.system import pack_uint
+
+        terms, value_ids, values = self._terms, self._value_ids, self._values
+        for term, n in counts.items():
+            key = (fieldname, term.encode("utf-8"))
+            entry = terms.get(key)
+            if entry is None:
+                entry = terms[key] = (array("I"), array("d"), array("I"))
+                self.fieldnames.add(fieldname)
+            value = self._count_ids.get(n)
+            if value is None:
+                vbytes = pack_uint(n)
+                value = value_ids.get(vbytes)
+                if value is None:
+                    value = value_ids[vbytes] = len(values)
+                    values.append(vbytes)
+                self._count_ids[n] = value
+            entry[0].append(docnum)
+            entry[1].append(n * boost)
+            entry[2].append(value)
+
     def iter_postings(self):
         terms, values = self._terms, self._values
         for key in sorted(terms):
@@ -563,7 +588,7 @@ class _MemoryPool:
                 yield fieldname, tbytes, docnums[i], weights[i], values[value_ids[i]]
 
     def cleanup(self) -> None:
-        self._terms, self._value_ids, self._values = {}, {}, []
+        self._terms, self._value_ids, self._values, self._count_ids = {}, {}, [], {}
 
 
 def _add_analysed(writer, fields: dict, analysed: dict[str, list[str]]) -> None:
@@ -571,8 +596,6 @@ def _add_analysed(writer, fields: dict, analysed: dict[str, list[str]]) -> None:
     named in ``analysed`` (Frequency format) come as their analysed terms: their postings are
     counted here in one pass instead of through Whoosh's token stream, term by term. Gives
     the same postings, lengths and stored values (tests/test_pipeline.py compares them)."""
-    from whoosh.system import pack_uint
-
     perdoc, schema, pool, docnum = writer.perdocwriter, writer.schema, writer.pool, writer.docnum
     perdoc.start_doc(docnum)
     for name in sorted(fields):
@@ -584,15 +607,14 @@ def _add_analysed(writer, fields: dict, analysed: dict[str, list[str]]) -> None:
         if field.indexed:
             terms = analysed.get(name)
             if terms is not None:
-                boost = field.format.field_boost
-                items = [(t.encode("utf-8"), n, n * boost, pack_uint(n)) for t, n in Counter(terms).items()]
+                pool.add_counts(name, docnum, Counter(terms), field.format.field_boost)
                 length = len(terms)
             else:
                 items = list(field.index(value))
+                pool.add_field(name, docnum, items)
                 length = sum(item[1] for item in items)
             if not field.scorable:
                 length = 0
-            pool.add_field(name, docnum, items)
         perdoc.add_field(name, field, value if field.stored else None, length)
         if field.column_type:
             perdoc.add_column_value(name, field.column_type, field.to_column_value(value))
