@@ -29,7 +29,8 @@ from bench.common import QUERY_MIX, dir_size_bytes, median, p95, print_table  # 
 
 def _briefing(args: list[str], data_dir: Path) -> tuple[float, float, float, str]:
     """Run the CLI in a child; return (seconds, peak RSS MB of its largest process (getrusage:
-    the child or a worker it reaped), peak RSS MB of the child and its workers together (sampled every 0.5 s from /proc), stdout)."""
+    the child or a worker it reaped), peak RSS MB of the child and its workers together
+    (sampled every 0.5 s from /proc), stdout)."""
     env = dict(os.environ, BRIEFING_DATA_DIR=str(data_dir), PYTHONPATH=str(ROOT))
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.perf_counter()
