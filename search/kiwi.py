@@ -62,11 +62,14 @@ def get_kiwi():
     return _kiwi
 
 
+THREADS_ENV = "BRIEFING_KIWI_THREADS"
+
+
 def _threads() -> int:
-    """Kiwi's worker threads: one per core, or BRIEFING_KIWI_THREADS (indexing worker
+    """Kiwi's worker threads: one per core, or $BRIEFING_KIWI_THREADS (indexing worker
     processes set it to 1: the processes are the parallelism)."""
     try:
-        return max(1, int(os.environ.get("BRIEFING_KIWI_THREADS", "")))
+        return max(1, int(os.environ.get(THREADS_ENV, "")))
     except ValueError:
         return os.cpu_count() or 1
 

@@ -33,7 +33,6 @@ PROCESS_MIN_FILES = 500
 WORKER_CHUNK = 16  # files per task sent to a worker
 LOCAL_CHUNK = 32  # files per batch in this process (one parallel Kiwi call each)
 WORKERS_ENV = "BRIEFING_INDEX_WORKERS"  # worker processes to use; 0 = always in this process
-KIWI_THREADS_ENV = "BRIEFING_KIWI_THREADS"  # set to 1 in workers (one Kiwi thread per process)
 PLACEHOLDER_ID = "\0unassigned"  # id of an ingested article until the engine assigns its own
 
 Tokens = dict[str, list[tuple[str, str, int, int]]]  # analysis.tokenize_many's table
@@ -185,9 +184,9 @@ def _start_worker(setup: AnalysisSetup, index_dir: str | None = None, finishing=
     """Initialiser of a worker process: configure analysis like the engine does."""
     import gc
 
-    from . import entities
+    from . import entities, kiwi
 
-    os.environ.setdefault(KIWI_THREADS_ENV, "1")  # the workers are the parallelism (see kiwi._threads)
+    os.environ.setdefault(kiwi.THREADS_ENV, "1")  # the workers are the parallelism (see kiwi._threads)
     gc.set_threshold(*WORKER_GC_THRESHOLDS)
     entities.PAUSE_GC = False  # see there
     _exit_with_parent()
