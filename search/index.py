@@ -537,47 +537,40 @@ class _MemoryPool:
 
     def add(self, item) -> None:
         fieldname, tbytes, docnum, weight, vbytes = item
-        self.add_field(fieldname, docnum, ((tbytes, 0, weight, vbytes),))
+        self._append(fieldname, tbytes, docnum, weight, self._value_id(vbytes))
 
     def add_field(self, fieldname: str, docnum: int, items) -> None:
         """The postings of one field of one document: (term bytes, freq, weight, value bytes)."""
-        terms, value_ids = self._terms, self._value_ids
         for tbytes, _freq, weight, vbytes in items:
-            entry = terms.get((fieldname, tbytes))
-            if entry is None:
-                entry = terms[(fieldname, tbytes)] = (array("I"), array("d"), array("I"))
-                self.fieldnames.add(fieldname)
-            value = value_ids.get(vbytes)
-            if value is None:
-                value = value_ids[vbytes] = len(self._values)
-                self._values.append(vbytes)
-            entry[0].append(docnum)
-            entry[1].append(weight)
-            entry[2].append(value)
+            self._append(fieldname, tbytes, docnum, weight, self._value_id(vbytes))
 
     def add_counts(self, fieldname: str, docnum: int, counts: Counter, boost: float) -> None:
         """A Frequency-format field of one document from its term counts: what Whoosh's
         Frequency.word_values gives (weight count * boost, value the packed count)."""
         from whoosh.system import pack_uint
 
-        terms, value_ids, values = self._terms, self._value_ids, self._values
         for term, n in counts.items():
-            key = (fieldname, term.encode("utf-8"))
-            entry = terms.get(key)
-            if entry is None:
-                entry = terms[key] = (array("I"), array("d"), array("I"))
-                self.fieldnames.add(fieldname)
             value = self._count_ids.get(n)
             if value is None:
-                vbytes = pack_uint(n)
-                value = value_ids.get(vbytes)
-                if value is None:
-                    value = value_ids[vbytes] = len(values)
-                    values.append(vbytes)
-                self._count_ids[n] = value
-            entry[0].append(docnum)
-            entry[1].append(n * boost)
-            entry[2].append(value)
+                value = self._count_ids[n] = self._value_id(pack_uint(n))
+            self._append(fieldname, term.encode("utf-8"), docnum, n * boost, value)
+
+    def _append(self, fieldname: str, tbytes: bytes, docnum: int, weight: float, value: int) -> None:
+        entry = self._terms.get((fieldname, tbytes))
+        if entry is None:
+            entry = self._terms[(fieldname, tbytes)] = (array("I"), array("d"), array("I"))
+            self.fieldnames.add(fieldname)
+        entry[0].append(docnum)
+        entry[1].append(weight)
+        entry[2].append(value)
+
+    def _value_id(self, vbytes: bytes | None) -> int:
+        """The index of ``vbytes`` in _values (one entry per distinct value string)."""
+        value = self._value_ids.get(vbytes)
+        if value is None:
+            value = self._value_ids[vbytes] = len(self._values)
+            self._values.append(vbytes)
+        return value
 
     def iter_postings(self):
         terms, values = self._terms, self._values
