@@ -51,8 +51,10 @@ _multi_aliases: dict[str, list[tuple[tuple[str, ...], str]]] | None = None  # fi
 _multi_alias_texts: dict[str, str] = {}  # lowercased raw multi-word alias -> canonical
 _config_lock = threading.Lock()
 
+# A table of kept Kiwi morphemes: exact text -> [(form, base tag, start, end)] (see _compact)
+Tokens = dict[str, list[tuple[str, str, int, int]]]
 # exact text -> compact Kiwi tokens, filled by pretokenize() for the duration of a batch
-_pretokenized: dict[str, list[tuple[str, str, int, int]]] = {}
+_pretokenized: Tokens = {}
 
 
 class Term(NamedTuple):
@@ -85,7 +87,7 @@ def _kiwi_tokens(text: str) -> list[tuple[str, str, int, int]]:
     return _compact(kiwi_tokenize(text))
 
 
-def tokenize_many(texts: Iterable[str], decompound: bool = True) -> dict[str, list[tuple[str, str, int, int]]]:
+def tokenize_many(texts: Iterable[str], decompound: bool = True) -> Tokens:
     """Kiwi tokens of many texts in one call on Kiwi's worker threads (the GIL is released).
 
     With ``decompound`` the compound nouns found are also split now (filling the cache of
@@ -104,7 +106,7 @@ def tokenize_many(texts: Iterable[str], decompound: bool = True) -> dict[str, li
 
 
 @contextmanager
-def use_pretokenized(table: dict[str, list[tuple[str, str, int, int]]]) -> Iterator[int]:
+def use_pretokenized(table: Tokens) -> Iterator[int]:
     """Let the tokenizer read the Kiwi results in ``table`` (from :func:`tokenize_many`)."""
     fresh = [t for t in table if t not in _pretokenized]
     for text in fresh:

@@ -38,8 +38,6 @@ from .evaluate import Evaluator
 from .snippet import make_snippet
 from .query import ENTITY_FIELDS, EntityResolver, parse_query
 
-Tokens = dict[str, list[tuple[str, str, int, int]]]  # analysis.tokenize_many's table
-
 VERSION = 2  # bump when the schema or the analyser changes what is indexed
 INDEX_VERSION = VERSION
 META_FILE = "briefing-index.json"
@@ -631,7 +629,7 @@ class SegmentBuilder:
         self.name: str = self._writer.newsegment.segment_id()
         self.count = 0
 
-    def add(self, doc: IndexDoc, tokens: Tokens) -> int:
+    def add(self, doc: IndexDoc, tokens: analysis.Tokens) -> int:
         """Write ``doc`` (analysed from its Kiwi ``tokens``); returns its document number."""
         docnum = self._writer.docnum
         fields = _fields_of(doc)
@@ -658,7 +656,7 @@ class PretokenizedDoc(NamedTuple):
     e.g. made in a worker process."""
 
     doc: IndexDoc
-    tokens: dict[str, list[tuple[str, str, int, int]]]
+    tokens: analysis.Tokens
 
 
 def _writer_codec():
@@ -689,9 +687,9 @@ def _texts(batch: list[IndexDoc]) -> list[str]:
     return [t for d in batch for t in (d.title, d.body)]
 
 
-def _token_table(batch: list) -> dict[str, list[tuple[str, str, int, int]]]:
+def _token_table(batch: list) -> analysis.Tokens:
     """The Kiwi token table of a batch: the tables pretokenized docs bring, Kiwi for the rest."""
-    table: dict[str, list[tuple[str, str, int, int]]] = {}
+    table: analysis.Tokens = {}
     plain = []
     for item in batch:
         if isinstance(item, PretokenizedDoc):

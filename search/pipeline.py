@@ -22,9 +22,12 @@ import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
 from .models import Article
+
+if TYPE_CHECKING:  # analysis imports Whoosh: only the workers and the engine need it at run time
+    from .analysis import Tokens
 
 # Smaller updates (the bundled seeds at first launch) stay in-process: each worker spends ~2 s
 # of CPU starting (imports, Kiwi, first analyses), so processes pay off from ~500 files
@@ -35,7 +38,6 @@ LOCAL_CHUNK = 32  # files per batch in this process (one parallel Kiwi call each
 WORKERS_ENV = "BRIEFING_INDEX_WORKERS"  # worker processes to use; 0 = always in this process
 PLACEHOLDER_ID = "\0unassigned"  # id of an ingested article until the engine assigns its own
 
-Tokens = dict[str, list[tuple[str, str, int, int]]]  # analysis.tokenize_many's table
 
 
 @dataclass(frozen=True)
@@ -230,7 +232,7 @@ def _write(files: list[AnalysedFile], file_ids: list[str]) -> None:
                 item.tokens = {}
 
 
-def _finish(_: int = 0) -> dict[str, object]:
+def _finish() -> dict[str, object]:
     """Finish this worker's segment: {name: segment} ({} if it wrote nothing). Waits for the
     other workers, so that each worker takes exactly one of these tasks."""
     global _builder
@@ -322,7 +324,7 @@ def analysed_in_workers(paths: Sequence[str], setup: AnalysisSetup, workers: int
                     pending.append(pool.submit(_work, following))
                 yield result
             if index_dir is not None:
-                finishing = [pool.submit(_finish, n) for n in range(workers)]
+                finishing = [pool.submit(_finish) for _ in range(workers)]
                 for future in finishing:
                     found = future.result()
                     if segments is not None:

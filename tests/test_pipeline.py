@@ -195,11 +195,11 @@ class _DyingPool:
         pipeline._set_up_worker(setup, index_dir, None)
         self.alive = alive
 
-    def submit(self, fn, chunk):
+    def submit(self, fn, *args):
         future: Future = Future()
         if self.alive > 0:
             self.alive -= 1
-            future.set_result(fn(chunk))
+            future.set_result(fn(*args))
         else:
             future.set_exception(BrokenProcessPool("a worker was killed"))
         return future
