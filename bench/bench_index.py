@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import QUERY_MIX, dir_size_bytes, median, p95, print_table  # noqa: E402
+from bench.common import QUERY_MIX, dir_size_bytes, median, p95, print_table, processes  # noqa: E402
 
 
 def _briefing(args: list[str], data_dir: Path) -> tuple[float, float, float, str]:
@@ -57,20 +57,14 @@ def _briefing(args: list[str], data_dir: Path) -> tuple[float, float, float, str
 
 def _tree_rss_mb(pid: int) -> float:
     """Resident memory of ``pid`` and its descendants, in MB (0 without /proc)."""
+    table = processes()
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        p = int(stat.parent.name)
-        children.setdefault(int(fields[1]), []).append(p)
-        rss[p] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+    for p, (parent, _) in table.items():
+        children.setdefault(parent, []).append(p)
     total, todo = 0, [pid]
     while todo:
         p = todo.pop()
-        total += rss.get(p, 0)
+        total += table.get(p, (0, 0))[1]
         todo.extend(children.get(p, []))
     return total / 1e6
 

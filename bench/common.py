@@ -45,6 +45,19 @@ def current_rss_mb() -> float:
 # --- time ----------------------------------------------------------------------------------
 
 
+def processes() -> dict[int, tuple[int, int]]:
+    """pid -> (parent pid, resident bytes) of every process, read from /proc ({} without it)."""
+    out: dict[int, tuple[int, int]] = {}
+    page = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process ended while we looked
+        out[int(stat.parent.name)] = (int(fields[1]), int(fields[21]) * page)
+    return out
+
+
 class Timer:
     """Wall-clock timer: ``with Timer() as t: ...`` then ``t.seconds`` / ``t.ms``."""
 

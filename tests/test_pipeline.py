@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.common import processes
 from search import pipeline
 from search.config import load_config
 from search.engine import Engine
@@ -222,15 +223,7 @@ def test_workers_dying_midway_hand_the_rest_to_this_process(corpus, both_ways, t
 
 
 def _children(pid: int) -> set[int]:
-    found = set()
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.add(int(stat.parent.name))
-    return found
+    return {p for p, (parent, _) in processes().items() if parent == pid}
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
