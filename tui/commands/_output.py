@@ -33,9 +33,13 @@ def date_text(value: date | None, confidence: float | None = None) -> str:
 
 
 def console(stderr: bool = False):
+    """A rich console; it wraps lines to a terminal's width, never those going to a file or pipe
+    (a script reading ``briefing search`` gets one line per record)."""
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    out = Console(stderr=stderr, highlight=False)
+    out.soft_wrap = not out.is_terminal
+    return out
 
 
 @contextmanager

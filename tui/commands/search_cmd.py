@@ -15,7 +15,8 @@ HELP = ("search the corpus: words (AND), OR, -word, \"phrases\", field:value "
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("query", nargs="+", help="the query (quote it in the shell)")
     p.add_argument("--json", action="store_true",
-                   help="JSON output: id, title, publisher, published, score (BM25F; 0 when sorted by date), snippet")
+                   help="JSON output: id, title, publisher, published, score (BM25F; 0 when sorted by date), "
+                        "snippet, highlights ([start, end) character ranges of the matched terms in the snippet)")
     p.add_argument("--limit", type=int, default=20, metavar="N", help="at most N results (default 20)")
     p.add_argument("--sort", choices=("relevance", "date"), default="relevance", help="result order")
 
@@ -35,7 +36,8 @@ def run(args: argparse.Namespace, ctx) -> int:
             "results": [
                 {"id": h.id, "title": h.title, "publisher": h.publisher,
                  "published": h.published.isoformat() if h.published else None,
-                 "score": round(h.score, 4), "snippet": h.snippet}
+                 "score": round(h.score, 4), "snippet": h.snippet,
+                 "highlights": [list(span) for span in h.snippet_spans]}
                 for h in result.hits
             ],
         })
