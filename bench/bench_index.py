@@ -27,12 +27,13 @@ sys.path.insert(0, str(ROOT))
 from bench.common import QUERY_MIX, dir_size_bytes, median, p95, print_table, processes  # noqa: E402
 
 
-def _briefing(args: list[str], data_dir: Path) -> tuple[float, float, float, str]:
+def _briefing(args: list[str], data_dir: Path) -> tuple[float, float, float, float, str]:
     """Run the CLI in a child; return (seconds, peak RSS MB of its largest process (getrusage:
     the child or a worker it reaped), peak RSS MB of the child and its workers together
-    (sampled every 0.5 s from /proc), stdout)."""
+    (sampled every 0.5 s from /proc), CPU seconds of the child and its workers, stdout)."""
     env = dict(os.environ, BRIEFING_DATA_DIR=str(data_dir), PYTHONPATH=str(ROOT))
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before, cpu_before = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "tui.cli", *args], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -51,8 +52,9 @@ def _briefing(args: list[str], data_dir: Path) -> tuple[float, float, float, str
     seconds = time.perf_counter() - started
     if proc.returncode:
         raise subprocess.CalledProcessError(proc.returncode, proc.args, out, err)
-    peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
-    return seconds, peak, max(peaks["tree"], peak), out
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak = max(before, usage.ru_maxrss) / 1024
+    return seconds, peak, max(peaks["tree"], peak), usage.ru_utime + usage.ru_stime - cpu_before, out
 
 
 def _tree_rss_mb(pid: int) -> float:
@@ -90,9 +92,9 @@ def main(argv: list[str] | None = None) -> int:
 
         shutil.rmtree(data)
 
-    build_s, build_rss, build_tree_rss, out = _briefing(["index", "--quiet", "--json", str(corpus)], data)
+    build_s, build_rss, build_tree_rss, build_cpu, out = _briefing(["index", "--quiet", "--json", str(corpus)], data)
     report = json.loads(out)
-    rerun_s, _, _, out2 = _briefing(["index", "--quiet", "--json"], data)
+    rerun_s, _, _, _, out2 = _briefing(["index", "--quiet", "--json"], data)
     rerun = json.loads(out2)
     index_bytes = dir_size_bytes(data / "index")
     store_bytes = (data / "store.sqlite").stat().st_size
@@ -119,6 +121,9 @@ def main(argv: list[str] | None = None) -> int:
         ("build (briefing index)", f"{build_s:.1f} s  ({report['elapsed_s']:.1f} s inside)"),
         ("indexing throughput", f"{raw_bytes / 1e6 / report['elapsed_s']:.3f} MB/s, "
                                 f"{len(report['added']) / report['elapsed_s']:.1f} docs/s"),
+        ("CPU, build (all processes)", f"{build_cpu:.0f} s: {build_cpu / build_s:.2f} of {os.cpu_count()} cores busy, "
+                                       f"{build_cpu * 1000 / max(1, len(report['added'])):.1f} ms per article, "
+                                       f"{raw_bytes / 1e6 / build_cpu:.3f} MB per CPU-second"),
         ("re-run, unchanged corpus", f"{rerun_s:.2f} s process ({rerun['elapsed_s']:.2f} s inside), "
                                      f"{rerun['unchanged']} unchanged, {len(rerun['added'])} added"),
         ("index size (Whoosh)", f"{index_bytes / 1e6:.1f} MB"),
