@@ -32,10 +32,10 @@ def test_highlights_slice_the_matched_words_out_of_the_snippet(seed_data_dir):
 
 
 def test_date_sort_and_limit(seed_data_dir):
-    dated = [h["published"] for h in _search(seed_data_dir, "삼성전자", "--sort", "date")["results"]
-             if h["published"]]
+    hits = _search(seed_data_dir, "삼성전자", "--sort", "date")["results"]
+    dated = [h["published"] for h in hits if h["published"]]
     assert len(dated) >= 2 and dated == sorted(dated, reverse=True)
-    assert all(h["score"] == 0 for h in _search(seed_data_dir, "삼성전자", "--sort", "date")["results"])
+    assert all(h["score"] == 0 for h in hits)
     assert len(_search(seed_data_dir, "삼성전자", "--limit", "1")["results"]) == 1
 
 
