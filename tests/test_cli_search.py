@@ -43,7 +43,7 @@ def test_text_output_to_a_pipe_is_not_wrapped(seed_data_dir):
     proc = run_cli("search", "삼성전자", data_dir=seed_data_dir)
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
-    total = _search(seed_data_dir, "삼성전자")["total"]
+    total = int(lines[0].split(" result(s) for ")[0])
     # a summary line, then a header line and one snippet line per result
     assert len(lines) == 1 + 2 * total
     assert all(not line.startswith(" ") for line in lines[1::2]) and all(line.startswith("    ") for line in lines[2::2])
