@@ -92,8 +92,8 @@ def is_event(mention: DateMention, body: str) -> bool:
 
 # Habits and general truths: "매년 6월 하순에 ... 연다", "일본은 회계연도가 3월 31일에 끝난다"
 _HABITUAL_RE = re.compile(
-    r"(?<![가-힣])(?:매년|매해|해마다|매달|매월|달마다|매주|매일|통상|보통|일반적으로|대개|대체로|흔히|으레|"
-    r"관례적으로|관행적으로|예년처럼|해마다|연례적으로)(?![가-힣])"
+    r"(?<![가-힣])(?:매년|매해|해마다|매달|매월|달마다|매주|매일|통상|보통|일반적으로|대개|흔히|으레|"
+    r"관례적으로|관행적으로|예년처럼|연례적으로)(?![가-힣])"
 )
 _CYCLE_NOUN_RE = re.compile(r"회계\s*연도|회계\s*년도|사업\s*연도|결산기|학년도|새\s*학기|과세\s*기간|납부\s*기한|신고\s*기한")
 # A day defined: "5월 5일은 어린이날이다", "어린이날은 5월 5일로 정해져 있다"
@@ -120,7 +120,8 @@ def is_general_statement(body: str, mention: DateMention, clause: tuple[int, int
         return False
     if _DEFINITION_RE.search(text):
         return True
-    habit = _HABITUAL_RE.search(text)
+    # a bounded run ("28일부터 9월 13일까지 매주 금요일") is an event, not a habit
+    habit = _HABITUAL_RE.search(text) if mention.qualifier not in ("since", "until") else None
     if habit and (mention.start - (start + habit.end()) in range(0, 3)  # "매년 6월"
                   or clause_tense(body, mention.end, end) != "past"):  # not "통상 ... 올해는 22일 열렸다"
         return True

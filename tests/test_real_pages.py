@@ -254,6 +254,8 @@ def test_one_event_per_sentence_and_date(name):
     ("회사는 2023년 3월 회계연도를 바꿨다.", date(2025, 3, 24), ["2023-03"]),
     ("통상 4월에 열리던 행사가 올해는 지난 22일 열렸다.", date(2025, 3, 24), ["2025-03-22"]),
     ("이 축제는 매년 5월 열렸지만 올해는 취소됐다.", date(2025, 3, 24), ["2025"]),  # the habit goes
+    ("26일 전국은 고기압의 영향을 받아 대체로 맑겠다.", date(2025, 3, 24), ["2025-03-26"]),
+    ("공연장에서는 28일부터 매주 금요일 영화를 상영한다.", date(2025, 3, 24), ["2025-03-28"]),
 ])
 def test_general_statement_rule(sentence, published, expected):
     a = Article(id="x", title="t", paragraphs=[sentence], source_path="x", content_hash="h",
