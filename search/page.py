@@ -17,7 +17,9 @@ _BULLET_RE = re.compile(r"^[•·∙◦▪▫‣⁃\-*]\s+")
 _SPACE_RE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE_RE = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")  # Unicode category Cc but the tab
-_COPYRIGHT_NAME_RE = re.compile(r"(?:ⓒ|©|\(c\)|copyright)\s*(?:['‘“\"][^'’”\"]*['’”\"]\s*)?([^\s,.&\]\[|·]+)", re.I)
+_COPYRIGHT_NAME_RE = re.compile(
+    r"(?:ⓒ|©|\(c\)|copyright)\s*(?:ⓒ|©|\(c\))?\s*(?:(?:19|20)\d{2}\s*)?(?:['‘“\"][^'’”\"]*['’”\"]\s*)?"
+    r"([^\s,.&\]\[|·ⓒ©]+)", re.IGNORECASE)
 _SELF_REFERENCE_RES = (
     re.compile(r"(?:본|이)\s*기사는\s*(.{2,30}?)의"),
     re.compile(r"\|\s*([^|]{2,30}?)(?:를|을|에서|의)?\s*(?:참고|$)"),
@@ -327,8 +329,9 @@ def extract_page(
     _drop_breadcrumbs(page)
     _drop_trailer(page)
     paragraphs = _body(page)
-    dropped = [(page.lines[i], r) for i, r in enumerate(page.reason) if r and page.lines[i]]
-    dropped += [(text, reason) for _, text, reason in page.split_off]
+    indexed = [(i, page.lines[i], r) for i, r in enumerate(page.reason) if r and page.lines[i]]
+    indexed += page.split_off  # credits cut off a caption, after the line they ended
+    dropped = [(line, reason) for _, line, reason in sorted(indexed, key=lambda t: t[0])]
     return PageParts(
         title=title,
         paragraphs=paragraphs,
@@ -395,6 +398,9 @@ def add_left_out(parts: PageParts, left_out: list[tuple[str, str]]) -> None:
     for line, reason in left_out:
         if reason == "byline":
             parts.byline += [n for n in fx.byline_names(line) or [] if n not in parts.byline]
+        if reason == "copyright" and not parts.publisher:
+            names = [n for n in _COPYRIGHT_NAME_RE.findall(line) if not n.isdigit()]
+            parts.publisher = names[0] if names else None
         if reason in ("photo caption", "photo credit"):
             credit = fx.split_credit(line)[1] if reason == "photo caption" else line
             source = fx.credit_source(credit) if credit else None

@@ -169,6 +169,13 @@ def test_html_restores_a_left_out_paragraph_in_place_and_lists_the_rest():
     assert reasons["연구진이 대전 본원에서"] == "photo caption"
     assert a.credits == ["한국기계연구원"]
     assert any(r["reason"] == "copyright" for r in a.removed)
+    assert a.publisher == "대전일보"  # from the copyright line the extractor left out
+
+
+def test_removed_lines_are_in_page_order():
+    lines = [r["line"] for r in ingested("lab_photo_credit.txt").removed]
+    assert lines.index("/한국전자통신연구원 제공") < lines.index("[사진=한국전자통신연구원]") \
+        < lines.index("사진 제공=한국전자통신연구원") < lines.index("많이 본 뉴스")
 
 
 def test_headline_list_leaves_the_body():
