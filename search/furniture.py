@@ -155,11 +155,12 @@ def credit_source(credit: str) -> str:
 
 def is_story_paragraph(line: str) -> bool:
     """Prose no furniture rule may remove: two or more sentences ending with a predicate and a
-    full stop ("...밝혔다. ...했다."), or one long one, without a copyright sign."""
-    if re.search(r"ⓒ|©|copyright|all rights reserved", line, re.IGNORECASE):
+    full stop ("...밝혔다. ...했다.") in 60 characters or more, or one long one, and no copyright
+    notice."""
+    if _COPYRIGHT_RE.search(line):  # "... 저작권은 ○○에 있습니다. 무단 전재 및 재배포를 금지합니다."
         return False
     ends = len(_PROSE_SENTENCE_RE.findall(line))
-    return (ends >= 2 and len(line) >= 40) or (ends >= 1 and len(line) >= 100)
+    return (ends >= 2 and len(line) >= 60) or (ends >= 1 and len(line) >= 100)
 
 
 def is_caption(line: str) -> bool:

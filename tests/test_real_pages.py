@@ -282,3 +282,16 @@ def test_key_facts_come_from_the_story(name):
     facts = key_sentences(story)
     assert facts and all(f.endswith((".", '"', "”")) for f in facts)
     assert not any("들어 보이고 있다" in f or "시험하고 있다" in f for f in facts)
+
+
+@pytest.mark.parametrize("line, story", [
+    ("저작권자와 특허권자의 동의를 얻는 절차도 마무리됐다. 연구진은 지난달 국내 진단기기 업체에 기술을 "
+     "이전하는 계약을 맺었다. 무단 전재를 막기 위해 센서 설계 도면은 공개하지 않기로 했다.", True),
+    ("이 기사의 저작권은 한국경제신문에 있습니다. 무단 전재 및 재배포를 금지합니다.", False),
+    ("기사 제보는 이메일로 보내주세요. 채택된 제보에는 원고료를 드립니다.", False),
+    ("댓글 첫 댓글을 작성해보세요", False),
+])
+def test_story_paragraph_rule(line, story):
+    from search.furniture import is_story_paragraph
+
+    assert is_story_paragraph(line) is story
