@@ -162,7 +162,7 @@ def _html_to_parts(html: str, name: str, today: date | None,
     add_left_out(parts, left_out)
     _metadata_overrides(parts, {k: meta.get(k) for k in ("title", "sitename", "author")}, "html")
     # the date from the page's own evidence, never trafilatura's guess (a copyright year -> 1 January)
-    parts.published = html_published(found, parts.published, meta.get("url"))
+    parts.published = html_published(found, parts.published, meta.get("url"), body)
     return parts, meta.get("url")
 
 

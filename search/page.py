@@ -306,7 +306,7 @@ def _published(page: _Page, paragraphs: list[str], name: str, today: date) -> Pu
             f"the page's date widget {wline!r}: the page was captured on {wdate}; "
             "the article is from that day or earlier", "widget",
         )
-    return pubdate.filename_date(name) or PublishedDate(None, 0.0, "no date in the text", "none")
+    return pubdate.filename_date(name) or pubdate.no_date(page.lines)
 
 
 def extract_page(

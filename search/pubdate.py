@@ -324,24 +324,38 @@ def copyright_year(lines: list[str]) -> str | None:
     return None
 
 
-def no_date(found: HtmlDateEvidence | None = None) -> PublishedDate:
+def _above_the_end(lines: list[str], article_text: str) -> list[str]:
+    """``lines`` up to the last one that holds article text (all of them without the text)."""
+    def compact(t: str) -> str:
+        return re.sub(r"\W+", "", t)
+
+    text = compact(article_text)
+    last = max((i for i, line in enumerate(lines) if len(compact(line)) >= 15 and compact(line) in text),
+               default=len(lines) - 1)
+    return lines[: last + 2]  # a date line right under the story ("입력 ..." at the end) counts
+
+
+def no_date(found: HtmlDateEvidence | list[str] | None = None) -> PublishedDate:
     """Unknown, saying what was not taken as a date (a copyright year dates the site, not the story)."""
-    year = copyright_year(found.lines) if found else None
+    lines = found.lines if isinstance(found, HtmlDateEvidence) else found or []
+    year = copyright_year(lines)
     if year:
+        where = "metadata or text" if isinstance(found, HtmlDateEvidence) else "text"
         return PublishedDate(
-            None, 0.0, f"no date in the page's metadata or text (the copyright year {year} "
+            None, 0.0, f"no date in the page's {where} (the copyright year {year} "
             "dates the site, not the article: not used)", "none")
     return PublishedDate(None, 0.0, "no date in the text", "none")
 
 
 def html_published(html: str | HtmlDateEvidence, from_text: PublishedDate,
-                   url: str | None = None) -> PublishedDate:
+                   url: str | None = None, article_text: str = "") -> PublishedDate:
     """The publication date of an HTML page, from its own evidence, strongest first: <meta>,
-    JSON-LD and <time> markup; a dateline or byline date in the page's text; then, labelled as
-    guesses, a date in the URL or the file name. ``from_text`` is what the article text alone
+    JSON-LD and <time> markup; a dateline or byline date in the page's text (above the end of
+    ``article_text`` when it is given: comments below carry dates of their own); then, labelled
+    as guesses, a date in the URL or the file name. ``from_text`` is what the article text alone
     gave. A copyright year is never turned into a date (no first-of-January guess)."""
     found = read_html_evidence(html) if isinstance(html, str) else html
-    stated = metadata_date(found) or dateline_date(found.lines)
+    stated = metadata_date(found) or dateline_date(_above_the_end(found.lines, article_text))
     if stated:
         return stated
     if from_text.value and from_text.source not in ("filename", "none"):

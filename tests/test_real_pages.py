@@ -295,3 +295,22 @@ def test_story_paragraph_rule(line, story):
     from search.furniture import is_story_paragraph
 
     assert is_story_paragraph(line) is story
+
+
+def test_comment_dates_below_the_story_are_not_its_date():
+    html = ("<html><body><article><h1>제목이 있는 기사</h1>"
+            "<p>회사는 새 공장을 짓기로 했다고 밝혔다. 공장은 내년에 완공된다.</p></article>"
+            "<div class='comments'><p>독자1</p><p>등록 2023.01.09</p><p>좋은 기사네요</p>"
+            "<p>독자2</p><p>등록 2023.01.10</p></div></body></html>")
+    text = "회사는 새 공장을 짓기로 했다고 밝혔다. 공장은 내년에 완공된다."
+    found = pubdate.html_published(html, PublishedDate(None, 0.0, "none"), None, text)
+    assert found.value is None
+
+
+def test_text_page_with_only_a_copyright_year_is_undated():
+    from search.page import extract_page
+
+    page = ("연구팀, 새 전해질 개발\n연구팀은 2024년 3월 5일 리튬금속전지의 수명을 늘리는 전해질을 개발했다고 밝혔다. "
+            "결과는 학술지에 실렸다.\nCopyright 2024 ScienceOn. All rights reserved.\n")
+    pub = extract_page(page, today=TODAY).published
+    assert pub.value is None and "copyright year 2024" in pub.evidence
