@@ -88,38 +88,38 @@ class _Page:
             self.credits.append(source)
 
 
-def _mark_aggregator(page: _Page) -> None:
-    """Runs of 3+ rows 'number title site date' are another site's headline list."""
-    idx = page.nonempty()
+def _runs(page: _Page, is_row, min_len: int) -> list[list[int]]:
+    """Runs of ``min_len`` or more consecutive non-empty lines for which ``is_row`` holds."""
+    runs: list[list[int]] = []
     run: list[int] = []
-    for i in idx + [None]:
-        match = fx.aggregator_row(page.lines[i]) if i is not None else None
-        if match:
+    for i in [*page.nonempty(), -1]:
+        if i >= 0 and is_row(page.lines[i]):
             run.append(i)
             continue
-        if len(run) >= 3:
-            page.end_markers.append(run[0])
-            for j in run:
-                page.drop(j, "headline list of other articles")
-                row = fx.aggregator_row(page.lines[j])
-                if row.group("mark").startswith("»"):
-                    page.aggregator_title = row.group("title").strip()
-                    page.aggregator_date = (row.group("date"), page.lines[j])
+        if len(run) >= min_len:
+            runs.append(run)
         run = []
+    return runs
+
+
+def _mark_aggregator(page: _Page) -> None:
+    """Runs of 3+ rows 'number title site date' are another site's headline list."""
+    for run in _runs(page, fx.aggregator_row, 3):
+        page.end_markers.append(run[0])
+        for j in run:
+            page.drop(j, "headline list of other articles")
+            row = fx.aggregator_row(page.lines[j])
+            if row and row.group("mark").startswith("»"):
+                page.aggregator_title = row.group("title").strip()
+                page.aggregator_date = (row.group("date"), page.lines[j])
 
 
 def _mark_headline_lists(page: _Page) -> None:
     """Two or more rows such as "▶ 삼성SDI, 22일 헝가리 공장 착공": links to other articles."""
-    run: list[int] = []
-    for i in [*page.nonempty(), -1]:
-        if i >= 0 and fx.is_headline_list_row(page.lines[i]):
-            run.append(i)
-            continue
-        if len(run) >= 2:
-            page.end_markers.append(run[0])
-            for j in run:
-                page.drop(j, "headline list of other articles")
-        run = []
+    for run in _runs(page, fx.is_headline_list_row, 2):
+        page.end_markers.append(run[0])
+        for j in run:
+            page.drop(j, "headline list of other articles")
 
 
 def _mark_profiles(page: _Page) -> None:
