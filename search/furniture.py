@@ -75,13 +75,13 @@ _CREDIT_TAIL_RE = re.compile(
 _PHOTO_CREDIT_LINE_RE = re.compile(
     r"^(?:(?:사진|자료|그래픽|영상|출처)\s*(?:제공)?\s*[=:]\s*\S.{0,40}"
     r"|[\[(]\s*(?:사진|자료|그래픽|영상)\s*(?:제공)?\s*[=:]\s*[^\])]{1,40}[\])]"
-    r"|/?\s*[^\s/][^/]{0,30}?\s*(?:사진\s*)?제공)$"
+    r"|/\s*[^\s/][^/]{0,30}?\s*(?:사진\s*)?제공|[^\s/,]{2,20}\s+(?:사진\s*)?제공)$"
 )
 _CREDIT_WORDS_RE = re.compile(r"^[\s/\[(]*(?:(?:사진|자료|그래픽|영상|출처)\s*(?:제공)?\s*[=:]\s*)?|"
                               r"\s*(?:사진\s*)?제공\s*[\])]?\s*$|[\])]\s*$")
 # A story sentence ends with a predicate and a full stop ("...밝혔다.", "...예정이다.")
 _PROSE_SENTENCE_RE = re.compile(r"(?:다|요|죠|까)[.?!][\"'”’)\]]*(?=\s|$)")
-_POSITION_RE = re.compile(r"\((?:사진\s*)?(?:왼쪽|오른쪽|가운데|앞줄|뒷줄|위|아래)(?:부터|\s*\S{0,6})?\)|왼쪽부터|오른쪽부터")
+_POSITION_RE = re.compile(r"\((?:사진\s*)?(?:왼쪽|오른쪽|가운데|앞줄|뒷줄|위|아래)[^()]{0,10}\)|왼쪽부터|오른쪽부터")
 _LIST_MARK_RE = re.compile(r"^(?:[▶▷►☞→⇒]|\[\s*관련\s*기사\s*\])\s*")
 _SENTENCE_END_RE = re.compile(r"(다|요|죠|까|음|임|함|됨)[.?!]?[\"'”’)\]]*$|[.?!][\"'”’)\]]*$")
 _KICKER_RE = re.compile(r"^[◆◇■□▶▷●○★☆]+\s*.{1,40}\s*[◆◇■□◀◁●○★☆]*$")
@@ -164,11 +164,13 @@ def is_story_paragraph(line: str) -> bool:
 
 
 def is_caption(line: str) -> bool:
-    """A photo caption: it carries a photo credit or a position mark ("(왼쪽)", "왼쪽부터")
-    and is a single sentence, or it names people and places without a predicate ("... 사장.")."""
-    if _CREDIT_TAIL_RE.search(line) or re.search(r"[\[(]\s*사진\s*[=:]", line):
-        return True
-    return bool(_POSITION_RE.search(line)) and len(_PROSE_SENTENCE_RE.findall(line)) <= 1
+    """A photo caption: a single sentence (or a noun phrase) with a photo credit ("… /○○ 제공",
+    "[사진=…]") or a position mark ("(왼쪽)", "왼쪽부터")."""
+    credit = _CREDIT_TAIL_RE.search(line) or re.search(r"[\[(]\s*사진\s*[=:][^\])]*[\])]", line)
+    sentences = len(_PROSE_SENTENCE_RE.findall(line[: credit.start()] if credit else line))
+    if credit:
+        return sentences <= 1  # "...밝혔다. 공장은 ...한다. [사진=○○]": a story paragraph with its photo's credit
+    return bool(_POSITION_RE.search(line)) and sentences <= 1
 
 
 def is_headline_list_row(line: str) -> bool:

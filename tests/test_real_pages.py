@@ -314,3 +314,26 @@ def test_text_page_with_only_a_copyright_year_is_undated():
             "결과는 학술지에 실렸다.\nCopyright 2024 ScienceOn. All rights reserved.\n")
     pub = extract_page(page, today=TODAY).published
     assert pub.value is None and "copyright year 2024" in pub.evidence
+
+
+@pytest.mark.parametrize("line, caption", [
+    ("연구진이 센서 성능을 시험하고 있다. /한국전자통신연구원 제공", True),
+    ("이재용 회장(오른쪽 세 번째)이 2023년 2월 천안캠퍼스를 찾아 라인을 점검하고 있다.", True),
+    ("삼성전자가 22일 평택에서 새 공장을 착공했다고 밝혔다. 공장은 2027년 가동한다. [사진=삼성전자]", False),
+    ("삼성전자가 22일 평택에서 새 공장을 착공했다고 밝혔다.", False),
+])
+def test_caption_rule(line, caption):
+    from search.furniture import is_caption
+
+    assert is_caption(line) is caption
+
+
+@pytest.mark.parametrize("line, credit", [
+    ("/한국전자통신연구원 제공", True), ("한국전자통신연구원 제공", True), ("사진=연합뉴스", True),
+    ("[사진=한국전자통신연구원]", True), ("정부, 청년에 월세 지원금 제공", False),
+    ("청년 월세 지원금 제공", False),
+])
+def test_photo_credit_line_rule(line, credit):
+    from search.furniture import is_photo_credit_line
+
+    assert is_photo_credit_line(line) is credit
