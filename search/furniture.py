@@ -2,7 +2,9 @@
 image hints, copyright lines, bylines, author-profile blocks and lists of other headlines.
 
 Each test is a small named function over one stripped line, so the cleaner can say why a
-line was dropped (``briefing show --json`` keeps nothing of it, tests check the reasons).
+line was dropped (``briefing show --json`` lists every removed line with its reason). Story
+prose is protected (:func:`is_story_paragraph`); photo captions, credits and rows of a headline
+list are recognised so that the timeline and the brief can leave them out.
 """
 
 from __future__ import annotations
