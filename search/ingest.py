@@ -21,7 +21,13 @@ import yaml
 
 from .decode import Undecodable, decode_bytes
 from .models import Article, PublishedDate
-from .page import PageParts, add_left_out, extract_page, normalize_line, restore_story_paragraphs
+from .page import (
+    PageParts,
+    add_left_out,
+    extract_page,
+    normalize_line,
+    restore_story_paragraphs,
+)
 from .pubdate import html_published, parse_iso_like, read_html_evidence
 from .publishers import KNOWN_OUTLETS
 

@@ -122,7 +122,7 @@ def is_general_statement(body: str, mention: DateMention, clause: tuple[int, int
         return True
     # a bounded run ("28일부터 9월 13일까지 매주 금요일") is an event, not a habit
     habit = _HABITUAL_RE.search(text) if mention.qualifier not in ("since", "until") else None
-    if habit and (mention.start - (start + habit.end()) in range(0, 3)  # "매년 6월"
+    if habit and (mention.start - (start + habit.end()) in range(3)  # "매년 6월"
                   or clause_tense(body, mention.end, end) != "past"):  # not "통상 ... 올해는 22일 열렸다"
         return True
     if not re.match(r"\d{1,2}\s?월", mention.expr):

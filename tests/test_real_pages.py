@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from datetime import date
 from functools import cache
-from pathlib import Path
+from itertools import pairwise
 
 import pytest
 
@@ -247,7 +247,7 @@ def test_one_event_per_sentence_and_date(name):
         by_text.setdefault((e.start, e.end), []).append(e)
     for evs in by_text.values():
         resolved = sorted((e for e in evs if e.date_from), key=lambda e: e.date_from)
-        for a, b in zip(resolved, resolved[1:]):
+        for a, b in pairwise(resolved):
             assert (b.date_from - a.date_to).days > 1, (a.expr, b.expr, a.text)  # no adjacent or nested dates
         assert sum(e.value is None for e in evs) <= 1
 
@@ -285,8 +285,8 @@ def test_key_facts_come_from_the_story(name):
 
 
 @pytest.mark.parametrize("line, story", [
-    ("저작권자와 특허권자의 동의를 얻는 절차도 마무리됐다. 연구진은 지난달 국내 진단기기 업체에 기술을 "
-     "이전하는 계약을 맺었다. 무단 전재를 막기 위해 센서 설계 도면은 공개하지 않기로 했다.", True),
+    (("저작권자와 특허권자의 동의를 얻는 절차도 마무리됐다. 연구진은 지난달 국내 진단기기 업체에 기술을 "
+      "이전하는 계약을 맺었다. 무단 전재를 막기 위해 센서 설계 도면은 공개하지 않기로 했다."), True),
     ("이 기사의 저작권은 한국경제신문에 있습니다. 무단 전재 및 재배포를 금지합니다.", False),
     ("기사 제보는 이메일로 보내주세요. 채택된 제보에는 원고료를 드립니다.", False),
     ("댓글 첫 댓글을 작성해보세요", False),
