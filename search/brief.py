@@ -195,6 +195,8 @@ def render_brief(engine, plan: BriefPlan, *, created: datetime | None = None) ->
         conf = f" (confidence {a.published.confidence:.2f})" if a.published.value else ""
         out.append(f"- Date: {_date_text(a.published.value)}{conf}")
         out.append(f"- Byline: {_md(', '.join(a.byline) or 'none')}")
+        if a.credits:
+            out.append(f"- Photos: {_md(', '.join(a.credits))}")
         out.append(f"- Source: {_md(a.url or a.source_path)}")
         related = engine.related(a.id, limit=5)
         if related:
