@@ -4,9 +4,12 @@
    with the publication date ingestion finds, and with the gold publication date (the resolver
    alone). Also counts past-tense events dated after publication and relative dates resolved in
    articles without a publication date (an invented year).
+   A gold event written only in a photo caption is counted apart: since issue 16 a caption is
+   never an event.
 2. KLUE-NER (WIKITREE dev part): recall of the DT spans by the date extractor, exact and
    overlapping, overall and for the calendar-date part of DT (spans with 년/월/일 numbers or
-   relative day/month/year words; durations, seasons and holidays are the rest).
+   relative day/month/year words; durations, seasons and holidays are the rest); then the date
+   mentions the timeline rules out as general statements or comparison baselines, listed.
 
 Usage: python bench/eval_dates.py [--gold PATH] [--klue PATH] [--compare-korean-datetime]
 """
@@ -26,6 +29,7 @@ sys.path.insert(0, str(REPO))
 import yaml  # noqa: E402
 
 from search.datex import clause_tense, find_dates  # noqa: E402
+from search.furniture import is_caption  # noqa: E402
 from search.models import Article, PublishedDate  # noqa: E402
 from search.timeline import article_events  # noqa: E402
 
@@ -52,7 +56,8 @@ def _ingested(seed_id: str) -> Article | None:
 
 def _with_published(a: Article, pub: date | None) -> Article:
     return Article(id=a.id, title=a.title, paragraphs=a.paragraphs, source_path=a.source_path,
-                   content_hash=a.content_hash, published=PublishedDate(pub, 1.0, "gold"))
+                   content_hash=a.content_hash, published=PublishedDate(pub, 1.0, "gold"),
+                   captions=a.captions)
 
 
 def eval_seeds(gold_path: Path) -> None:
@@ -60,7 +65,7 @@ def eval_seeds(gold_path: Path) -> None:
     for mode in ("ingested", "gold-published"):
         print(f"\n== seeds, publication date: {mode}")
         print(f"{'seed':<6} {'pub':<10} {'expr':<16} {'gold':<10} {'ours':<22} verdict")
-        tot = found = correct = wrong = 0
+        tot = found = correct = wrong = captions = 0
         past_after = invented = 0
         for entry in gold:
             art = _ingested(entry["id"])
@@ -82,7 +87,11 @@ def eval_seeds(gold_path: Path) -> None:
                 tot += 1
                 want = str(g["date"])
                 values = [ev.value for ev in events if ev.expr == g["expr"]]
-                if not values:
+                lines = [line for line in art.body.splitlines() if g["expr"] in line]
+                if lines and all(is_caption(line) or line in art.captions for line in lines):
+                    captions += 1
+                    verdict = "caption: not an event (issue 16)" if not values else "CAPTION EVENT"
+                elif not values:
                     verdict = "NOT FOUND"
                 elif want in values:
                     found += 1
@@ -95,7 +104,8 @@ def eval_seeds(gold_path: Path) -> None:
                 ours = ",".join(sorted({str(v) for v in values})) or "-"
                 print(f"{entry['id'][:3]:<6} {str(pub):<10} {g['expr']:<16} {want:<10} {ours:<22} {verdict}")
         print(f"gold events {tot}: found {found}, resolved correctly {correct}, "
-              f"wrong or unresolved {wrong}, not found {tot - found}; "
+              f"wrong or unresolved {wrong}, not found {tot - found - captions}, "
+              f"written only in a photo caption (not events since issue 16) {captions}; "
               f"past-tense events after publication {past_after}; invented dates {invented}")
 
 
@@ -206,6 +216,27 @@ def eval_klue(path: Path, compare: bool) -> None:
             print(f"  calendar DT spans missed ({len(missed)}): " + ", ".join(sorted(set(missed))[:40]))
 
 
+def klue_timeline_filters(path: Path) -> None:
+    """How many KLUE date mentions the timeline rules out as general statements or comparison
+    baselines (no gold for this: the sentences are printed to be read)."""
+    from search.timeline import is_comparison_baseline, is_general_statement
+
+    n = 0
+    general: list[str] = []
+    baseline: list[str] = []
+    for text, _ in read_klue(path):
+        for m in find_dates(text, date(2020, 6, 15)):
+            n += 1
+            if is_comparison_baseline(m, text):
+                baseline.append(f"{m.expr} | {text[:90]}")
+            elif is_general_statement(text, m, (0, len(text))):
+                general.append(f"{m.expr} | {text[:90]}")
+    print(f"\n== KLUE timeline filters: of {n} date mentions, {len(general)} ruled general statements, "
+          f"{len(baseline)} comparison baselines")
+    for row in general + baseline:
+        print("  " + row)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--gold")
@@ -219,6 +250,7 @@ def main() -> None:
     klue = Path(args.klue)
     if klue.exists():
         eval_klue(klue, args.compare_korean_datetime)
+        klue_timeline_filters(klue)
     else:
         print(f"(no KLUE file at {klue})")
 

@@ -44,9 +44,19 @@ def _sentences(body: str) -> list[str]:
     out = []
     for s, e in sentence_spans(body):
         sentence = body[s:e].strip()
-        if len(sentence) >= 25 and re.search(r"[.!?다][\"'”’)]*$", sentence):
+        # a sentence ends with a full stop (a headline or a list row does not)
+        if len(sentence) >= 25 and re.search(r"[.!?][\"'”’)]*$", sentence):
             out.append(sentence)
     return out
+
+
+def story_text(article) -> str:
+    """The article's own story: its paragraphs without photo captions, credits and rows of a
+    headline list (the key facts come from it)."""
+    from .furniture import is_outside_story
+
+    captions = set(article.captions)
+    return "\n\n".join(p for p in article.paragraphs if not is_outside_story(p, captions))
 
 
 def key_sentences(body: str, n: int | None = None) -> list[str]:
@@ -151,7 +161,7 @@ def render_brief(engine, plan: BriefPlan, *, created: datetime | None = None) ->
 
     out += ["## Key facts", ""]
     for a in articles:
-        sentences = key_sentences(a.body)
+        sentences = key_sentences(story_text(a))
         if not sentences:
             continue
         out += [f"### {_md(a.title)}", ""]
@@ -185,6 +195,8 @@ def render_brief(engine, plan: BriefPlan, *, created: datetime | None = None) ->
         conf = f" (confidence {a.published.confidence:.2f})" if a.published.value else ""
         out.append(f"- Date: {_date_text(a.published.value)}{conf}")
         out.append(f"- Byline: {_md(', '.join(a.byline) or 'none')}")
+        if a.credits:
+            out.append(f"- Photos: {_md(', '.join(a.credits))}")
         out.append(f"- Source: {_md(a.url or a.source_path)}")
         related = engine.related(a.id, limit=5)
         if related:

@@ -2,12 +2,15 @@
 image hints, copyright lines, bylines, author-profile blocks and lists of other headlines.
 
 Each test is a small named function over one stripped line, so the cleaner can say why a
-line was dropped (``briefing show --json`` keeps nothing of it, tests check the reasons).
+line was dropped (``briefing show --json`` lists every removed line with its reason). Story
+prose is protected (:func:`is_story_paragraph`); photo captions, credits and rows of a headline
+list are recognised so that the timeline and the brief can leave them out.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 # Lines that are whole UI strings or start with one (navigation, comments, sharing, widgets).
 _UI_PATTERNS = [
@@ -44,15 +47,19 @@ _UI_PATTERNS = [
     r"[\w.]+_(pc|mobile|mo|m)$",  # ad-slot names such as "컴패션_PC"
     r"(무단\s*전재|무단전재|재배포\s*금지|all rights reserved)",
 ]
-_UI_RE = re.compile(r"^[\s<\[(]*(?:" + "|".join(_UI_PATTERNS) + ")", re.IGNORECASE)
+_UI_RE = re.compile(r"^[\s<\[(▶▷►☞■□◆◇]*(?:" + "|".join(_UI_PATTERNS) + ")", re.IGNORECASE)
 
+# A copyright notice: a symbol or the word, or the footer's phrases ("무단전재 및 재배포 금지",
+# "<저작권자 ...>"), not the words alone inside prose ("저작권자의 허락 없이 ... 무단 전재라는")
 _COPYRIGHT_RE = re.compile(
-    r"(ⓒ|©|\(c\)|copyright|저작권자|무단\s*전재|무단전재|재배포\s*금지)", re.IGNORECASE
+    r"(ⓒ|©|\(c\)|copyright|all rights reserved|[<\[(]\s*저작권자|저작권자\s*[ⓒ©(:：]"
+    r"|무단\s*전재.{0,12}(?:금지|금함|불허)|재배포\s*(?:금지|불허))",
+    re.IGNORECASE,
 )
 # "... 기자", "[도쿄 이승훈 특파원 / 서울 정승환 기자]", "홍길동 기자 hong@x.com"
 _REPORTER_TITLES = r"(?:기자|특파원|선임기자|객원기자|논설위원|전문위원|통신원|인턴기자|에디터|PD)"
 _BYLINE_LINE_RE = re.compile(
-    rf"^[\[(（]?\s*(?:[가-힣]{{2,4}}\s+)?[가-힣]{{2,4}}\s*{_REPORTER_TITLES}"
+    rf"^[\[(（]?\s*(?:[가-힣]{{2,6}}\s*=\s*)?(?:[가-힣]{{2,4}}\s+)?[가-힣]{{2,4}}\s*{_REPORTER_TITLES}"
     rf"(?:\s*[/·,]\s*(?:[가-힣]{{2,4}}\s+)?[가-힣]{{2,4}}\s*{_REPORTER_TITLES})*"
     rf"\s*(?:[\w.+-]+@[\w.-]+)?\s*[\])）]?$"
 )
@@ -61,11 +68,23 @@ _EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # A photo credit at the end of a caption: "... 사장. NEC", "... 회장. 박해리 기자",
 # "... [사진=연합뉴스]", "... /사진 제공=총리실", "(사진=뉴스1)".
 _CREDIT_TAIL_RE = re.compile(
-    r"(?:\s*[\[(]\s*(?:사진|자료|그래픽|영상)\s*[=:]\s*[^\])]{1,30}[\])]"
+    r"(?:\s*[\[(]\s*(?:사진|자료|그래픽|영상)\s*(?:제공)?\s*[=:]\s*[^\])]{1,30}[\])]"
+    r"|\s*[\[(]\s*[^\[\]()]{1,30}?\s*제공\s*[\])]"
     r"|\s*/\s*(?:사진|자료|그래픽)\s*(?:제공)?\s*[=:]\s*\S.{0,30}"
+    r"|\s*/\s*[^/\s][^/]{0,30}?\s*제공"
     r"|\s+(?:사진|자료)\s*제공\s*[=:]?\s*\S.{0,30})\s*$"
 )
-_PHOTO_CREDIT_LINE_RE = re.compile(r"^(?:사진|자료|그래픽|영상|출처)\s*[=:]\s*\S.{0,40}$")
+_PHOTO_CREDIT_LINE_RE = re.compile(
+    r"^(?:(?:사진|자료|그래픽|영상|출처)\s*(?:제공)?\s*[=:]\s*\S.{0,40}"
+    r"|[\[(]\s*(?:사진|자료|그래픽|영상)\s*(?:제공)?\s*[=:]\s*[^\])]{1,40}[\])]"
+    r"|/\s*[^\s/][^/]{0,30}?\s*(?:사진\s*)?제공|[^\s/,]{2,20}\s+(?:사진\s*)?제공)$"
+)
+_CREDIT_WORDS_RE = re.compile(r"^[\s/\[(]*(?:(?:사진|자료|그래픽|영상|출처)\s*(?:제공)?\s*[=:]\s*)?|"
+                              r"\s*(?:사진\s*)?제공\s*[\])]?\s*$|[\])]\s*$")
+# A story sentence ends with a predicate and a full stop ("...밝혔다.", "...예정이다.")
+_PROSE_SENTENCE_RE = re.compile(r"(?:다|요|죠|까)[.?!][\"'”’)\]]*(?=\s|$)")
+_POSITION_RE = re.compile(r"\((?:사진\s*)?(?:왼쪽|오른쪽|가운데|앞줄|뒷줄|위|아래)[^()]{0,10}\)|왼쪽부터|오른쪽부터")
+_LIST_MARK_RE = re.compile(r"^(?:[▶▷►☞→⇒]|\[\s*관련\s*기사\s*\])\s*")
 _SENTENCE_END_RE = re.compile(r"(다|요|죠|까|음|임|함|됨)[.?!]?[\"'”’)\]]*$|[.?!][\"'”’)\]]*$")
 _KICKER_RE = re.compile(r"^[◆◇■□▶▷●○★☆]+\s*.{1,40}\s*[◆◇■□◀◁●○★☆]*$")
 _AGGREGATOR_ROW_RE = re.compile(
@@ -129,3 +148,41 @@ def aggregator_row(line: str) -> re.Match | None:
 
 def is_profile_label(line: str) -> bool:
     return line.strip().lower() in _PROFILE_LABELS
+
+
+def credit_source(credit: str) -> str:
+    """Who a photo credit names: "/한국전자통신연구원 제공" -> "한국전자통신연구원"."""
+    return _CREDIT_WORDS_RE.sub("", credit.strip()).strip(" /=:") or credit.strip()
+
+
+def is_story_paragraph(line: str) -> bool:
+    """Prose no furniture rule may remove: two or more sentences ending with a predicate and a
+    full stop ("...밝혔다. ...했다.") in 60 characters or more, or one long one, and no copyright
+    notice."""
+    if _COPYRIGHT_RE.search(line):  # "... 저작권은 ○○에 있습니다. 무단 전재 및 재배포를 금지합니다."
+        return False
+    ends = len(_PROSE_SENTENCE_RE.findall(line))
+    return (ends >= 2 and len(line) >= 60) or (ends >= 1 and len(line) >= 100)
+
+
+def is_caption(line: str) -> bool:
+    """A photo caption: a single sentence (or a noun phrase) with a photo credit ("… /○○ 제공",
+    "[사진=…]") or a position mark ("(왼쪽)", "왼쪽부터")."""
+    credit = _CREDIT_TAIL_RE.search(line) or re.search(r"[\[(]\s*사진\s*[=:][^\])]*[\])]", line)
+    sentences = len(_PROSE_SENTENCE_RE.findall(line[: credit.start()] if credit else line))
+    if credit:
+        return sentences <= 1  # "...밝혔다. 공장은 ...한다. [사진=○○]": a story paragraph with its photo's credit
+    return bool(_POSITION_RE.search(line)) and sentences <= 1
+
+
+def is_headline_list_row(line: str) -> bool:
+    """A row of a list of other articles' headlines: "▶ 삼성SDI, 22일 헝가리 공장 착공"."""
+    return bool(_LIST_MARK_RE.match(line)) and len(line) <= 120 and not _PROSE_SENTENCE_RE.search(line)
+
+
+def is_outside_story(line: str, captions: Collection[str] = ()) -> bool:
+    """A photo caption (one of ``captions``, as ingestion marked them, or one by its look), a
+    photo credit or a row of a headline list: on the page, but not the story's own text."""
+    line = line.strip()
+    return line in captions or is_caption(line) or is_headline_list_row(line) \
+        or is_photo_credit_line(line)

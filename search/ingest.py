@@ -21,12 +21,18 @@ import yaml
 
 from .decode import Undecodable, decode_bytes
 from .models import Article, PublishedDate
-from .page import PageParts, extract_page, normalize_line
-from .pubdate import parse_iso_like
+from .page import (
+    PageParts,
+    add_left_out,
+    extract_page,
+    normalize_line,
+    restore_story_paragraphs,
+)
+from .pubdate import html_published, parse_iso_like, read_html_evidence
 from .publishers import KNOWN_OUTLETS
 
 # Bump when extraction changes: stored articles with another version are re-ingested.
-EXTRACTOR_VERSION = 1
+EXTRACTOR_VERSION = 2
 
 KIND_BY_SUFFIX = {
     ".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
@@ -91,6 +97,8 @@ def _article(parts: PageParts, *, id: str, path: Path, digest: str, kind: str,
         source_path=str(path), content_hash=digest, publisher=parts.publisher,
         published=parts.published, byline=parts.byline, url=url, kind=kind,
         warnings=list(warnings or []),
+        removed=[{"line": line, "reason": reason} for line, reason in parts.dropped],
+        credits=list(parts.credits), captions=list(parts.captions),
     )
 
 
@@ -153,10 +161,14 @@ def _html_to_parts(html: str, name: str, today: date | None,
     if doc is None:
         raise Undecodable("no article text found in the HTML")
     meta = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
-    body = meta.get("text") or ""
+    found = read_html_evidence(html)
     title = meta.get("title") or ""
+    body, left_out = restore_story_paragraphs(found.lines, meta.get("text") or "", title)
     parts = extract_page(body, name=name, today=today, outlets=outlets, title=title or None)
-    _metadata_overrides(parts, {k: meta.get(k) for k in ("title", "sitename", "author", "date")}, "html")
+    add_left_out(parts, left_out)
+    _metadata_overrides(parts, {k: meta.get(k) for k in ("title", "sitename", "author")}, "html")
+    # the date from the page's own evidence, never trafilatura's guess (a copyright year -> 1 January)
+    parts.published = html_published(found, parts.published, meta.get("url"), body)
     return parts, meta.get("url")
 
 

@@ -37,6 +37,10 @@ class Article:
     url: str | None = None
     kind: str = "text"
     warnings: list[str] = field(default_factory=list)
+    # every line ingestion removed as page furniture, with the reason: {"line": ..., "reason": ...}
+    removed: list[dict] = field(default_factory=list)
+    credits: list[str] = field(default_factory=list)  # who the photos are credited to
+    captions: list[str] = field(default_factory=list)  # paragraphs that are photo captions
 
     @property
     def body(self) -> str:
@@ -75,4 +79,7 @@ class Article:
             url=d.get("url"),
             kind=d.get("kind", "text"),
             warnings=list(d.get("warnings", [])),
+            removed=[dict(r) for r in d.get("removed", [])],
+            credits=list(d.get("credits", [])),
+            captions=list(d.get("captions", [])),
         )

@@ -17,7 +17,9 @@ _BULLET_RE = re.compile(r"^[•·∙◦▪▫‣⁃\-*]\s+")
 _SPACE_RE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE_RE = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")  # Unicode category Cc but the tab
-_COPYRIGHT_NAME_RE = re.compile(r"(?:ⓒ|©|\(c\)|copyright)\s*(?:['‘“\"][^'’”\"]*['’”\"]\s*)?([^\s,.&\]\[|·]+)", re.I)
+_COPYRIGHT_NAME_RE = re.compile(
+    r"(?:ⓒ|©|\(c\)|copyright)\s*(?:ⓒ|©|\(c\))?\s*(?:(?:19|20)\d{2}\s*)?(?:['‘“\"][^'’”\"]*['’”\"]\s*)?"
+    r"([^\s,.&\]\[|·ⓒ©]+)", re.IGNORECASE)
 _SELF_REFERENCE_RES = (
     re.compile(r"(?:본|이)\s*기사는\s*(.{2,30}?)의"),
     re.compile(r"\|\s*([^|]{2,30}?)(?:를|을|에서|의)?\s*(?:참고|$)"),
@@ -33,6 +35,8 @@ class PageParts:
     byline: list[str]
     published: PublishedDate
     dropped: list[tuple[str, str]] = field(default_factory=list)  # (line, reason)
+    credits: list[str] = field(default_factory=list)  # who the photos are credited to
+    captions: list[str] = field(default_factory=list)  # paragraphs that are photo captions
 
 
 def normalize_line(line: str) -> str:
@@ -59,6 +63,9 @@ class _Page:
         self.aggregator_date: tuple[str, str] | None = None  # (date text, row)
         self.widget: tuple[date, str] | None = None
         self.end_markers: list[int] = []
+        self.split_off: list[tuple[int, str, str]] = []  # (line index, text cut off a line, reason)
+        self.credits: list[str] = []
+        self.captions: list[str] = []
 
     def nonempty(self) -> list[int]:
         return [i for i, line in enumerate(self.lines) if line]
@@ -75,25 +82,44 @@ class _Page:
     def add_publisher(self, rank: int, name: str, evidence: str) -> None:
         self.publisher_evidence.append((rank, name.strip(), evidence))
 
+    def add_credit(self, credit: str) -> None:
+        source = fx.credit_source(credit)
+        if source and source not in self.credits:
+            self.credits.append(source)
+
+
+def _runs(page: _Page, is_row, min_len: int) -> list[list[int]]:
+    """Runs of ``min_len`` or more consecutive non-empty lines for which ``is_row`` holds."""
+    runs: list[list[int]] = []
+    run: list[int] = []
+    for i in [*page.nonempty(), -1]:
+        if i >= 0 and is_row(page.lines[i]):
+            run.append(i)
+            continue
+        if len(run) >= min_len:
+            runs.append(run)
+        run = []
+    return runs
+
 
 def _mark_aggregator(page: _Page) -> None:
     """Runs of 3+ rows 'number title site date' are another site's headline list."""
-    idx = page.nonempty()
-    run: list[int] = []
-    for i in idx + [None]:
-        match = fx.aggregator_row(page.lines[i]) if i is not None else None
-        if match:
-            run.append(i)
-            continue
-        if len(run) >= 3:
-            page.end_markers.append(run[0])
-            for j in run:
-                page.drop(j, "headline list of other articles")
-                row = fx.aggregator_row(page.lines[j])
-                if row.group("mark").startswith("»"):
-                    page.aggregator_title = row.group("title").strip()
-                    page.aggregator_date = (row.group("date"), page.lines[j])
-        run = []
+    for run in _runs(page, fx.aggregator_row, 3):
+        page.end_markers.append(run[0])
+        for j in run:
+            page.drop(j, "headline list of other articles")
+            row = fx.aggregator_row(page.lines[j])
+            if row and row.group("mark").startswith("»"):
+                page.aggregator_title = row.group("title").strip()
+                page.aggregator_date = (row.group("date"), page.lines[j])
+
+
+def _mark_headline_lists(page: _Page) -> None:
+    """Two or more rows such as "▶ 삼성SDI, 22일 헝가리 공장 착공": links to other articles."""
+    for run in _runs(page, fx.is_headline_list_row, 2):
+        page.end_markers.append(run[0])
+        for j in run:
+            page.drop(j, "headline list of other articles")
 
 
 def _mark_profiles(page: _Page) -> None:
@@ -130,8 +156,8 @@ def _classify(page: _Page, today: date) -> None:
     header_limit = _HEADER_WINDOW
     outlets = set(page.outlets)
     for i, line in enumerate(page.lines):
-        if not line or page.reason[i]:
-            continue
+        if not line or page.reason[i] or fx.is_story_paragraph(line):
+            continue  # a story paragraph is never furniture, whatever words it contains
         widget = pubdate.widget_date(line, today)
         if widget:
             page.widget = (widget, line)
@@ -155,6 +181,7 @@ def _classify(page: _Page, today: date) -> None:
             page.end_markers.append(i)
         elif fx.is_photo_credit_line(line):
             page.drop(i, "photo credit")
+            page.add_credit(line)
         elif line in outlets:
             page.drop(i, "outlet name (credit or sign-off)")
             page.add_publisher(2, line, f"sign-off line {line!r}")
@@ -172,7 +199,7 @@ def _pick_title(page: _Page, given: str | None) -> str:
             line = page.lines[i]
             if page.reason[i] or _BULLET_RE.match(line) or fx.is_profile_label(line):
                 continue
-            if 4 <= len(line) <= 200:
+            if 4 <= len(line) <= 200 and " " in line:  # one word is a section label
                 title = line
                 break
     key = _compact(title)
@@ -183,12 +210,17 @@ def _pick_title(page: _Page, given: str | None) -> str:
 
 
 def _drop_breadcrumbs(page: _Page) -> None:
-    """Bullets before the title are the site's breadcrumb or menu."""
+    """Bullets before the title are the site's breadcrumb or menu; a single word there
+    ("국제", "과학·IT") is a section label."""
+    if "title" not in page.reason:
+        return
     for i in page.nonempty()[:_HEADER_WINDOW]:
         if page.reason[i] == "title":
             break
         if _BULLET_RE.match(page.lines[i]):
             page.drop(i, "breadcrumb")
+        elif " " not in page.lines[i] and len(page.lines[i]) <= 12 and not fx.is_sentence(page.lines[i]):
+            page.drop(i, "section label")
 
 
 def _drop_trailer(page: _Page) -> None:
@@ -203,7 +235,8 @@ def _drop_trailer(page: _Page) -> None:
         return
     for i in range(ends[0] + 1, len(page.lines)):
         line = page.lines[i]
-        if line and page.reason[i] is None and (len(line) < 60 or not fx.is_sentence(line)):
+        if line and page.reason[i] is None and (len(line) < 60 or not fx.is_sentence(line)) \
+                and not fx.is_story_paragraph(line):
             page.drop(i, "after the end of the article")
 
 
@@ -217,17 +250,23 @@ def _body(page: _Page) -> list[str]:
             page.reason[j] == "page widget" and "이미지" in page.lines[j]
             for j in range(i + 1, min(i + 3, len(page.lines)))
         )
+        is_caption = fx.is_caption(line) or followed_by_image
         caption, credit, explicit = fx.split_credit(line)
         if credit is not None:
             names = fx.byline_names(credit)
             if explicit or names or credit in page.outlets or followed_by_image:
                 page.add_byline(names or [])
-                line = caption
+                page.split_off.append((i, line[len(caption):].strip(), "photo credit"))
+                if not names:
+                    page.add_credit(credit)
+                line, is_caption = caption, True
         if nxt and _compact(line) and _compact(line) == _compact(nxt) and line != nxt:
             page.drop(i, "duplicate of the next line (image alt text)")
             continue
         if line:
             paragraphs.append(line)
+            if is_caption and not fx.is_story_paragraph(line):
+                page.captions.append(line)
     return paragraphs
 
 
@@ -267,7 +306,7 @@ def _published(page: _Page, paragraphs: list[str], name: str, today: date) -> Pu
             f"the page's date widget {wline!r}: the page was captured on {wdate}; "
             "the article is from that day or earlier", "widget",
         )
-    return pubdate.filename_date(name) or PublishedDate(None, 0.0, "no date in the text", "none")
+    return pubdate.filename_date(name) or pubdate.no_date(page.lines)
 
 
 def extract_page(
@@ -283,13 +322,16 @@ def extract_page(
     today = today or date.today()
     page = _Page(text, outlets)
     _mark_aggregator(page)
+    _mark_headline_lists(page)
     _mark_profiles(page)
     _classify(page, today)
     title = _pick_title(page, title)
     _drop_breadcrumbs(page)
     _drop_trailer(page)
     paragraphs = _body(page)
-    dropped = [(page.lines[i], r) for i, r in enumerate(page.reason) if r and page.lines[i]]
+    indexed = [(i, page.lines[i], r) for i, r in enumerate(page.reason) if r and page.lines[i]]
+    indexed += page.split_off  # credits cut off a caption, after the line they ended
+    dropped = [(line, reason) for _, line, reason in sorted(indexed, key=lambda t: t[0])]
     return PageParts(
         title=title,
         paragraphs=paragraphs,
@@ -297,4 +339,70 @@ def extract_page(
         byline=page.byline,
         published=_published(page, paragraphs, name, today),
         dropped=dropped,
+        credits=page.credits,
+        captions=page.captions,
     )
+
+
+def _left_out_reason(line: str) -> str:
+    """Why a line an HTML extractor left out is not article text, as far as the line tells."""
+    if fx.is_caption(line):
+        return "photo caption"
+    if fx.is_photo_credit_line(line):
+        return "photo credit"
+    if fx.is_copyright_line(line):
+        return "copyright"
+    if fx.byline_names(line) is not None:
+        return "byline"
+    if len(line) <= 40 and (pubdate.labelled_date([line]) or pubdate.header_date([line])):
+        return "date line"
+    if fx.is_ui_line(line):
+        return "page widget"
+    if fx.is_headline_list_row(line):
+        return "headline list of other articles"
+    return "not article text (left out by the HTML extractor)"
+
+
+def restore_story_paragraphs(visible: list[str], text: str, title: str = ""
+                             ) -> tuple[str, list[tuple[str, str]]]:
+    """Check an HTML extractor's ``text`` against the page's ``visible`` lines: a story paragraph
+    it left out between the article's first and last kept lines is put back in its place (a
+    story paragraph is never removed); every other line it left out is returned with its reason
+    (the title's copies aside)."""
+    kept_text = _compact(text)
+    lines = [normalize_line(v) for v in visible]
+    kept = [bool(_compact(v)) and (_compact(v) in kept_text or _compact(v) == _compact(title))
+            for v in lines]
+    anchors = [i for i, v in enumerate(lines) if kept[i] and len(_compact(v)) >= 15]
+    out_lines = text.splitlines()
+    removed: list[tuple[str, str]] = []
+    for i, line in enumerate(lines):
+        if kept[i] or not line:
+            continue
+        inside = bool(anchors) and anchors[0] < i < anchors[-1]
+        if inside and fx.is_story_paragraph(line):
+            before = _compact(next(lines[j] for j in reversed(anchors) if j < i))
+            at = next((k + 1 for k, t in enumerate(out_lines) if before and before in _compact(t)
+                       or (_compact(t) and _compact(t) in before)), len(out_lines))
+            out_lines.insert(at, line)
+            kept_text = _compact("\n".join(out_lines))
+        else:
+            removed.append((line, _left_out_reason(line)))
+    return "\n".join(out_lines), removed
+
+
+def add_left_out(parts: PageParts, left_out: list[tuple[str, str]]) -> None:
+    """Record lines an HTML extractor left out (see :func:`restore_story_paragraphs`): listed as
+    removed; the photo credits they carry become metadata."""
+    parts.dropped.extend(left_out)
+    for line, reason in left_out:
+        if reason == "byline":
+            parts.byline += [n for n in fx.byline_names(line) or [] if n not in parts.byline]
+        if reason == "copyright" and not parts.publisher:
+            names = [n for n in _COPYRIGHT_NAME_RE.findall(line) if not n.isdigit()]
+            parts.publisher = names[0] if names else None
+        if reason in ("photo caption", "photo credit"):
+            credit = fx.split_credit(line)[1] if reason == "photo caption" else line
+            source = fx.credit_source(credit) if credit else None
+            if source and source not in parts.credits:
+                parts.credits.append(source)

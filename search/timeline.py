@@ -2,8 +2,11 @@
 
 An :class:`Event` is the sentence (or, when a sentence carries several dates, the clause)
 around a date expression found by :mod:`search.datex`, with the resolved date, the article it
-came from and the entities mentioned in it. Dates that are not events (date stamps, view
-counters, headline-list rows) are dropped.
+came from and the entities mentioned in it. Dates that are not events are dropped: date stamps,
+view counters, headline-list rows, photo captions and credits, habitual or general statements
+("일본은 회계연도가 3월 31일에 끝난다", "매년 6월 ... 연다") and comparison baselines ("지난해 같은
+기간"). A sentence gets one event per date: coordinated days ("20일과 21일") make one event
+over both, and a date inside a coarser one of the same sentence ("올해 들어 21일까지") wins.
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Iterable, Protocol, Sequence
 
-from .datex import DateMention, find_dates, sentence_spans
+from . import furniture as fx
+from .datex import DateMention, clause_tense, find_dates, sentence_spans
 from .models import Article
 
 __all__ = ["Event", "article_events", "events_for", "sort_events", "group_events", "month_counts",
@@ -86,6 +90,51 @@ def is_event(mention: DateMention, body: str) -> bool:
     return True
 
 
+# Habits and general truths: "매년 6월 하순에 ... 연다", "일본은 회계연도가 3월 31일에 끝난다"
+_HABITUAL_RE = re.compile(
+    r"(?<![가-힣])(?:매년|매해|해마다|매달|매월|달마다|매주|매일|통상|보통|일반적으로|대개|흔히|으레|"
+    r"관례적으로|관행적으로|예년처럼|연례적으로)(?![가-힣])"
+)
+_CYCLE_NOUN_RE = re.compile(r"회계\s*연도|회계\s*년도|사업\s*연도|결산기|학년도|새\s*학기|과세\s*기간|납부\s*기한|신고\s*기한")
+# A day defined: "5월 5일은 어린이날이다", "어린이날은 5월 5일로 정해져 있다"
+_DAY_NAME = r"[가-힣]*(?:날|기념일|절|데이)"
+_MONTH_DAY = r"\d{1,2}\s?월\s?\d{1,2}\s?일"
+_DEFINITION_RE = re.compile(
+    rf"{_MONTH_DAY}\s?(?:은|는)\s?[^.]{{0,20}}?{_DAY_NAME}\s?(?:이다|입니다|이며|로\s?정해|로\s?지정)"
+    rf"|{_DAY_NAME}\s?(?:은|는)\s?[^.]{{0,10}}?{_MONTH_DAY}\s?(?:이다|입니다|이며|로\s?정해|로\s?지정)"
+)
+_WRITTEN_YEAR_RE = re.compile(r"(?:1[89]|2[01])\d{2}|지난해|작년|올해|올\s|내년|금년|전년|재작년|이달|지난달|다음달|내달|"
+                              r"이번\s*달|지난\s|오는\s|다가오는")
+# "지난해 같은 기간의 두 배", "전년 동기 대비": a baseline of a comparison, not something that happened then
+_COMPARISON_RE = re.compile(r"^\s*(?:의\s*)?(?:같은\s*기간|동기|동월|동기간|대비|比|보다|에\s*비해|와\s*비교|과\s*비교|수준)")
+
+
+def is_general_statement(body: str, mention: DateMention, clause: tuple[int, int]) -> bool:
+    """A habit or a general truth rather than something that happened on that date, for a date
+    written without a year: a habitual adverb right before it ("매년 6월") or in a clause not in
+    the past tense ("통상 ... 연다"); a day defined ("5월 5일은 어린이날이다"); a present-tense
+    clause about a calendar cycle ("회계연도가 3월 31일에 끝난다")."""
+    start, end = clause
+    text = body[start:end]
+    if _WRITTEN_YEAR_RE.search(mention.expr):
+        return False
+    if _DEFINITION_RE.search(text):
+        return True
+    # a bounded run ("28일부터 9월 13일까지 매주 금요일") is an event, not a habit
+    habit = _HABITUAL_RE.search(text) if mention.qualifier not in ("since", "until") else None
+    if habit and (mention.start - (start + habit.end()) in range(3)  # "매년 6월"
+                  or clause_tense(body, mention.end, end) != "past"):  # not "통상 ... 올해는 22일 열렸다"
+        return True
+    if not re.match(r"\d{1,2}\s?월", mention.expr):
+        return False
+    return bool(_CYCLE_NOUN_RE.search(text)) and clause_tense(body, mention.end, end) == "present"
+
+
+def is_comparison_baseline(mention: DateMention, body: str) -> bool:
+    """ "지난해 같은 기간", "전년 동기 대비", "2023년보다": the date is what is compared with."""
+    return mention.precision != "day" and bool(_COMPARISON_RE.match(body[mention.end:mention.end + 12]))
+
+
 # --------------------------------------------------------------------------- events
 
 _CLAUSE_CUT = re.compile(r"(?<=[고며서데만]),\s+")
@@ -127,10 +176,15 @@ def article_events(article: Article, mentions: Sequence[EntityMention] | None = 
     """
     body = article.body
     published = article.published.value if article.published else None
-    dates = [d for d in find_dates(body, published) if is_event(d, body)]
+    captions = set(getattr(article, "captions", None) or ())
+    dates = []
+    for d in find_dates(body, published):
+        line_start, line_end = _line_bounds(body, d.start)
+        if is_event(d, body) and not is_comparison_baseline(d, body) \
+                and not fx.is_outside_story(body[line_start:line_end], captions):
+            dates.append(d)
     sentences = sentence_spans(body)
-    events: list[Event] = []
-    seen: set[tuple[int, str | None]] = set()
+    spans: dict[tuple[int, int], list[DateMention]] = {}
     for d in dates:
         sentence = next(((s, e) for s, e in sentences if s <= d.start < e), (d.start, d.end))
         same = [x for x in dates if sentence[0] <= x.start < sentence[1]]
@@ -138,20 +192,55 @@ def article_events(article: Article, mentions: Sequence[EntityMention] | None = 
         raw = body[start:end]
         lead = len(raw) - len(raw.lstrip())
         start, end = start + lead, start + len(raw.rstrip())
-        if (start, d.value) in seen and d.value is not None:
-            continue  # the same statement dated twice the same way ("이달 초 ... 이달 초")
-        seen.add((start, d.value))
-        names: list[str] = []
-        for m in mentions or ():
-            if start <= m.start and m.end <= end and m.name not in names:
-                names.append(m.name)
-        events.append(Event(
-            article_id=article.id, value=d.value, precision=d.precision, date_from=d.date_from,
-            date_to=d.date_to, expr=d.expr, qualifier=d.qualifier, text=body[start:end],
-            start=start, end=end, entities=names, expr_start=d.start, expr_end=d.end,
-            relative=d.relative,
-        ))
-    return events
+        if is_general_statement(body, d, (start, end)):
+            continue
+        spans.setdefault((start, end), []).append(d)
+    events: list[Event] = []
+    for (start, end), found in spans.items():
+        for d, expr_start, expr_end, date_to in _one_per_date(body, found):
+            names: list[str] = []
+            for m in mentions or ():
+                if start <= m.start and m.end <= end and m.name not in names:
+                    names.append(m.name)
+            events.append(Event(
+                article_id=article.id, value=d.value, precision=d.precision, date_from=d.date_from,
+                date_to=date_to, expr=body[expr_start:expr_end], qualifier=d.qualifier,
+                text=body[start:end], start=start, end=end, entities=names,
+                expr_start=expr_start, expr_end=expr_end, relative=d.relative,
+            ))
+    return sorted(events, key=lambda e: (e.start, e.expr_start))
+
+
+def _contains(outer: DateMention, inner: DateMention) -> bool:
+    if not (outer.date_from and outer.date_to and inner.date_from and inner.date_to):
+        return False
+    return (_PRECISION_RANK[outer.precision] < _PRECISION_RANK[inner.precision]
+            and outer.date_from <= inner.date_from and inner.date_to <= outer.date_to)
+
+
+def _one_per_date(body: str, found: list[DateMention]
+                  ) -> list[tuple[DateMention, int, int, date | None]]:
+    """The dates of one sentence or clause, one event each: (mention, expression offsets,
+    last day). Repeats of a date go; a date inside a coarser one of the same text is the one
+    kept; coordinated consecutive days ("20일과 21일", "20·21일") become one event over both;
+    of several unresolved dates one stands for the sentence."""
+    resolved = [d for d in found if d.value is not None and d.date_from and d.date_to]
+    resolved = [d for d in resolved if not any(_contains(d, o) for o in resolved if o is not d)]
+    out: list[list] = []
+    for d in sorted(resolved, key=lambda x: x.start):
+        prev = out[-1] if out else None
+        if prev and prev[0].value == d.value:
+            continue  # the same date twice ("이달 초 ... 이달 초")
+        if (prev and prev[0].precision == d.precision == "day"
+                and 0 < (d.date_from - prev[3]).days <= 1
+                and re.fullmatch(r"\s*(?:과|와|및|·|,|~|∼|-|부터)?\s*", body[prev[2]:d.start])):
+            prev[2], prev[3] = d.end, d.date_to  # "20일과 21일": one event over both days
+            continue
+        out.append([d, d.start, d.end, d.date_to])
+    unresolved = [d for d in found if d.value is None]
+    if unresolved:
+        out.append([unresolved[0], unresolved[0].start, unresolved[0].end, None])
+    return [tuple(x) for x in out]
 
 
 def events_for(articles: Iterable[Article], mentions_by_id: dict[str, Sequence[EntityMention]] | None = None

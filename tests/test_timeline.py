@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from search.datex import clause_tense
+from search.furniture import is_caption
 from search.models import Article, PublishedDate
 from search.timeline import article_events, group_events, month_counts, sort_events
 
@@ -39,12 +40,23 @@ class FakeMention:
 # --------------------------------------------------------------------------- gold
 
 
+def only_in_captions(body: str, expr: str) -> bool:
+    """The expression is written only in photo captions (issue 16: captions are not events)."""
+    lines = [line for line in body.splitlines() if expr in line]
+    return bool(lines) and all(is_caption(line) for line in lines)
+
+
 @pytest.mark.parametrize("entry", GOLD, ids=[g["id"] for g in GOLD])
 def test_every_gold_event_is_found_and_resolved(entry):
-    events = article_events(raw_seed(entry))
+    a = raw_seed(entry)
+    events = article_events(a)
     for gold in entry.get("events") or []:
         want = str(gold["date"])
         values = {e.value for e in events if e.expr == gold["expr"]}
+        if only_in_captions(a.body, gold["expr"]):
+            # the gold predates issue 16, which rules that a photo caption never makes an event
+            assert not values, f"{gold['expr']!r} is only in a caption, yet an event"
+            continue
         assert values, f"{gold['expr']!r} not found"
         assert want in values, f"{gold['expr']!r}: {values} instead of {want}"
 
