@@ -37,6 +37,7 @@ class Article:
     url: str | None = None
     kind: str = "text"
     warnings: list[str] = field(default_factory=list)
+    original_id: str | None = None  # the id given by the source when it had to be made safe
 
     @property
     def body(self) -> str:
@@ -75,4 +76,5 @@ class Article:
             url=d.get("url"),
             kind=d.get("kind", "text"),
             warnings=list(d.get("warnings", [])),
+            original_id=d.get("original_id"),
         )
