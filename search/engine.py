@@ -185,18 +185,20 @@ class Engine:
         self.notices: list[str] = []  # things the user should be told (printed or notified)
         self._summaries: list[ArticleSummary] | None = None
         self._force_rebuild = False
+        self._pending_bytes = 0
         try:
             self.data_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise BriefingError(f"cannot create the data dir {self.data_dir}: {exc.strerror or exc}") from None
         try:
             self.store = Store(self.data_dir / STORE_FILE)
+            self.store.get_meta("fingerprint")  # a damaged file fails here
         except StoreDamaged as exc:
+            if "store" in self.__dict__ and self.store.read_only:
+                raise
+            if "store" in self.__dict__:
+                self.store.close()
             self.store = self._replace_damaged_store(str(exc))
-        if self.store.get_meta("fingerprint") is None and self._saved_corpus() is not None:
-            if (self.data_dir / INDEX_DIR).exists() or (self.data_dir / CORPUS_FILE).exists():
-                self.notices.append(f"the article store in {self.data_dir} was empty; rebuilding it from the "
-                                    "sources of the saved corpus list")
 
     @property
     def read_only(self) -> bool:
@@ -384,20 +386,53 @@ class Engine:
             return set()
         return {i for p, s in self.store.sources().items() if p in kept for i in s.ids}
 
-    def _index_manifest(self) -> str:
-        """Names, sizes and times of the index files (recorded after each update)."""
-        path = self.data_dir / INDEX_DIR
+    def _index_files(self) -> dict[str, tuple[int, int]]:
+        """Name -> (size, mtime_ns) of the index files (lock files aside)."""
         try:
-            entries = sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in os.scandir(path)
-                             if e.is_file() and not e.name.endswith(("LOCK", ".lock")))
+            with os.scandir(self.data_dir / INDEX_DIR) as it:
+                return {e.name: (e.stat().st_size, e.stat().st_mtime_ns) for e in it
+                        if e.is_file() and not e.name.endswith(("LOCK", ".lock"))}
         except OSError:
-            return ""
-        return json.dumps(entries)
+            return {}
+
+    def _recorded_manifest(self) -> dict[str, list]:
+        try:
+            recorded = json.loads(self.store.get_meta("index_files") or "{}")
+        except ValueError:
+            return {}
+        return recorded if isinstance(recorded, dict) else {}
+
+    def _index_manifest(self) -> str:
+        """Name -> [size, mtime_ns, crc32] of every index file, recorded after each update (the
+        checksum of a file already recorded with the same size and time is not computed again:
+        Whoosh never rewrites a segment)."""
+        recorded = self._recorded_manifest()
+        out = {}
+        for name, (size, mtime) in self._index_files().items():
+            old = recorded.get(name)
+            if isinstance(old, list) and len(old) == 3 and old[:2] == [size, mtime]:
+                out[name] = old
+            else:
+                out[name] = [size, mtime, _crc32(self.data_dir / INDEX_DIR / name)]
+        return json.dumps(out, sort_keys=True)
 
     def _index_changed(self) -> bool:
-        """The index files differ from what the last update left (damaged or replaced outside)."""
-        recorded = self.store.get_meta("index_files")
-        return bool(recorded) and recorded != self._index_manifest()
+        """The index files differ from what the last update left (damaged or replaced outside
+        briefing): a file is missing, of another size, or of another checksum (a file copied
+        with a new time but the same bytes is fine)."""
+        recorded = self._recorded_manifest()
+        if not recorded:
+            return False
+        files = self._index_files()
+        if set(recorded) - set(files):
+            return True
+        for name, old in recorded.items():  # other files: left by an abandoned update (Whoosh ignores them)
+            size, mtime = files[name]
+            if not isinstance(old, list) or len(old) != 3 or old[0] != size:
+                return True
+            if old[1] != mtime and old[2] != _crc32(self.data_dir / INDEX_DIR / name):
+                return True
+        return False
 
     def update(self, progress: Progress | None = None, *, wait: bool = False, prune: bool = False,
                add: list[Path] = (), remove: list[Path] = (), reset: bool = False,
@@ -421,6 +456,7 @@ class Engine:
                 if problem:
                     self.store.close()
                     self.store = self._replace_damaged_store(f"the article store failed its check ({problem})")
+            before = self.store.get_meta("corpus_paths")
             try:
                 if add or remove or reset:
                     self._change_corpus(add, remove, reset)
@@ -430,6 +466,9 @@ class Engine:
                 self.store = self._replace_damaged_store(str(exc))
                 report = self._update_locked(progress or (lambda done, total, label: None), prune=prune)
             except (OSError, sqlite3.OperationalError) as exc:
+                if (add or remove or reset) and before is not None:
+                    with contextlib.suppress(OSError, sqlite3.Error):
+                        self._save_corpus([Path(p) for p in json.loads(before)])  # the change did not happen
                 raise self._write_failure(exc) from None
         report.elapsed_s = time.perf_counter() - started
         return report
@@ -443,7 +482,9 @@ class Engine:
         what = "no space left on the device" if full or exc.errno in (errno.ENOSPC, errno.EDQUOT) else (
             getattr(exc, "strerror", None) or str(exc))
         where = getattr(exc, "filename", None) or self.data_dir
-        return BriefingError(f"cannot write {where}: {what} ({free / 2**20:.1f} MB free in {self.data_dir}); "
+        need = f"; {self._pending_bytes / 2**20:.1f} MB of sources to index (the index and store take " \
+               "about 2-4 times that)" if self._pending_bytes else ""
+        return BriefingError(f"cannot write {where}: {what} ({free / 2**20:.1f} MB free in {self.data_dir}{need}); "
                              "the update was abandoned and the previous index is unchanged")
 
     def _open_index_for_update(self, report: UpdateReport, rebuild: bool):
@@ -471,6 +512,9 @@ class Engine:
                                    "outside briefing); rebuilt the index from the sources")
             stale = True
         if self.store.get_meta("corpus_paths") is None:
+            if (self.data_dir / CORPUS_FILE).exists():
+                report.warnings.append(f"the article store in {self.data_dir} was empty or new; rebuilt it from "
+                                       f"the saved corpus list ({CORPUS_FILE})")
             self._save_corpus(self.corpus_list())  # a new data dir keeps the paths it started from
         self._index = None
         index, rebuilt = self._open_index_for_update(report, rebuild=stale)
@@ -503,6 +547,7 @@ class Engine:
             report.warnings.append(f"{len(kept)} missing source(s) could not be re-indexed; their articles are "
                                    "in the store but not searchable until the sources are back")
 
+        self._pending_bytes = sum(f.size for f in todo)
         for f in todo:
             old = stored.get(display_path(f.path))
             if old:
@@ -826,6 +871,17 @@ def _why(exc: Exception) -> str:
     if not isinstance(exc, BriefingError):
         return f"{type(exc).__name__}: {exc}"
     return str(exc).removesuffix("; rebuild the index")
+
+
+def _crc32(path: Path) -> int:
+    crc = 0
+    try:
+        with open(path, "rb") as fh:
+            while chunk := fh.read(1 << 20):
+                crc = zlib.crc32(chunk, crc)
+    except OSError:
+        return -1
+    return crc
 
 
 def _resolved(p) -> Path:

@@ -370,7 +370,7 @@ def ingest_file(path: Path | str, *, today: date | None = None, max_bytes: int |
         parts = extract_page(_markdown_to_text(rest), name=path.name, today=today, outlets=outlets,
                              title=_text_field(meta, "title"))
         _metadata_overrides(parts, meta, "front matter", warnings)
-        url = _text_field(meta, "url")
+        url = meta.get("url") if isinstance(meta.get("url"), str) else None
     else:
         parts = extract_page(text, name=path.name, today=today, outlets=outlets)
     if not parts.paragraphs and not parts.title:
@@ -402,7 +402,9 @@ def _jsonl_articles(text: str, path: Path, digest: str, today: date | None,
         _metadata_overrides(parts, rec, "jsonl", record_warnings)
         warnings.extend(f"line {lineno}: {w}" for w in record_warnings)
         rec_id = _text_field(rec, "id") or f"{path.stem}-{lineno}"
-        url = _text_field(rec, "url")
+        url = rec.get("url") if isinstance(rec.get("url"), str) else None
+        if rec.get("url") is not None and url is None:
+            warnings.append(f"line {lineno}: url is not text ({type(rec['url']).__name__}); ignored")
         line_hash = hashlib.sha256(f"{digest}:{line}".encode()).hexdigest()[:20]
         yield _article(parts, id=rec_id, path=path, digest=line_hash, kind="jsonl", url=url)
 

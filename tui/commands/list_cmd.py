@@ -51,8 +51,14 @@ def ensure_index(engine) -> None:
     if engine.needs_update():
         from ._output import progress_bar
 
-        with progress_bar("indexing corpus") as progress:
-            report = engine.update(progress, wait=True)
+        from search.errors import BriefingError
+
+        try:
+            with progress_bar("indexing corpus") as progress:
+                report = engine.update(progress, wait=True)
+        except BriefingError as exc:  # a full disk, a data dir made read-only meanwhile
+            engine.notices.append(f"{exc}; using the index as it is")
+            return
         print_report_lines(report)
 
 
