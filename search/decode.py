@@ -105,5 +105,9 @@ def strip_controls(text: str, keep: str = "") -> str:
     terminal; ``keep`` names the ones to leave (e.g. "\\n\\t" for a body)."""
     if not isinstance(text, str):
         text = str(text)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates (a file name that is not UTF-8): shown escaped
+        text = text.encode("utf-8", "backslashreplace").decode("utf-8")
     table = _CONTROLS if not keep else {c: None for c in _CONTROLS if chr(c) not in keep}
     return text.translate(table)

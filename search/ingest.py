@@ -232,9 +232,24 @@ def _split_front_matter(text: str, warnings: list[str] | None = None) -> tuple[d
     return {}, text
 
 
+def _valid_text(value):
+    """Strings (and lists of them) without lone surrogates (JSON ``"\\udcff"`` escapes), which
+    no store or terminal can take: each becomes U+FFFD. Other values as they are."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+        return value
+    if isinstance(value, list):
+        return [_valid_text(v) for v in value]
+    return value
+
+
 def _scalar_fields(meta: dict, warnings: list[str] | None) -> dict:
     """Keep string-keyed scalar fields (and lists of scalars); warn about the rest."""
     out = {}
+    meta = {k: _valid_text(v) for k, v in meta.items()}
     for key, value in meta.items():
         if not isinstance(key, str):
             continue
@@ -392,6 +407,7 @@ def _jsonl_articles(text: str, path: Path, digest: str, today: date | None,
         if not isinstance(rec, dict):
             warnings.append(f"line {lineno}: not a JSON object; skipped")
             continue
+        rec = {k: _valid_text(v) for k, v in rec.items()}
         body = rec.get("body") if isinstance(rec.get("body"), str) else ""
         title = normalize_line(_text_field(rec, "title") or "")
         if not (body.strip() or title):

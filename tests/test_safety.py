@@ -365,10 +365,12 @@ def test_jsonl_fields_of_the_wrong_type_are_ignored(tmp_path):
          "publisher": ["a"], "published": {"y": 2025}, "author": 5},
         {"title": None, "body": 42},
         "just a string",
+        {"id": "s\udcff", "title": "깨진 \udcff 제목", "body": "본문 \ud800 반도체.", "author": ["\udcffx"]},
     ]
-    p.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), encoding="utf-8")
+    p.write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
     articles = ingest_file(p)
-    assert [a.url for a in articles] == [None, None]
+    assert [a.url for a in articles] == [None, None, None]
+    assert articles[2].title == "깨진 \ufffd 제목" and articles[2].id == "s\ufffd"  # lone surrogates replaced
     assert articles[0].id == "7" and articles[1].id == "feed-2" and articles[1].publisher is None
     text = " ".join(articles[0].warnings)
     assert "line 1: url is not text" in text and "line 3" in text and "line 4" in text
