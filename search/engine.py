@@ -297,7 +297,7 @@ class Engine:
         return self.corpus_list() or [bundled_seeds_dir()]
 
     def _save_corpus(self, paths: list[Path]) -> None:
-        text = json.dumps([str(p) for p in paths], ensure_ascii=False)
+        text = json.dumps([str(p) for p in paths])  # ASCII: a name that is not UTF-8 survives as \udcXX
         self.store.set_meta("corpus_paths", text)
         side = self.data_dir / CORPUS_FILE
         tmp = side.with_name(f".{CORPUS_FILE}.tmp{os.getpid()}")
@@ -591,8 +591,8 @@ class Engine:
         point), unless ``prune``. Sources under no corpus root (removed from the list) go."""
         if prune or not gone:
             return set()
-        rooted = [str(r) for r in roots]
-        missing_roots = [r for r in rooted if not os.path.lexists(r)]
+        rooted = [display_path(r) for r in roots]
+        missing_roots = [display_path(r) for r in roots if not os.path.lexists(r)]
         kept = {p for p in gone if any(_under(p, r) for r in missing_roots)}
         articles = sum(len(s.ids) for s in stored.values())
         vanished = [p for p in gone if p not in kept and any(_under(p, r) for r in rooted)]

@@ -30,7 +30,7 @@ def clean(value: Any, keep: str = "") -> str:
     return strip_controls("" if value is None else str(value), keep)
 
 
-def text(*parts: Any) -> "Text":
+def text(*parts: Any) -> Text:
     """A rich Text from (value, style) pairs or plain values: never parsed as markup, each value
     cleaned of control characters. ``text((title, "bold"), "  ", (h.id, "dim"))``; the style
     "body" keeps newlines (paragraphs) and is otherwise plain."""

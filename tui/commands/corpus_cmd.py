@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
+
+from search.ingest import display_path
 
 from ._output import console, print_json, progress_bar, text
 from .list_cmd import print_report_lines
@@ -35,7 +38,7 @@ def run(args: argparse.Namespace, ctx) -> int:
     engine = ctx.engine
     if args.action == "list":
         paths = engine.corpus_list()
-        rows = [{"path": str(p), "exists": p.exists()} for p in paths]
+        rows = [{"path": display_path(p), "exists": os.path.lexists(p)} for p in paths]
         if args.json:
             print_json({"paths": rows, "bundled_seeds": not paths})
             return 0
