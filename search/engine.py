@@ -476,6 +476,15 @@ class Engine:
     def _write_failure(self, exc: BaseException) -> BaseException:
         """A one-line error for a write that failed (full disk, no permission), or ``exc``."""
         full = isinstance(exc, sqlite3.OperationalError) and "full" in str(exc)
+        if isinstance(exc, sqlite3.OperationalError) and not full:
+            if "locked" in str(exc) or "busy" in str(exc):
+                return IndexBusy(f"the article store in {self.data_dir} stayed locked by another process; "
+                                 "try again when it finishes")
+            if "readonly" in str(exc) or "read-only" in str(exc):
+                return StoreReadOnly(f"the article store in {self.data_dir} cannot be written ({exc}); "
+                                     "the previous index is unchanged")
+            return BriefingError(f"cannot write the article store in {self.data_dir} ({exc}); "
+                                 "the previous index is unchanged")
         if not full and not (isinstance(exc, OSError) and exc.errno in _WRITE_ERRNOS):
             return exc
         free = shutil.disk_usage(self.data_dir).free if self.data_dir.exists() else 0
