@@ -100,7 +100,7 @@ import struct
 import time
 import zlib
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Sequence
 
 from .config import Config
 from .errors import BriefingError, IndexBusy, NotFound, UsageError
@@ -435,7 +435,7 @@ class Engine:
         return False
 
     def update(self, progress: Progress | None = None, *, wait: bool = False, prune: bool = False,
-               add: list[Path] = (), remove: list[Path] = (), reset: bool = False,
+               add: Sequence[Path] = (), remove: Sequence[Path] = (), reset: bool = False,
                check: bool = False) -> UpdateReport:
         """Ingest new and changed sources, drop removed ones, and update the index.
 
@@ -488,7 +488,8 @@ class Engine:
         if not full and not (isinstance(exc, OSError) and exc.errno in _WRITE_ERRNOS):
             return exc
         free = shutil.disk_usage(self.data_dir).free if self.data_dir.exists() else 0
-        what = "no space left on the device" if full or exc.errno in (errno.ENOSPC, errno.EDQUOT) else (
+        code = getattr(exc, "errno", None)
+        what = "no space left on the device" if full or code in (errno.ENOSPC, errno.EDQUOT) else (
             getattr(exc, "strerror", None) or str(exc))
         where = getattr(exc, "filename", None) or self.data_dir
         need = f"; {self._pending_bytes / 2**20:.1f} MB of sources to index (the index and store take " \

@@ -248,7 +248,7 @@ def _valid_text(value):
 
 def _scalar_fields(meta: dict, warnings: list[str] | None) -> dict:
     """Keep string-keyed scalar fields (and lists of scalars); warn about the rest."""
-    out = {}
+    out: dict[str, object] = {}
     meta = {k: _valid_text(v) for k, v in meta.items()}
     for key, value in meta.items():
         if not isinstance(key, str):
@@ -408,7 +408,7 @@ def _jsonl_articles(text: str, path: Path, digest: str, today: date | None,
             warnings.append(f"line {lineno}: not a JSON object; skipped")
             continue
         rec = {k: _valid_text(v) for k, v in rec.items()}
-        body = rec.get("body") if isinstance(rec.get("body"), str) else ""
+        body = rec["body"] if isinstance(rec.get("body"), str) else ""
         title = normalize_line(_text_field(rec, "title") or "")
         if not (body.strip() or title):
             warnings.append(f"line {lineno}: no title or body text; skipped")

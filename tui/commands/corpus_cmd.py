@@ -48,11 +48,10 @@ def run(args: argparse.Namespace, ctx) -> int:
         for row in rows:
             out.print(text(row["path"], ("" if row["exists"] else "  (missing)", "yellow")))
         return 0
-    change = {"add": {"add": [Path(p) for p in args.paths]},
-              "remove": {"remove": [Path(p) for p in args.paths]},
-              "reset": {"reset": True}}[args.action]
+    paths = [Path(p) for p in getattr(args, "paths", [])]
     with progress_bar("reading", enabled=not args.quiet) as progress:
-        report = engine.update(progress, wait=args.wait, **change)
+        report = engine.update(progress, wait=args.wait, add=paths if args.action == "add" else (),
+                               remove=paths if args.action == "remove" else (), reset=args.action == "reset")
     console().print(text(
         f"corpus: {len(engine.corpus_list()) or 'the bundled seeds'}"
         f"{' path(s)' if engine.corpus_list() else ''}; {engine.corpus_size} articles "
