@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from . import __version__
+from .decode import strip_controls
 from .errors import BriefingError
 
 TYPE_TITLES = {"company": "Companies", "person": "People", "place": "Places", "org": "Organisations"}
@@ -136,8 +137,13 @@ _INLINE_ESCAPE = re.compile(r"([\\`*_\[\]<>|#])")
 
 
 def _md(text: str) -> str:
-    """Escape Markdown metacharacters in running text."""
-    return _INLINE_ESCAPE.sub(r"\\\1", text.replace("\n", " "))
+    """Escape Markdown metacharacters (and so raw HTML) in running text; no control characters."""
+    return _INLINE_ESCAPE.sub(r"\\\1", strip_controls(text.replace("\n", " ")))
+
+
+def _md_id(text: str) -> str:
+    """An id or date as is when it is letters, digits and ``-_.`` only (the usual case), else escaped."""
+    return text if re.fullmatch(r"[\w.\-]*", text) else _md(text)
 
 
 def _date_text(d: date | None) -> str:
@@ -165,7 +171,7 @@ def render_brief(engine, plan: BriefPlan, *, created: datetime | None = None) ->
         if not sentences:
             continue
         out += [f"### {_md(a.title)}", ""]
-        out += [f"- {_md(s)} ({a.id})" for s in sentences]
+        out += [f"- {_md(s)} ({_md_id(a.id)})" for s in sentences]
         out.append("")
 
     out += ["## Timeline", ""]
@@ -173,7 +179,7 @@ def render_brief(engine, plan: BriefPlan, *, created: datetime | None = None) ->
     if events:
         out += ["| Date | Event | Source |", "| --- | --- | --- |"]
         for e in events:
-            out.append(f"| {e.value} | {_md(e.text)} | {e.article_id} |")
+            out.append(f"| {_md_id(e.value)} | {_md(e.text)} | {_md_id(e.article_id)} |")
     else:
         out.append("No dated events.")
     out.append("")
@@ -190,7 +196,7 @@ def render_brief(engine, plan: BriefPlan, *, created: datetime | None = None) ->
     out += ["## Articles", ""]
     for n, a in enumerate(articles, 1):
         out += [f"### {n}. {_md(a.title)}", ""]
-        out.append(f"- Id: {a.id}")
+        out.append(f"- Id: {_md_id(a.id)}")
         out.append(f"- Publisher: {_md(a.publisher or 'unknown')}")
         conf = f" (confidence {a.published.confidence:.2f})" if a.published.value else ""
         out.append(f"- Date: {_date_text(a.published.value)}{conf}")
@@ -201,7 +207,7 @@ def render_brief(engine, plan: BriefPlan, *, created: datetime | None = None) ->
         related = engine.related(a.id, limit=5)
         if related:
             out.append("- Related:")
-            out += [f"  - {r.id}: {_md(r.title)} (shares {_md(', '.join(r.shared))})" for r in related]
+            out += [f"  - {_md_id(r.id)}: {_md(r.title)} (shares {_md(', '.join(r.shared))})" for r in related]
         out.append("")
 
     out += ["## Sources", ""]

@@ -6,6 +6,7 @@ the file, the line and the key; the CLI prints it and exits with status 2.
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,8 +87,20 @@ _SCHEMA: dict[str, Any] = {
 _REQUIRED_ENTRY_KEYS = ("name", "type")
 
 
+_SCALAR_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null")}
+
+
 def _scalar_value(node: yaml.ScalarNode) -> Any:
-    return yaml.safe_load(yaml.serialize(node)) if node.tag != "tag:yaml.org,2002:str" else node.value
+    """The value of a plain scalar; other tags (``!!python/name:``, ``!!timestamp`` ...) are refused."""
+    if node.tag == "tag:yaml.org,2002:str":
+        return node.value
+    if node.tag not in _SCALAR_TAGS:
+        raise _BadTag(node.tag)
+    return yaml.safe_load(yaml.serialize(node))
+
+
+class _BadTag(Exception):
+    """A scalar with a tag this file does not accept."""
 
 
 def _describe(node: yaml.Node) -> str:
@@ -95,7 +108,10 @@ def _describe(node: yaml.Node) -> str:
         return "a mapping"
     if isinstance(node, yaml.SequenceNode):
         return "a list"
-    return repr(_scalar_value(node))
+    try:
+        return repr(_scalar_value(node))
+    except _BadTag:
+        return repr(node.value)
 
 
 def _check(node: yaml.Node, spec: Any, key: str, path: Path) -> Any:
@@ -132,12 +148,24 @@ def _check(node: yaml.Node, spec: Any, key: str, path: Path) -> Any:
     types, desc = spec
     if not isinstance(node, yaml.ScalarNode):
         raise fail(f"expected {desc}, got {_describe(node)}")
-    value = _scalar_value(node)
+    try:
+        value = _scalar_value(node)
+    except _BadTag:
+        raise fail(f"expected {desc}, got a value tagged {node.tag.replace('tag:yaml.org,2002:', '!!')} "
+                   "(tags are not allowed)") from None
     if types == (str,) and isinstance(value, (int, float)) and not isinstance(value, bool):
         value = node.value  # "9984.T"-like tickers and bare numbers are fine as strings
     if not isinstance(value, types) or (bool not in types and isinstance(value, bool)):
         raise ConfigError(path, line, key, f"expected {desc}, got {_describe(node)}")
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and key in _RANGES:
+        low, high = _RANGES[key]
+        if not (math.isfinite(value) and low <= value <= high):
+            raise ConfigError(path, line, key, f"must be a number from {low:g} to {high:g}, got {node.value}")
     return value
+
+
+# finite ranges of the numeric settings (``.inf``, ``.nan``, ``1e999`` and negatives are refused)
+_RANGES = {"corpus.max_file_mb": (0.001, 1_000_000), "index.workers": (0, 1024)}
 
 
 def read_config_file(path: Path) -> tuple[dict, dict[str, int]]:

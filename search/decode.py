@@ -95,3 +95,19 @@ def decode_bytes(data: bytes) -> Decoded:
     if not encoding.startswith("utf-8") and _control_ratio(text) > 0.05:
         raise Undecodable("binary file (too many control characters)")
     return Decoded(text, encoding, tuple(notes))
+
+
+_CONTROLS = {c: None for c in [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)]}
+
+
+def strip_controls(text: str, keep: str = "") -> str:
+    """``text`` without C0/C1 control characters (ESC, BEL, CSI ...), so it cannot drive a
+    terminal; ``keep`` names the ones to leave (e.g. "\\n\\t" for a body)."""
+    if not isinstance(text, str):
+        text = str(text)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates (a file name that is not UTF-8): shown escaped
+        text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    table = _CONTROLS if not keep else {c: None for c in _CONTROLS if chr(c) not in keep}
+    return text.translate(table)

@@ -93,26 +93,33 @@ import json
 import errno
 import math
 import os
+import pickle
 import shutil
+import sqlite3
+import struct
 import time
+import zlib
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Sequence
 
 from .config import Config
-from .errors import IndexBusy, NotFound
-from .ingest import SourceFile, discover, known_outlets
+from .errors import BriefingError, IndexBusy, NotFound, UsageError
+from .ingest import SourceFile, discover, display_path, known_outlets, safe_id
 from .models import Article
 from .pipeline import (PLACEHOLDER_ID, AnalysedArticle, AnalysedFile, AnalysisSetup, Analyser, analysed_files,
                        assign_id, index_doc, worker_count)
 from .resources import bundled_seeds_dir
-from .store import SourceState, Store
+from .store import SourceState, Store, StoreDamaged, StoreReadOnly
 
 Progress = Callable[[int, int, str], None]
 
 STORE_FILE = "store.sqlite"
 INDEX_DIR = "index"
 LOCK_FILE = "update.lock"
+CORPUS_FILE = "corpus.json"  # the corpus list, also kept in the store (survives a lost store)
 _SKIPPED = "skipped:"  # source state of a file that could not be ingested (hash field)
+_RETRIED = "cannot read"  # a skip for this reason (permissions, I/O) is retried on every update
+_WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM}
 
 
 @contextlib.contextmanager
@@ -120,8 +127,13 @@ def _exclusive(path: Path, wait: bool) -> Iterator[None]:
     """An OS file lock (released by the kernel if the holder dies, even by kill -9)."""
     import fcntl
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a+") as fh:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fh = open(path, "a+")
+    except OSError as exc:
+        raise StoreReadOnly(f"the data dir {path.parent} cannot be written ({exc.strerror or exc}): "
+                            "the index cannot be updated; search, list, show and export use it as it is") from None
+    with fh:
         flags = fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB)
         try:
             fcntl.flock(fh, flags)
@@ -146,19 +158,78 @@ def _exclusive(path: Path, wait: bool) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+def _recovering(method):
+    """Rebuild a store found damaged during ``method`` (with a notice) and call it again."""
+    import functools
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except StoreDamaged as exc:
+            self._recover(exc)
+            return method(self, *args, **kwargs)
+
+    return wrapper
+
+
 class Engine:
     """Everything the app and the CLI ask of the corpus (see the contract at the top)."""
 
     def __init__(self, config: Config, data_dir: Path):
         self.config = config
         self.data_dir = Path(data_dir)
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        self.store = Store(self.data_dir / STORE_FILE)
         self._index = None
         self._gazetteer = None
         self._configured = False
         self.notices: list[str] = []  # things the user should be told (printed or notified)
         self._summaries: list[ArticleSummary] | None = None
+        self._force_rebuild = False
+        self._pending_bytes = 0
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise BriefingError(f"cannot create the data dir {self.data_dir}: {exc.strerror or exc}") from None
+        try:
+            self.store = Store(self.data_dir / STORE_FILE)
+            self.store.get_meta("fingerprint")  # a damaged file fails here
+        except StoreDamaged as exc:
+            if "store" in self.__dict__ and self.store.read_only:
+                raise
+            if "store" in self.__dict__:
+                self.store.close()
+            self.store = self._replace_damaged_store(str(exc))
+
+    @property
+    def read_only(self) -> bool:
+        """The data dir can be read but not written: the index is used as it is."""
+        return self.store.read_only
+
+    def _replace_damaged_store(self, why: str) -> Store:
+        """Move a damaged store aside (kept for inspection) and start an empty one; the next
+        update rebuilds it from the sources, with the corpus list from the side file."""
+        path = self.data_dir / STORE_FILE
+        aside = path.with_name(f"{STORE_FILE}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+        try:
+            for suffix in ("", "-wal", "-shm"):
+                src = Path(f"{path}{suffix}")
+                if src.exists():
+                    os.replace(src, f"{aside}{suffix}")
+        except OSError as exc:
+            raise BriefingError(f"{why}; it cannot be moved aside ({exc.strerror or exc})") from None
+        self.notices.append(f"{why}; moved it to {aside.name} and rebuilt the articles from the sources")
+        self._force_rebuild = True
+        self._summaries = None
+        return Store(path)
+
+    def _recover(self, exc: StoreDamaged) -> None:
+        """Rebuild a store found damaged while in use (see _replace_damaged_store)."""
+        if self.read_only:
+            raise exc
+        with _exclusive(self.data_dir / LOCK_FILE, wait=True):
+            self.store.close()
+            self.store = self._replace_damaged_store(str(exc))
+            self._update_locked(lambda done, total, label: None, prune=False)
 
     # --- set-up -----------------------------------------------------------------------
     @property
@@ -195,30 +266,91 @@ class Engine:
             self._index = ArticleIndex(path)  # creates an empty index if there is none
         return self._index
 
+    # --- the corpus list ----------------------------------------------------------------
+    # The rule: the corpus is a list of paths stored in the data dir (in the store and in
+    # corpus.json beside it). A new data dir starts from the config's corpus.paths; an empty
+    # list means the bundled seeds. ``corpus add/remove/reset`` and ``index PATH`` change it.
+
+    def _saved_corpus(self) -> list[str] | None:
+        """The stored corpus list (None for a data dir that never had one)."""
+        saved = self.store.get_meta("corpus_paths")
+        if saved is None:
+            try:
+                saved = (self.data_dir / CORPUS_FILE).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                return None
+        try:
+            paths = json.loads(saved)
+        except ValueError:
+            return None
+        return [p for p in paths if isinstance(p, str)] if isinstance(paths, list) else None
+
+    def corpus_list(self) -> list[Path]:
+        """The user's corpus paths (empty: the bundled seeds)."""
+        saved = self._saved_corpus()
+        if saved is None:
+            return [_resolved(p) for p in self.config.corpus_paths]
+        return [Path(p) for p in saved]
+
     def corpus_paths(self) -> list[Path]:
-        """What is indexed: corpus.paths of the config, else the paths last given to
-        ``briefing index PATH...`` (remembered in the data dir), else the bundled seeds."""
-        if self.config.corpus_paths:
-            return list(self.config.corpus_paths)
-        remembered = self.store.get_meta("corpus_paths")
-        if remembered:
-            return [Path(p) for p in json.loads(remembered)]
-        return [bundled_seeds_dir()]
+        """What is indexed: the corpus list, or the bundled seeds when it is empty."""
+        return self.corpus_list() or [bundled_seeds_dir()]
+
+    def _save_corpus(self, paths: list[Path]) -> None:
+        text = json.dumps([str(p) for p in paths])  # ASCII: a name that is not UTF-8 survives as \udcXX
+        self.store.set_meta("corpus_paths", text)
+        side = self.data_dir / CORPUS_FILE
+        tmp = side.with_name(f".{CORPUS_FILE}.tmp{os.getpid()}")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, side)
 
     def set_corpus(self, paths: list[Path]) -> None:
-        """Index these paths from now on (``briefing index PATH...``)."""
-        resolved = [str(Path(p).expanduser().resolve()) for p in paths]
-        self.store.set_meta("corpus_paths", json.dumps(resolved))
-        self.config.corpus_paths = []
+        """Index exactly these paths from now on (replaces the list; takes the update lock)."""
+        self._check_exist(paths)
+        with _exclusive(self.data_dir / LOCK_FILE, wait=True):
+            self._save_corpus([_resolved(p) for p in paths])
+
+    @staticmethod
+    def _check_exist(paths) -> None:
+        missing = [str(p) for p in paths if not os.path.lexists(Path(p).expanduser())]
+        if missing:
+            raise UsageError(f"no such file or folder: {', '.join(missing)} (nothing was changed)")
+
+    def _change_corpus(self, add=(), remove=(), reset: bool = False) -> None:
+        """Apply a corpus change (under the update lock, before anything else is written)."""
+        current = self.corpus_list()
+        if reset:
+            current = []
+        for p in remove:
+            target = _resolved(p)
+            if target not in current:
+                listed = ", ".join(str(c) for c in current) or "the bundled seeds"
+                raise UsageError(f"{p} is not in the corpus (it holds {listed}); nothing was changed")
+            current.remove(target)
+        for p in add:
+            target = _resolved(p)
+            if target not in current:
+                current.append(target)
+        self._save_corpus(current)
 
     @property
+    @_recovering
     def corpus_size(self) -> int:
         return self.store.count()
 
     # --- updating ---------------------------------------------------------------------
     def needs_update(self) -> bool:
         """True if a source file was added, changed or removed, or the index is missing/stale."""
-        if self.store.get_meta("fingerprint") != self._fingerprint():
+        try:
+            return self._needs_update()
+        except StoreDamaged as exc:
+            self._recover(exc)
+            return False
+
+    def _needs_update(self) -> bool:
+        if self._force_rebuild or self.store.get_meta("fingerprint") != self._fingerprint():
+            return True
+        if self._index_changed():
             return True
         if not (self.data_dir / INDEX_DIR).exists():
             return True
@@ -231,21 +363,139 @@ class Engine:
             return True
         files, _ = discover(self.corpus_paths(), self.config.extensions)
         known = self.store.sources()
-        if len(files) != len(known):
+        kept = self._kept_missing()
+        if len(files) != len(known) - len(kept.intersection(known)):
             return True
         for f in files:
-            s = known.get(str(f.path))
-            if s is None or not s.matches(f):
+            s = known.get(display_path(f.path))
+            if s is None or not s.matches(f) or s.path in kept:
+                return True
+            if s.hash.startswith(_SKIPPED + _RETRIED) and os.access(f.path, os.R_OK):
                 return True
         return False
 
-    def update(self, progress: Progress | None = None, *, wait: bool = False) -> UpdateReport:
-        """Ingest new and changed sources, drop removed ones, and update the index."""
+    def _kept_missing(self) -> set[str]:
+        """Source paths whose files are gone but whose articles are kept until a prune."""
+        return set(json.loads(self.store.get_meta("kept_missing") or "[]"))
+
+    @_recovering
+    def missing_ids(self) -> set[str]:
+        """Ids of the articles kept although their source is gone ("source missing")."""
+        kept = self._kept_missing()
+        if not kept:
+            return set()
+        return {i for p, s in self.store.sources().items() if p in kept for i in s.ids}
+
+    def _index_files(self) -> dict[str, tuple[int, int]]:
+        """Name -> (size, mtime_ns) of the index files (lock files aside)."""
+        try:
+            with os.scandir(self.data_dir / INDEX_DIR) as it:
+                return {e.name: (e.stat().st_size, e.stat().st_mtime_ns) for e in it
+                        if e.is_file() and not e.name.endswith(("LOCK", ".lock"))}
+        except OSError:
+            return {}
+
+    def _recorded_manifest(self) -> dict[str, list]:
+        try:
+            recorded = json.loads(self.store.get_meta("index_files") or "{}")
+        except ValueError:
+            return {}
+        return recorded if isinstance(recorded, dict) else {}
+
+    def _index_manifest(self) -> str:
+        """Name -> [size, mtime_ns, crc32] of every index file, recorded after each update (the
+        checksum of a file already recorded with the same size and time is not computed again:
+        Whoosh never rewrites a segment)."""
+        recorded = self._recorded_manifest()
+        out = {}
+        for name, (size, mtime) in self._index_files().items():
+            old = recorded.get(name)
+            if isinstance(old, list) and len(old) == 3 and old[:2] == [size, mtime]:
+                out[name] = old
+            else:
+                out[name] = [size, mtime, _crc32(self.data_dir / INDEX_DIR / name)]
+        return json.dumps(out, sort_keys=True)
+
+    def _index_changed(self) -> bool:
+        """The index files differ from what the last update left (damaged or replaced outside
+        briefing): a file is missing, of another size, or of another checksum (a file copied
+        with a new time but the same bytes is fine)."""
+        recorded = self._recorded_manifest()
+        if not recorded:
+            return False
+        files = self._index_files()
+        if set(recorded) - set(files):
+            return True
+        for name, old in recorded.items():  # other files: left by an abandoned update (Whoosh ignores them)
+            size, mtime = files[name]
+            if not isinstance(old, list) or len(old) != 3 or old[0] != size:
+                return True
+            if old[1] != mtime and old[2] != _crc32(self.data_dir / INDEX_DIR / name):
+                return True
+        return False
+
+    def update(self, progress: Progress | None = None, *, wait: bool = False, prune: bool = False,
+               add: Sequence[Path] = (), remove: Sequence[Path] = (), reset: bool = False,
+               check: bool = False) -> UpdateReport:
+        """Ingest new and changed sources, drop removed ones, and update the index.
+
+        ``add``/``remove``/``reset`` change the corpus list first (a path that does not exist
+        raises UsageError before anything is written). Articles whose sources are gone because
+        a corpus root is missing (or because more than half of the corpus vanished at once)
+        are kept, marked "source missing", unless ``prune``. ``check`` runs SQLite's
+        quick_check on the store first. Raises StoreReadOnly in a read-only data dir and
+        BriefingError (one line) when the disk is full; the previous index stays usable."""
+        self._check_exist(add)
         started = time.perf_counter()
+        if self.read_only:
+            raise StoreReadOnly(f"the data dir {self.data_dir} is read-only: the index cannot be updated; "
+                                "search, list, show and export use it as it is")
         with _exclusive(self.data_dir / LOCK_FILE, wait):
-            report = self._update_locked(progress or (lambda done, total, label: None))
+            if check:
+                problem = self.store.quick_check()
+                if problem:
+                    self.store.close()
+                    self.store = self._replace_damaged_store(f"the article store failed its check ({problem})")
+            before = self.store.get_meta("corpus_paths")
+            try:
+                if add or remove or reset:
+                    self._change_corpus(add, remove, reset)
+                report = self._update_locked(progress or (lambda done, total, label: None), prune=prune)
+            except StoreDamaged as exc:
+                self.store.close()
+                self.store = self._replace_damaged_store(str(exc))
+                report = self._update_locked(progress or (lambda done, total, label: None), prune=prune)
+            except (OSError, sqlite3.OperationalError) as exc:
+                if (add or remove or reset) and before is not None:
+                    with contextlib.suppress(OSError, sqlite3.Error):
+                        self._save_corpus([Path(p) for p in json.loads(before)])  # the change did not happen
+                raise self._write_failure(exc) from None
         report.elapsed_s = time.perf_counter() - started
         return report
+
+    def _write_failure(self, exc: BaseException) -> BaseException:
+        """A one-line error for a write that failed (full disk, no permission), or ``exc``."""
+        full = isinstance(exc, sqlite3.OperationalError) and "full" in str(exc)
+        if isinstance(exc, sqlite3.OperationalError) and not full:
+            if "locked" in str(exc) or "busy" in str(exc):
+                return IndexBusy(f"the article store in {self.data_dir} stayed locked by another process; "
+                                 "try again when it finishes")
+            if "readonly" in str(exc) or "read-only" in str(exc):
+                return StoreReadOnly(f"the article store in {self.data_dir} cannot be written ({exc}); "
+                                     "the previous index is unchanged")
+            return BriefingError(f"cannot write the article store in {self.data_dir} ({exc}); "
+                                 "the previous index is unchanged")
+        if not full and not (isinstance(exc, OSError) and exc.errno in _WRITE_ERRNOS):
+            return exc
+        free = shutil.disk_usage(self.data_dir).free if self.data_dir.exists() else 0
+        code = getattr(exc, "errno", None)
+        what = "no space left on the device" if full or code in (errno.ENOSPC, errno.EDQUOT) else (
+            getattr(exc, "strerror", None) or str(exc))
+        where = getattr(exc, "filename", None) or self.data_dir
+        need = f"; {self._pending_bytes / 2**20:.1f} MB of sources to index (the index and store take " \
+               "about 2-4 times that)" if self._pending_bytes else ""
+        return BriefingError(f"cannot write {where}: {what} ({free / 2**20:.1f} MB free in {self.data_dir}{need}); "
+                             "the update was abandoned and the previous index is unchanged")
 
     def _open_index_for_update(self, report: UpdateReport, rebuild: bool):
         from .index import ArticleIndex, IndexCorrupt
@@ -263,35 +513,53 @@ class Engine:
             shutil.rmtree(path, ignore_errors=True)
             return ArticleIndex.create(path), True
 
-    def _update_locked(self, progress: Progress) -> UpdateReport:
+    def _update_locked(self, progress: Progress, prune: bool = False) -> UpdateReport:
         report = UpdateReport()
         fingerprint = self._fingerprint()
-        stale = self.store.get_meta("fingerprint") != fingerprint
+        stale = self._force_rebuild or self.store.get_meta("fingerprint") != fingerprint
+        if not stale and self._index_changed():
+            report.warnings.append("the index files changed since the last update (damaged or replaced "
+                                   "outside briefing); rebuilt the index from the sources")
+            stale = True
+        if self.store.get_meta("corpus_paths") is None:
+            if (self.data_dir / CORPUS_FILE).exists():
+                report.warnings.append(f"the article store in {self.data_dir} was empty or new; rebuilt it from "
+                                       f"the saved corpus list ({CORPUS_FILE})")
+            self._save_corpus(self.corpus_list())  # a new data dir keeps the paths it started from
         self._index = None
         index, rebuilt = self._open_index_for_update(report, rebuild=stale)
-        files, skipped = discover(self.corpus_paths(), self.config.extensions)
+        roots = self.corpus_paths()
+        files, skipped = discover(roots, self.config.extensions)
         report.skipped.extend((s.path, s.reason) for s in skipped)
         stored = self.store.sources()
         reusable = {} if rebuilt else stored  # a rebuilt (or stale) index takes everything again
         indexed = index.stored_hashes()
 
-        present = {str(f.path) for f in files}
-        removed_paths = [p for p in stored if p not in present]
+        present = {display_path(f.path) for f in files}
+        gone = [p for p in stored if p not in present]
+        kept = self._keep_missing(gone, stored, roots, prune, report)
+        removed_paths = [p for p in gone if p not in kept]
         remove_ids = {i for p in removed_paths for i in stored[p].ids}
         todo: list[SourceFile] = []
-        used_ids: set[str] = set()
+        used_ids: set[str] = {i for p in kept for i in stored[p].ids}
         for f in files:
-            s = reusable.get(str(f.path))
-            if s and s.matches(f) and all(i in indexed for i in s.ids):
+            s = reusable.get(display_path(f.path))
+            if (s and s.matches(f) and all(i in indexed for i in s.ids)
+                    and not s.hash.startswith(_SKIPPED + _RETRIED)):
                 used_ids.update(s.ids)
                 report.unchanged += len(s.ids)
                 if s.hash.startswith(_SKIPPED):
                     report.skipped.append((s.path, s.hash[len(_SKIPPED):]))
             else:
                 todo.append(f)
+        if rebuilt and kept:
+            # a rebuilt index cannot take the kept articles from their (missing) files
+            report.warnings.append(f"{len(kept)} missing source(s) could not be re-indexed; their articles are "
+                                   "in the store but not searchable until the sources are back")
 
+        self._pending_bytes = sum(f.size for f in todo)
         for f in todo:
-            old = stored.get(str(f.path))
+            old = stored.get(display_path(f.path))
             if old:
                 remove_ids.update(old.ids)  # re-added below if still there
         file_ids = self._reserve_ids(todo, used_ids)
@@ -318,10 +586,40 @@ class Engine:
                 index.update(docs(), remove_ids=sorted(remove_ids), existing=set(indexed) - remove_ids,
                              written_segments=lambda: segments)
             report.removed = sorted(remove_ids - added_ids)
-            stored_update.commit(sources=new_states, meta={"fingerprint": fingerprint})
+            stored_update.commit(sources=new_states, meta={"fingerprint": fingerprint,
+                                                           "kept_missing": json.dumps(sorted(kept)),
+                                                           "index_files": self._index_manifest()})
+        self._force_rebuild = False
         self._summaries = None
         self._index = index
         return report
+
+    def _keep_missing(self, gone: list[str], stored: dict[str, SourceState], roots: list[Path], prune: bool,
+                      report: UpdateReport) -> set[str]:
+        """Which of the ``gone`` sources keep their articles: those under a corpus root that is
+        missing, or all of them when they are more than half of the corpus (an emptied mount
+        point), unless ``prune``. Sources under no corpus root (removed from the list) go."""
+        if prune or not gone:
+            return set()
+        rooted = [display_path(r) for r in roots]
+        missing_roots = [display_path(r) for r in roots if not os.path.lexists(r)]
+        kept = {p for p in gone if any(_under(p, r) for r in missing_roots)}
+        articles = sum(len(s.ids) for s in stored.values())
+        vanished = [p for p in gone if p not in kept and any(_under(p, r) for r in rooted)]
+        n_vanished = sum(len(stored[p].ids) for p in vanished)
+        if articles > 2 and n_vanished > articles / 2:
+            kept.update(vanished)
+            report.warnings.append(
+                f"{n_vanished} of {articles} articles' files are gone; kept them (marked \"source missing\"): "
+                "run `briefing index --prune` to remove them")
+        n_kept = sum(len(stored[p].ids) for p in kept)
+        for r in missing_roots:
+            if any(_under(p, r) for p in kept):
+                report.warnings.append(f"corpus path {r} is missing; kept its articles (marked \"source missing\") "
+                                       "until it is back, `briefing index --prune` or `briefing corpus remove`")
+        if n_kept:
+            report.unchanged += n_kept
+        return kept
 
     def _analysis_setup(self) -> AnalysisSetup:
         outlets = known_outlets(e.name for e in self.config.gazetteer if e.media)
@@ -357,7 +655,7 @@ class Engine:
             for result in files:
                 f = todo[n]
                 assert result.path == str(f.path), "analysed files out of order"
-                self._take_file(f, file_ids[n], result, stored.get(str(f.path)), used_ids, report, new_states)
+                self._take_file(f, file_ids[n], result, stored.get(display_path(f.path)), used_ids, report, new_states)
                 n += 1
                 batch.extend(result.articles)
                 progress(n, len(todo), f.path.name)
@@ -368,30 +666,33 @@ class Engine:
         """Record one analysed file: ids for its articles (``file_id``, reserved for it, or a
         record's own id made unique in the corpus), its state, and what the report says."""
         if result.error is not None:
-            report.skipped.append((str(f.path), result.error))
-            new_states.append(SourceState(str(f.path), f.size, f.mtime_ns, _SKIPPED + result.error, ()))
+            report.skipped.append((display_path(f.path), result.error))
+            new_states.append(SourceState(display_path(f.path), f.size, f.mtime_ns, _SKIPPED + result.error, ()))
             return
         for item in result.articles:
             if item.article.id == PLACEHOLDER_ID:
                 article_id = file_id
             else:
-                article_id = item.article.id
+                article_id = safe_id(item.article.id)
+                if article_id != item.article.id:
+                    item.article.original_id = item.article.id
                 if article_id in used_ids:
-                    article_id = self._unique_id(Path(f"{article_id}~{f.path.stem}"), used_ids)
+                    article_id = self._unique_id(Path(f"{article_id}~{safe_id(f.path.stem)}.x"), used_ids)
             assign_id(item, article_id)
             used_ids.add(article_id)
-            report.warnings.extend(f"{f.path.name}: {w}" for w in item.article.warnings)
+            report.warnings.extend(f"{display_path(f.path.name)}: {w}" for w in item.article.warnings)
         ids = tuple(i.article.id for i in result.articles)
         (report.changed if old else report.added).extend(ids)
-        new_states.append(SourceState(str(f.path), f.size, f.mtime_ns, result.articles[0].article.content_hash, ids))
+        new_states.append(SourceState(display_path(f.path), f.size, f.mtime_ns, result.articles[0].article.content_hash, ids))
 
     def _unique_id(self, path: Path, used: set[str]) -> str:
-        stem = path.stem
+        stem = safe_id(path.stem)
         if stem not in used:
             return stem
-        return f"{stem}~{hashlib.sha1(str(path).encode()).hexdigest()[:6]}"
+        return f"{stem}~{hashlib.sha1(display_path(path).encode()).hexdigest()[:6]}"
 
     # --- reading ----------------------------------------------------------------------
+    @_recovering
     def resolve_id(self, article_id: str) -> str:
         """An exact id or a unique prefix of one (``001`` for ``001_bad68e02c0ebdc26``)."""
         if self.store.article(article_id) is not None:
@@ -403,9 +704,11 @@ class Engine:
             raise NotFound(f"no article with id {article_id!r} (see `briefing list`)")
         raise NotFound(f"{article_id!r} matches several articles: {', '.join(matches[:5])}")
 
+    @_recovering
     def article(self, article_id: str) -> Article:
         return self.store.article(self.resolve_id(article_id))
 
+    @_recovering
     def list_articles(self) -> list[ArticleSummary]:
         """Every article, newest first (cached until the next update)."""
         cached = self._summaries
@@ -445,9 +748,12 @@ class Engine:
 
         try:
             return use(self.index)
-        except IndexCorrupt as exc:
+        except (IndexCorrupt, *_WHOOSH_READ_ERRORS) as exc:
+            if self.read_only:
+                raise BriefingError(f"the index in {self.data_dir / INDEX_DIR} is damaged ({_why(exc)}) and the "
+                                    "data dir is read-only: it cannot be rebuilt here") from None
             self._index = None
-            self.store.set_meta("fingerprint", "")  # forces a full rebuild
+            self._force_rebuild = True
             report = self.update(wait=True)
             self.notices.append(f"the index was unreadable ({_why(exc)}); rebuilt {self.corpus_size} articles "
                                 f"from the sources in {report.elapsed_s:.1f} s")
@@ -462,6 +768,7 @@ class Engine:
         terms = set(self.index.query_terms(query))
         return match_spans(self.article(article_id).body, terms)
 
+    @_recovering
     def mentions(self, article_id: str):
         return self.store.mentions(self.resolve_id(article_id))
 
@@ -483,6 +790,7 @@ class Engine:
         rows = [e for t, items in grouped.items() if type in (None, t) for e in items]
         return sorted(rows, key=lambda e: (-e.count, e.type, e.name))
 
+    @_recovering
     def related(self, article_id: str, limit: int = 10) -> list[Related]:
         """Articles sharing companies, weighted by how rare each shared company is (IDF),
         then by closeness in date."""
@@ -515,6 +823,7 @@ class Engine:
         scored.sort(key=lambda t: t[:3])
         return [t[3] for t in scored[:limit]]
 
+    @_recovering
     def adjacent(self, entity_name: str, article_id: str, step: int = 1) -> str | None:
         """The next (step=+1) or previous (-1) article by date that mentions the entity."""
         ids = set(self.store.articles_mentioning(entity_name))
@@ -526,6 +835,7 @@ class Engine:
         pos = ordered.index(aid) + step
         return ordered[pos] if 0 <= pos < len(ordered) else None
 
+    @_recovering
     def events(self, ids: list[str] | None = None):
         """Timeline events (search.timeline.Event) of the given articles (None: all), in date order."""
         from .timeline import Event
@@ -563,8 +873,35 @@ class Engine:
         self.store.close()
 
 
+# what Whoosh raises on reading a damaged segment (random bytes in a compressed block, a cut file)
+_WHOOSH_READ_ERRORS = (zlib.error, struct.error, EOFError, pickle.UnpicklingError, UnicodeDecodeError)
+
+
 def _why(exc: Exception) -> str:
+    if not isinstance(exc, BriefingError):
+        return f"{type(exc).__name__}: {exc}"
     return str(exc).removesuffix("; rebuild the index")
+
+
+def _crc32(path: Path) -> int:
+    crc = 0
+    try:
+        with open(path, "rb") as fh:
+            while chunk := fh.read(1 << 20):
+                crc = zlib.crc32(chunk, crc)
+    except OSError:
+        return -1
+    return crc
+
+
+def _resolved(p) -> Path:
+    """An absolute path for the corpus list (symlinks resolved when it exists)."""
+    p = Path(p).expanduser()
+    return p.resolve() if p.exists() else Path(os.path.abspath(p))
+
+
+def _under(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
 def _prefetch(iterator, depth: int = 1):

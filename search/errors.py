@@ -19,3 +19,9 @@ class IndexBusy(BriefingError):
     """Another process is writing the index."""
 
     exit_code = 3
+
+
+class UsageError(BriefingError):
+    """A request that cannot be done as given (a path that does not exist, ...): exit 2."""
+
+    exit_code = 2

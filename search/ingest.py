@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -19,7 +20,7 @@ from typing import Iterable, Iterator
 
 import yaml
 
-from .decode import Undecodable, decode_bytes
+from .decode import Undecodable, decode_bytes, strip_controls
 from .models import Article, PublishedDate
 from .page import (
     PageParts,
@@ -55,34 +56,131 @@ class SourceFile:
     mtime_ns: int
 
 
+def display_path(path: Path | str) -> str:
+    """A path as text that can be stored and printed: bytes that are not UTF-8 in a file name
+    (CP949 names from zip archives) become ``\\xff`` escapes. The file itself is always
+    opened through its real (surrogate-escaped) Path."""
+    return os.fsencode(str(path)).decode("utf-8", "backslashreplace")
+
+
+_ID_UNSAFE = re.compile(r"[^\w.\-]", re.UNICODE)
+
+
+def safe_id(raw: str) -> str:
+    """An article id made of letters, digits and ``-_.`` only (anything else, controls,
+    slashes, ``|``, newlines, becomes ``_``); never empty, never starting with a dot."""
+    text = _ID_UNSAFE.sub("_", display_path(raw) if any("\udc80" <= c <= "\udcff" for c in raw) else raw)
+    text = text.lstrip(".") or "_"
+    return text[:200]
+
+
 def discover(paths: Iterable[Path], extensions: Iterable[str]) -> tuple[list[SourceFile], list[Skipped]]:
-    """Files under ``paths`` (files or folders, recursively) with an accepted extension."""
+    """Regular files under ``paths`` (files or folders; folders walked without recursion,
+    symlinked folders followed once, loops skipped) with an accepted extension. Devices,
+    FIFOs and sockets are skipped by their type, before anything opens them."""
     exts = {e.lower() for e in extensions}
     found: dict[Path, SourceFile] = {}
     skipped: list[Skipped] = []
 
-    def add(p: Path) -> None:
+    def skip(p: Path, reason: str) -> None:
+        skipped.append(Skipped(display_path(p), reason))
+
+    def add(p: Path, st: os.stat_result | None = None) -> None:
         try:
-            st = p.stat()
-        except OSError as exc:
-            skipped.append(Skipped(str(p), f"cannot read: {exc.strerror or exc}"))
+            st = st or p.stat()
+            real = p.resolve()
+        except (OSError, RuntimeError) as exc:
+            skip(p, f"cannot read: {getattr(exc, 'strerror', None) or exc}")
             return
-        found[p.resolve()] = SourceFile(p.resolve(), st.st_size, st.st_mtime_ns)
+        if not stat.S_ISREG(st.st_mode):
+            skip(p, f"not a regular file ({_file_type(st.st_mode)})")
+            return
+        found[real] = SourceFile(real, st.st_size, st.st_mtime_ns)
 
     for root in paths:
         root = Path(root).expanduser()
-        if root.is_file():
-            add(root)
-        elif root.is_dir():
-            for dirpath, dirnames, filenames in os.walk(root):
-                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-                for name in sorted(filenames):
-                    p = Path(dirpath) / name
-                    if not name.startswith(".") and p.suffix.lower() in exts:
-                        add(p)
-        else:
-            skipped.append(Skipped(str(root), "no such file or folder"))
+        try:
+            st = root.stat()
+        except OSError as exc:
+            reason = "no such file or folder" if isinstance(exc, FileNotFoundError) else (
+                f"cannot read: {exc.strerror or exc}")
+            skip(root, reason)
+            continue
+        if not stat.S_ISDIR(st.st_mode):
+            add(root, st)
+            continue
+        seen: set[tuple[int, int]] = {(st.st_dev, st.st_ino)}
+        stack = [root]
+        while stack:
+            folder = stack.pop()
+            try:
+                with os.scandir(folder) as it:
+                    entries = sorted(it, key=lambda e: e.name)
+            except OSError as exc:
+                skip(folder, f"cannot read the folder: {exc.strerror or exc}")
+                continue
+            subfolders = []
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                p = Path(entry.path)
+                try:
+                    is_dir = entry.is_dir()
+                except OSError:
+                    is_dir = False
+                if is_dir:
+                    try:
+                        est = entry.stat()
+                    except OSError as exc:
+                        skip(p, f"cannot read the folder: {exc.strerror or exc}")
+                        continue
+                    key = (est.st_dev, est.st_ino)
+                    if key in seen:
+                        skip(p, "folder already walked (a symlink loop or a second link to it)")
+                        continue
+                    seen.add(key)
+                    subfolders.append(p)
+                elif p.suffix.lower() in exts:
+                    try:
+                        est = entry.stat()
+                    except OSError as exc:
+                        skip(p, f"cannot read: {exc.strerror or exc}")
+                        continue
+                    add(p, est)
+            stack.extend(reversed(subfolders))
     return sorted(found.values(), key=lambda s: str(s.path)), skipped
+
+
+def _file_type(mode: int) -> str:
+    for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISDIR, "a folder")):
+        if test(mode):
+            return name
+    return "not a plain file"
+
+
+def read_bounded(path: Path, max_bytes: int | None) -> bytes:
+    """The bytes of a regular file, at most ``max_bytes`` of them whatever ``st_size`` says
+    (a file that grows, /proc files); a FIFO or device is refused without blocking."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        raise Unreadable(f"cannot read: {exc.strerror or exc}") from None
+    with os.fdopen(fd, "rb") as fh:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise Undecodable(f"not a regular file ({_file_type(mode)})")
+        try:
+            data = fh.read() if max_bytes is None else fh.read(max_bytes + 1)
+        except OSError as exc:
+            raise Unreadable(f"cannot read: {exc.strerror or exc}") from None
+    if max_bytes is not None and len(data) > max_bytes:
+        raise Undecodable(f"over the limit of {max_bytes / 2**20:g} MB (corpus.max_file_mb)")
+    return data
+
+
+class Unreadable(Undecodable):
+    """The file could not be read (permissions, I/O): retried on the next update."""
 
 
 def content_hash(data: bytes) -> str:
@@ -93,8 +191,8 @@ def content_hash(data: bytes) -> str:
 def _article(parts: PageParts, *, id: str, path: Path, digest: str, kind: str,
              url: str | None = None, warnings: list[str] | None = None) -> Article:
     return Article(
-        id=id, title=parts.title or path.stem, paragraphs=parts.paragraphs,
-        source_path=str(path), content_hash=digest, publisher=parts.publisher,
+        id=id, title=parts.title or strip_controls(display_path(path.stem)), paragraphs=parts.paragraphs,
+        source_path=display_path(path), content_hash=digest, publisher=parts.publisher,
         published=parts.published, byline=parts.byline, url=url, kind=kind,
         warnings=list(warnings or []),
         removed=[{"line": line, "reason": reason} for line, reason in parts.dropped],
@@ -102,34 +200,123 @@ def _article(parts: PageParts, *, id: str, path: Path, digest: str, kind: str,
     )
 
 
-def _split_front_matter(text: str) -> tuple[dict, str]:
+class _FrontMatterLoader(yaml.SafeLoader):
+    """SafeLoader without aliases (an alias bomb of a few hundred bytes would expand to
+    gigabytes) and without the implicit timestamp type (dates are parsed by pubdate)."""
+
+    def compose_node(self, parent, index):  # noqa: D102 - PyYAML hook
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(None, None, "aliases are not allowed in front matter",
+                                              event.start_mark)
+        return super().compose_node(parent, index)
+
+
+_FrontMatterLoader.yaml_implicit_resolvers = {
+    k: [(tag, regexp) for tag, regexp in v if tag != "tag:yaml.org,2002:timestamp"]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+_MAX_FRONT_MATTER = 64 * 1024  # characters
+
+
+def _split_front_matter(text: str, warnings: list[str] | None = None) -> tuple[dict, str]:
+    """Front matter fields (scalars only; lists of scalars for authors) and the rest."""
     if text.startswith("---"):
         end = re.search(r"^(---|\.\.\.)\s*$", text[3:], re.M)
         if end:
+            block = text[3: 3 + end.start()]
+            rest = text[3 + end.end():]
+            if len(block) > _MAX_FRONT_MATTER:
+                _warn(warnings, f"front matter over {_MAX_FRONT_MATTER // 1024} KB ignored")
+                return {}, rest
             try:
-                meta = yaml.safe_load(text[3: 3 + end.start()]) or {}
-            except yaml.YAMLError:
-                meta = {}
+                meta = yaml.load(block, Loader=_FrontMatterLoader) or {}
+            except yaml.YAMLError as exc:
+                _warn(warnings, f"front matter ignored ({getattr(exc, 'problem', None) or 'invalid YAML'})")
+                return {}, rest
             if isinstance(meta, dict):
-                return meta, text[3 + end.end():]
+                return _scalar_fields(meta, warnings), rest
     return {}, text
 
 
-def _metadata_overrides(parts: PageParts, meta: dict, source: str) -> None:
-    """Fill title/publisher/byline/date from explicit metadata (front matter, JSON, HTML)."""
-    if meta.get("title"):
-        parts.title = normalize_line(str(meta["title"]))
-    if meta.get("publisher") or meta.get("sitename"):
-        parts.publisher = normalize_line(str(meta.get("publisher") or meta.get("sitename")))
-    author = meta.get("byline") or meta.get("author") or meta.get("authors")
-    if author:
-        names = author if isinstance(author, list) else re.split(r"[;,/]| and ", str(author))
-        parts.byline = [normalize_line(str(n)) for n in names if str(n).strip()]
-    raw_date = meta.get("published") or meta.get("date")
+def _valid_text(value):
+    """Strings (and lists of them) without lone surrogates (JSON ``"\\udcff"`` escapes), which
+    no store or terminal can take: each becomes U+FFFD. Other values as they are."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+        return value
+    if isinstance(value, list):
+        return [_valid_text(v) for v in value]
+    return value
+
+
+def _scalar_fields(meta: dict, warnings: list[str] | None) -> dict:
+    """Keep string-keyed scalar fields (and lists of scalars); warn about the rest."""
+    out: dict[str, object] = {}
+    meta = {k: _valid_text(v) for k, v in meta.items()}
+    for key, value in meta.items():
+        if not isinstance(key, str):
+            continue
+        if isinstance(value, (str, int, float, bool, date)) or value is None:
+            out[key] = value
+        elif isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
+            out[key] = [str(v) for v in value]
+        else:
+            _warn(warnings, f"field {key!r} ignored (expected text, got {type(value).__name__})")
+    return out
+
+
+def _warn(warnings: list[str] | None, text: str) -> None:
+    if warnings is not None:
+        warnings.append(text)
+
+
+def _text_field(meta: dict, *keys: str) -> str | None:
+    """The first of ``keys`` that holds text (numbers are taken as text; lists, objects not)."""
+    for key in keys:
+        value = meta.get(key)
+        if isinstance(value, bool) or value is None:
+            continue
+        if isinstance(value, (str, int, float)):
+            text = str(value).strip()
+            if text:
+                return text
+    return None
+
+
+def _metadata_overrides(parts: PageParts, meta: dict, source: str, warnings: list[str] | None = None) -> None:
+    """Fill title/publisher/byline/date from explicit metadata (front matter, JSON, HTML);
+    fields of the wrong type are ignored; a date that is not one is dropped with a warning."""
+    title = _text_field(meta, "title")
+    if title:
+        parts.title = normalize_line(title)
+    publisher = _text_field(meta, "publisher", "sitename")
+    if publisher:
+        parts.publisher = normalize_line(publisher)
+    author = next((meta[k] for k in ("byline", "author", "authors") if meta.get(k)), None)
+    if isinstance(author, list):
+        names = [str(n) for n in author if isinstance(n, (str, int, float)) and not isinstance(n, bool)]
+    elif isinstance(author, str):
+        names = re.split(r"[;,/]| and ", author)
+    else:
+        names = []
+    if names:
+        parts.byline = [normalize_line(n) for n in names if n.strip()]
+    raw_date = next((meta[k] for k in ("published", "date") if meta.get(k)), None)
     if raw_date:
-        d = raw_date if isinstance(raw_date, date) else parse_iso_like(str(raw_date))
+        try:
+            d = raw_date if isinstance(raw_date, date) else (
+                parse_iso_like(str(raw_date)) if isinstance(raw_date, (str, int)) else None)
+        except (ValueError, OverflowError):
+            d = None
         if d:
             parts.published = PublishedDate(d, 0.95, f"{source} field published={raw_date}", source)
+        else:
+            _warn(warnings, f"{source} date {str(raw_date)[:40]!r} is not a date; ignored")
 
 
 def _markdown_to_text(text: str) -> str:
@@ -182,12 +369,15 @@ def ingest_file(path: Path | str, *, today: date | None = None, max_bytes: int |
     path = Path(path)
     kind = KIND_BY_SUFFIX.get(path.suffix.lower(), "text")
     if max_bytes is not None:
-        size = path.stat().st_size
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            raise Unreadable(f"cannot read: {exc.strerror or exc}") from None
         if size > max_bytes:
             raise Undecodable(
                 f"{size / 2**20:.1f} MB is over the limit of {max_bytes / 2**20:g} MB (corpus.max_file_mb)"
             )
-    data = path.read_bytes()
+    data = read_bounded(path, max_bytes)
     decoded = decode_bytes(data)
     digest = content_hash(data)
     text, warnings, article_id = decoded.text, list(decoded.notes), id or path.stem
@@ -203,16 +393,17 @@ def ingest_file(path: Path | str, *, today: date | None = None, max_bytes: int |
     if kind == "html":
         parts, url = _html_to_parts(text, path.name, today, outlets)
     elif kind == "markdown":
-        meta, rest = _split_front_matter(text)
+        meta, rest = _split_front_matter(text, warnings)
         parts = extract_page(_markdown_to_text(rest), name=path.name, today=today, outlets=outlets,
-                             title=str(meta["title"]) if meta.get("title") else None)
-        _metadata_overrides(parts, meta, "front matter")
-        url = meta.get("url")
+                             title=_text_field(meta, "title"))
+        _metadata_overrides(parts, meta, "front matter", warnings)
+        url = meta.get("url") if isinstance(meta.get("url"), str) else None
     else:
         parts = extract_page(text, name=path.name, today=today, outlets=outlets)
     if not parts.paragraphs and not parts.title:
         raise Undecodable("no article text found")
-    return [_article(parts, id=article_id, path=path, digest=digest, kind=kind, url=url, warnings=warnings)]
+    return [_article(parts, id=article_id, path=path, digest=digest, kind=kind,
+                     url=url if isinstance(url, str) else None, warnings=warnings)]
 
 
 def _jsonl_articles(text: str, path: Path, digest: str, today: date | None,
@@ -225,16 +416,25 @@ def _jsonl_articles(text: str, path: Path, digest: str, today: date | None,
         except json.JSONDecodeError as exc:
             warnings.append(f"line {lineno}: not JSON ({exc.msg}); skipped")
             continue
-        if not isinstance(rec, dict) or not (rec.get("body") or rec.get("title")):
-            warnings.append(f"line {lineno}: no title or body; skipped")
+        if not isinstance(rec, dict):
+            warnings.append(f"line {lineno}: not a JSON object; skipped")
             continue
-        body = str(rec.get("body") or "")
-        title = normalize_line(str(rec.get("title") or ""))
+        rec = {k: _valid_text(v) for k, v in rec.items()}
+        body = rec["body"] if isinstance(rec.get("body"), str) else ""
+        title = normalize_line(_text_field(rec, "title") or "")
+        if not (body.strip() or title):
+            warnings.append(f"line {lineno}: no title or body text; skipped")
+            continue
         parts = extract_page(body, name=path.name, today=today, outlets=outlets, title=title or None)
-        _metadata_overrides(parts, rec, "jsonl")
-        rec_id = str(rec.get("id") or f"{path.stem}-{lineno}")
+        record_warnings: list[str] = []
+        _metadata_overrides(parts, rec, "jsonl", record_warnings)
+        warnings.extend(f"line {lineno}: {w}" for w in record_warnings)
+        rec_id = _text_field(rec, "id") or f"{path.stem}-{lineno}"
+        url = rec.get("url") if isinstance(rec.get("url"), str) else None
+        if rec.get("url") is not None and url is None:
+            warnings.append(f"line {lineno}: url is not text ({type(rec['url']).__name__}); ignored")
         line_hash = hashlib.sha256(f"{digest}:{line}".encode()).hexdigest()[:20]
-        yield _article(parts, id=rec_id, path=path, digest=line_hash, kind="jsonl", url=rec.get("url"))
+        yield _article(parts, id=rec_id, path=path, digest=line_hash, kind="jsonl", url=url)
 
 
 def known_outlets(gazetteer_media: Iterable[str] = ()) -> tuple[str, ...]:

@@ -41,6 +41,7 @@ class Article:
     removed: list[dict] = field(default_factory=list)
     credits: list[str] = field(default_factory=list)  # who the photos are credited to
     captions: list[str] = field(default_factory=list)  # paragraphs that are photo captions
+    original_id: str | None = None  # the id given by the source when it had to be made safe
 
     @property
     def body(self) -> str:
@@ -82,4 +83,5 @@ class Article:
             removed=[dict(r) for r in d.get("removed", [])],
             credits=list(d.get("credits", [])),
             captions=list(d.get("captions", [])),
+            original_id=d.get("original_id"),
         )

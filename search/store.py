@@ -6,6 +6,7 @@ SQLite gives atomic transactions: an interrupted update leaves the previous stat
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 import threading
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
+from .errors import BriefingError
 from .models import Article
 
 SCHEMA_VERSION = 1
@@ -36,6 +38,63 @@ CREATE TABLE IF NOT EXISTS events (
 );
 CREATE INDEX IF NOT EXISTS events_article ON events(article_id);
 """
+
+
+BUSY_TIMEOUT_S = 60.0  # every connection waits this long for another writer (never "database is locked" at once)
+
+
+class StoreDamaged(BriefingError):
+    """The store file is not a usable SQLite database (truncated, overwritten, malformed)."""
+
+
+class StoreReadOnly(BriefingError):
+    """The store can only be read (a read-only data dir or mount, another user's files)."""
+
+
+def connect(path: Path, *, read_only: bool = False) -> sqlite3.Connection:
+    """A connection with the settings every connection to the store uses: a busy timeout,
+    autocommit (transactions are explicit), and WAL journaling unless ``read_only``.
+    A read-only connection opens the file with ``mode=ro`` (or ``immutable=1`` where the
+    folder cannot even hold SQLite's shared-memory file)."""
+    if read_only:
+        uri = Path(path).resolve().as_uri()
+        try:
+            db = sqlite3.connect(f"{uri}?mode=ro", uri=True, check_same_thread=False, isolation_level=None,
+                                 timeout=BUSY_TIMEOUT_S)
+            db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+            return db
+        except sqlite3.OperationalError:
+            return sqlite3.connect(f"{uri}?immutable=1", uri=True, check_same_thread=False,
+                                   isolation_level=None)
+    db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=BUSY_TIMEOUT_S)
+    db.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+    if db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+        db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    return db
+
+
+_DAMAGE_WORDS = ("malformed", "not a database", "file is encrypted", "disk image", "corrupt")
+
+
+def is_damage(exc: sqlite3.DatabaseError) -> bool:
+    """The error says the file is damaged (not busy, not read-only)."""
+    return isinstance(exc, sqlite3.DatabaseError) and any(w in str(exc).lower() for w in _DAMAGE_WORDS)
+
+
+def _guarded(method):
+    """Turn SQLite's damage errors into :class:`StoreDamaged` (the engine rebuilds the store)."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.DatabaseError as exc:
+            if is_damage(exc):
+                raise StoreDamaged(f"the article store {self.path} is damaged ({exc})") from None
+            raise
+
+    return wrapper
 
 
 @dataclass(frozen=True)
@@ -67,35 +126,69 @@ class Store:
     """Thread-safe access to the SQLite article store."""
 
     def __init__(self, path: Path):
+        """Open (or create) the store; a store that cannot be written is opened read-only
+        (``read_only`` is then True); a damaged file raises :class:`StoreDamaged`."""
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(_SCHEMA)
         self._article_cache: dict[str, Article] = {}
+        self.read_only = False
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = connect(self.path)
+            self._db.executescript(_SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            if is_damage(exc):
+                raise StoreDamaged(f"the article store {self.path} is damaged ({exc})") from None
+            if not self.path.exists():
+                raise StoreReadOnly(f"cannot create the article store {self.path}: {exc}") from None
+            self._open_read_only()
+        except OSError as exc:
+            if not self.path.exists():
+                raise StoreReadOnly(f"cannot create the article store {self.path}: {exc.strerror or exc}") from None
+            self._open_read_only()
+
+    def _open_read_only(self) -> None:
+        self.read_only = True
+        try:
+            self._db = connect(self.path, read_only=True)
+            self._db.execute("SELECT COUNT(*) FROM articles").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise StoreDamaged(f"the article store {self.path} cannot be read ({exc})") from None
+
+    def quick_check(self) -> str | None:
+        """None if SQLite's ``PRAGMA quick_check`` finds the file sound, else what it found."""
+        try:
+            with self._lock:
+                rows = self._db.execute("PRAGMA quick_check(3)").fetchall()
+        except sqlite3.DatabaseError as exc:
+            return str(exc)
+        found = "; ".join(str(r[0]) for r in rows)
+        return None if found == "ok" else found
 
     def close(self) -> None:
         with self._lock:
             self._db.close()
 
     # --- meta -------------------------------------------------------------------------
+    @_guarded
     def get_meta(self, key: str) -> str | None:
         with self._lock:
             row = self._db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
         return row[0] if row else None
 
+    @_guarded
     def set_meta(self, key: str, value: str) -> None:
         with self._lock:
             self._db.execute("INSERT OR REPLACE INTO meta VALUES (?,?)", (key, value))
 
     # --- reading ----------------------------------------------------------------------
+    @_guarded
     def sources(self) -> dict[str, SourceState]:
         with self._lock:
             rows = self._db.execute("SELECT path, size, mtime_ns, hash, ids FROM sources").fetchall()
         return {r[0]: SourceState(r[0], r[1], r[2], r[3], tuple(json.loads(r[4]))) for r in rows}
 
+    @_guarded
     def summaries(self) -> list[tuple]:
         """(id, title, publisher, published ISO or None, confidence) for every article."""
         with self._lock:
@@ -103,10 +196,12 @@ class Store:
                 "SELECT id, title, publisher, published, confidence FROM articles"
             ).fetchall()
 
+    @_guarded
     def ids(self) -> list[str]:
         with self._lock:
             return [r[0] for r in self._db.execute("SELECT id FROM articles ORDER BY id")]
 
+    @_guarded
     def count(self) -> int:
         with self._lock:
             return self._db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
@@ -115,8 +210,7 @@ class Store:
         cached = self._article_cache.get(article_id)
         if cached is not None:
             return cached
-        with self._lock:
-            row = self._db.execute("SELECT data FROM articles WHERE id=?", (article_id,)).fetchone()
+        row = self._article_row(article_id)
         if not row:
             return None
         article = Article.from_dict(json.loads(row[0]))
@@ -124,6 +218,12 @@ class Store:
             self._article_cache.clear()
         self._article_cache[article_id] = article
         return article
+
+    @_guarded
+    @_guarded
+    def _article_row(self, article_id: str):
+        with self._lock:
+            return self._db.execute("SELECT data FROM articles WHERE id=?", (article_id,)).fetchone()
 
     def ids_with_prefix(self, prefix: str) -> list[str]:
         escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -136,6 +236,7 @@ class Store:
                 )
             ]
 
+    @_guarded
     def mentions(self, article_id: str) -> list[StoredMention]:
         with self._lock:
             rows = self._db.execute(
@@ -144,6 +245,7 @@ class Store:
             ).fetchall()
         return [StoredMention(*r) for r in rows]
 
+    @_guarded
     def articles_mentioning(self, name: str, type: str | None = None) -> list[str]:
         sql = "SELECT DISTINCT article_id FROM mentions WHERE name=? AND role='story'"
         params: list = [name]
@@ -153,6 +255,7 @@ class Store:
         with self._lock:
             return [r[0] for r in self._db.execute(sql, params)]
 
+    @_guarded
     def companies_by_article(self) -> dict[str, set[str]]:
         with self._lock:
             rows = self._db.execute(
@@ -163,6 +266,7 @@ class Store:
             out.setdefault(aid, set()).add(name)
         return out
 
+    @_guarded
     def events(self, ids: Iterable[str] | None = None) -> list[dict]:
         with self._lock:
             if ids is None:
@@ -206,8 +310,9 @@ class StoreUpdate:
 
     def __init__(self, store: Store, remove_ids: Iterable[str], remove_paths: Iterable[str]):
         self._store = store
-        self._db = sqlite3.connect(str(store.path), check_same_thread=False, isolation_level=None, timeout=30)
-        self._db.execute("PRAGMA synchronous=NORMAL")
+        if store.read_only:
+            raise StoreReadOnly(f"the article store {store.path} is read-only")
+        self._db = connect(store.path)
         self._open = True
         self._db.execute("BEGIN IMMEDIATE")
         try:

@@ -260,9 +260,9 @@ class BriefingApp(App[int]):
             return
         error = event.worker.error
         if isinstance(error, BriefingError):
-            self.notify(str(error), title="briefing", severity="error")
+            self.notify(str(error), title="briefing", severity="error", markup=False)
         else:
-            self.notify(f"{type(error).__name__}: {error}", title="internal error", severity="error")
+            self.notify(f"{type(error).__name__}: {error}", title="internal error", severity="error", markup=False)
         if event.worker.group == "engine":
             self.query_one("#progress").display = False
             self.status_message = (
@@ -569,7 +569,7 @@ class BriefingApp(App[int]):
 
     def on_brief_written(self, message: BriefWritten) -> None:
         self.status_message = f"brief written: {message.path}"
-        self.notify(f"brief written: {message.path}", title="export")
+        self.notify(f"brief written: {message.path}", title="export", markup=False)
 
     def action_toggle_sort(self) -> None:
         self.sort = "date" if self.sort == "relevance" else "relevance"

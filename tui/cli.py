@@ -10,6 +10,7 @@ from pathlib import Path
 
 from search import __version__
 from search.config import Config, ConfigError, data_dir, load_config, user_config_path
+from search.decode import strip_controls
 from search.errors import BriefingError
 
 from .commands import COMMAND_MODULES
@@ -72,13 +73,16 @@ def main(argv: list[str] | None = None) -> int:
         code = int(args._run(args, ctx) or 0)
         if "engine" in ctx.__dict__:
             for notice in ctx.engine.notices:
-                print(f"briefing: {notice}", file=sys.stderr)
+                print(f"briefing: {strip_controls(notice)}", file=sys.stderr)
         return code
     except ConfigError as exc:
-        print(f"briefing: config error: {exc}", file=sys.stderr)
+        print(f"briefing: config error: {strip_controls(str(exc))}", file=sys.stderr)
         return 2
     except BriefingError as exc:
-        print(f"briefing: {exc}", file=sys.stderr)
+        print(f"briefing: {strip_controls(str(exc))}", file=sys.stderr)
+        if "engine" in ctx.__dict__:
+            for notice in ctx.engine.notices:
+                print(f"briefing: {strip_controls(notice)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("briefing: interrupted", file=sys.stderr)

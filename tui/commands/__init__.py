@@ -6,6 +6,7 @@ They import no Textual code, so ``briefing search`` starts fast.
 
 COMMAND_MODULES = (
     "index_cmd",
+    "corpus_cmd",
     "list_cmd",
     "show_cmd",
     "search_cmd",

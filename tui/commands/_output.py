@@ -3,16 +3,49 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from datetime import date
-from typing import Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 from contextlib import contextmanager
+
+from search.decode import strip_controls
+
+if TYPE_CHECKING:
+    from rich.text import Text
 
 
 def print_json(data: Any) -> None:
-    """Pretty JSON on stdout, Korean kept readable."""
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=_default)
-    sys.stdout.write("\n")
+    """Pretty JSON on stdout, Korean kept readable; C1 controls are written as \\u escapes
+    (JSON escapes C0 ones), so no string in it can drive a terminal."""
+    dumped = json.dumps(data, ensure_ascii=False, indent=2, default=_default)
+    sys.stdout.write(_C1.sub(lambda m: f"\\u{ord(m.group()):04x}", dumped) + "\n")
+
+
+_C1 = re.compile("[\x7f-\x9f]")
+
+
+def clean(value: Any, keep: str = "") -> str:
+    """Text of article data fit for a terminal: C0/C1 controls removed (``keep``: "\\n" for a body)."""
+    return strip_controls("" if value is None else str(value), keep)
+
+
+def text(*parts: Any) -> Text:
+    """A rich Text from (value, style) pairs or plain values: never parsed as markup, each value
+    cleaned of control characters. ``text((title, "bold"), "  ", (h.id, "dim"))``; the style
+    "body" keeps newlines (paragraphs) and is otherwise plain."""
+    from rich.text import Text
+
+    out = Text()
+    for part in parts:
+        value, style = part if isinstance(part, tuple) else (part, "")
+        out.append(clean(value, "\n" if style == "body" else ""), style="" if style == "body" else style)
+    return out
+
+
+def say(message: str, *, stderr: bool = True, style: str = "") -> None:
+    """Print one message line (from code, but it may carry paths or ids) as plain text."""
+    console(stderr=stderr).print(text((message, style)))
 
 
 def _default(value: Any) -> Any:
@@ -49,6 +82,7 @@ def progress_bar(label: str, enabled: bool = True) -> Iterator[Callable[[int, in
     if not enabled or not err.is_terminal:
         yield lambda done, total, text: None
         return
+    from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(
@@ -57,9 +91,9 @@ def progress_bar(label: str, enabled: bool = True) -> Iterator[Callable[[int, in
     ) as bar:
         task = bar.add_task(label, total=None, item="")
 
-        def update(done: int, total: int, text: str) -> None:
-            phase = "indexing" if text.startswith("indexing") else label
+        def update(done: int, total: int, item: str) -> None:
+            phase = "indexing" if item.startswith("indexing") else label
             bar.update(task, completed=done, total=total or None, description=phase,
-                       item=text.removeprefix("indexing ")[:40])
+                       item=escape(clean(item.removeprefix("indexing "))[:40]))
 
         yield update

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ._output import console, print_json
+from ._output import console, print_json, text
 from .list_cmd import ensure_index
 
 NAME = "entities"
@@ -29,6 +29,6 @@ def run(args: argparse.Namespace, ctx) -> int:
     for col in ("type", "name", "articles"):
         table.add_column(col, justify="right" if col == "articles" else "left")
     for e in rows:
-        table.add_row(e.type, e.name, str(e.count))
+        table.add_row(e.type, text(e.name), str(e.count))
     console().print(table)
     return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ._output import console
+from ._output import clean, console, say, text
 from .list_cmd import ensure_index
 
 NAME = "export"
@@ -28,17 +28,16 @@ def run(args: argparse.Namespace, ctx) -> int:
     ids = [engine.resolve_id(i) for i in args.ids]
     if args.query:
         ids += [h.id for h in engine.search(args.query, limit=args.limit).hits if h.id not in ids]
-    err = console(stderr=True)
     if not ids:
-        err.print("briefing: nothing to export: give article ids or a --query that matches")
+        say("briefing: nothing to export: give article ids or a --query that matches")
         return 2
     from search.brief import plan_brief, render_brief, write_brief
 
     plan = plan_brief(engine, ids, query=args.query, folder=ctx.config.export_folder,
                       output=Path(args.output) if args.output else None)
     if args.stdout:
-        print(render_brief(engine, plan), end="")
+        print(clean(render_brief(engine, plan), "\n\t"), end="")
         return 0
     path = write_brief(engine, plan, overwrite=args.force)
-    console().print(f"wrote {path} ({len(plan.article_ids)} article(s))")
+    console().print(text(f"wrote {path} ({len(plan.article_ids)} article(s))"))
     return 0

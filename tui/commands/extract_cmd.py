@@ -6,7 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from ._output import console, print_json
+from ._output import console, print_json, say
+from ._output import text as rich_text
 
 NAME = "extract"
 HELP = "find entity mentions in a text file or standard input (one text; offsets are characters)"
@@ -30,13 +31,13 @@ def run(args: argparse.Namespace, ctx) -> int:
     else:
         path = Path(args.file)
         if not path.is_file():
-            console(stderr=True).print(f"briefing: no such file: {args.file}")
+            say(f"briefing: no such file: {args.file}")
             return 2
         data = path.read_bytes()
     try:
         text = decode_bytes(data).text
     except Undecodable as exc:
-        console(stderr=True).print(f"briefing: {args.file}: {exc}")
+        say(f"briefing: {args.file}: {exc}")
         return 2
     analysis.configure(ctx.config.gazetteer)
     gazetteer = Gazetteer.from_entries(ctx.config.gazetteer)
@@ -59,6 +60,6 @@ def run(args: argparse.Namespace, ctx) -> int:
         return 0
     out = console()
     for m in mentions:
-        role = "" if m["role"] == "story" else f" [dim]({m['role']})[/]"
-        out.print(f"{m['start']:>6}-{m['end']:<6} {m['type']:<8} {m['text']} → {m['name']}{role}")
+        role = "" if m["role"] == "story" else f" ({m['role']})"
+        out.print(rich_text(f"{m['start']:>6}-{m['end']:<6} {m['type']:<8} {m['text']} → {m['name']}", (role, "dim")))
     return 0

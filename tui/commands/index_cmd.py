@@ -6,7 +6,8 @@ import argparse
 import dataclasses
 from pathlib import Path
 
-from ._output import console, print_json, progress_bar
+from ._output import console, print_json, progress_bar, text
+from .list_cmd import print_report_lines
 
 NAME = "index"
 HELP = "ingest sources and update the search index (only new or changed files are read)"
@@ -14,8 +15,13 @@ HELP = "ingest sources and update the search index (only new or changed files ar
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="*", metavar="PATH",
-                   help="files or folders to index from now on (default: corpus.paths of the config, "
-                        "else the paths given last time, else the bundled seeds)")
+                   help="files or folders to add to the corpus and index (see `briefing corpus`; "
+                        "a path that does not exist is an error and changes nothing)")
+    p.add_argument("--prune", action="store_true",
+                   help="remove the articles whose source files are gone (kept and marked "
+                        "\"source missing\" otherwise)")
+    p.add_argument("--check", action="store_true",
+                   help="check the article store's integrity first (SQLite quick_check; rebuilt if damaged)")
     p.add_argument("--wait", action="store_true", help="wait for another running index update instead of failing")
     p.add_argument("--json", action="store_true", help="print the update report as JSON")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
@@ -23,26 +29,16 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, ctx) -> int:
     engine = ctx.engine
-    if args.paths:
-        missing = [p for p in args.paths if not Path(p).exists()]
-        if missing:
-            console(stderr=True).print(f"briefing: no such file or folder: {', '.join(missing)}")
-            return 2
-        engine.set_corpus([Path(p) for p in args.paths])
     with progress_bar("reading", enabled=not (args.quiet or args.json)) as progress:
-        report = engine.update(progress, wait=args.wait)
+        report = engine.update(progress, wait=args.wait, prune=args.prune, check=args.check,
+                               add=[Path(p) for p in args.paths])
     if args.json:
         print_json(dataclasses.asdict(report) | {"corpus_size": engine.corpus_size})
         return 0
-    out = console()
-    out.print(
+    console().print(text(
         f"indexed {engine.corpus_size} articles in {report.elapsed_s:.2f} s: "
         f"{len(report.added)} added, {len(report.changed)} changed, {len(report.removed)} removed, "
         f"{report.unchanged} unchanged, {len(report.skipped)} skipped"
-    )
-    err = console(stderr=True)
-    for path, reason in report.skipped:
-        err.print(f"[yellow]skipped[/] {path}: {reason}")
-    for warning in report.warnings:
-        err.print(f"[yellow]warning[/] {warning}")
+    ))
+    print_report_lines(report)
     return 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ._output import console, date_text, print_json
+from ._output import clean, console, date_text, print_json, text
 
 NAME = "list"
 HELP = "list the indexed articles (newest first; unknown dates last)"
@@ -19,36 +19,53 @@ def run(args: argparse.Namespace, ctx) -> int:
     ensure_index(engine)
     rows = engine.list_articles()
     if args.json:
+        missing = engine.missing_ids()
         print_json([
             {"id": r.id, "title": r.title, "publisher": r.publisher,
              "published": r.published.isoformat() if r.published else None,
              "published_confidence": r.published_confidence}
+            | ({"source_missing": True} if r.id in missing else {})
             for r in rows
         ])
         return 0
     from rich.table import Table
 
     table = Table(box=None, pad_edge=False, show_edge=False)
-    id_width = max((len(r.id) for r in rows), default=2)
+    id_width = max((len(clean(r.id)) for r in rows), default=2)
     table.add_column("id", no_wrap=True, min_width=id_width)  # ids are never cut: scripts copy them
     table.add_column("date", no_wrap=True, min_width=12)
     table.add_column("publisher", no_wrap=True, overflow="ellipsis", min_width=8, max_width=12)
     table.add_column("title", no_wrap=True, overflow="ellipsis", ratio=1)
     for r in rows:
-        table.add_row(r.id, date_text(r.published, r.published_confidence), r.publisher or "—", r.title)
+        table.add_row(text(r.id), date_text(r.published, r.published_confidence), text(r.publisher or "—"),
+                      text(r.title))
     console().print(table)
     return 0
 
 
 def ensure_index(engine) -> None:
     """Build or refresh the index first if the sources changed (with a progress bar)."""
+    if engine.read_only:
+        engine.notices.append(f"the data dir {engine.data_dir} is read-only: using the index as it is")
+        return
     if engine.needs_update():
         from ._output import progress_bar
 
-        with progress_bar("indexing corpus") as progress:
-            report = engine.update(progress, wait=True)
-        err = console(stderr=True)
-        for path, reason in report.skipped:
-            err.print(f"[yellow]skipped[/] {path}: {reason}")
-        for warning in report.warnings:
-            err.print(f"[yellow]warning[/] {warning}")
+        from search.errors import BriefingError
+
+        try:
+            with progress_bar("indexing corpus") as progress:
+                report = engine.update(progress, wait=True)
+        except BriefingError as exc:  # a full disk, a data dir made read-only meanwhile
+            engine.notices.append(f"{exc}; using the index as it is")
+            return
+        print_report_lines(report)
+
+
+def print_report_lines(report) -> None:
+    """The skipped files and warnings of an update, one line each on stderr."""
+    err = console(stderr=True)
+    for path, reason in report.skipped:
+        err.print(text(("skipped", "yellow"), f" {path}: {reason}"))
+    for warning in report.warnings:
+        err.print(text(("warning", "yellow"), f" {warning}"))

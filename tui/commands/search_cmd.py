@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ._output import console, date_text, print_json
+from ._output import clean, console, date_text, print_json, say, text
 from .list_cmd import ensure_index
 
 NAME = "search"
@@ -23,7 +23,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, ctx) -> int:
     if args.limit < 1:
-        console(stderr=True).print("briefing: --limit must be at least 1")
+        say("briefing: --limit must be at least 1")
         return 2
     engine = ctx.engine
     ensure_index(engine)
@@ -43,13 +43,15 @@ def run(args: argparse.Namespace, ctx) -> int:
         })
         return 0
     out = console()
-    out.print(f"[dim]{result.total} result(s) for[/] {query} [dim]({result.elapsed_ms:.1f} ms, by {args.sort})[/]")
+    out.print(text((f"{result.total} result(s) for", "dim"), f" {query} ",
+                   (f"({result.elapsed_ms:.1f} ms, by {args.sort})", "dim")))
     from rich.text import Text
 
     for h in result.hits:
-        out.print(f"[bold]{h.id}[/]  {date_text(h.published, h.published_confidence)}  "
-                  f"{h.publisher or '—'}  [bold]{h.title}[/]")
-        snippet = Text(h.snippet)
+        out.print(text((h.id, "bold"), f"  {date_text(h.published, h.published_confidence)}  ",
+                       h.publisher or "—", "  ", (h.title, "bold")))
+        # spans are offsets in the snippet: controls are blanked (same length), not removed
+        snippet = Text("".join(" " if c != clean(c) else c for c in h.snippet))
         for start, end in h.snippet_spans:
             snippet.stylize("bold yellow", start, end)
         out.print(Text("    ") + snippet)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ._output import console, date_text, print_json
+from ._output import console, date_text, print_json, text
 from .list_cmd import ensure_index
 
 NAME = "show"
@@ -20,6 +20,8 @@ def article_payload(engine, article_id: str) -> dict:
     """Everything `show --json` prints for one article."""
     article = engine.article(article_id)
     data = article.to_dict()
+    if article.id in engine.missing_ids():
+        data["source_missing"] = True
     data["entities"] = {
         t: [{"name": e.name, "count": e.count} for e in items]
         for t, items in engine.article_entities(article.id).items()
@@ -50,22 +52,23 @@ def run(args: argparse.Namespace, ctx) -> int:
         return 0
     out = console()
     article = engine.article(data["id"])
-    out.print(f"[bold]{article.title}[/]")
-    out.print(
+    out.print(text((article.title, "bold")))
+    out.print(text(
         f"{article.publisher or 'publisher unknown'} · "
         f"{date_text(article.published.value)} (confidence {article.published.confidence:.2f}: "
         f"{article.published.evidence})"
-    )
+    ))
     if article.byline:
-        out.print("by " + ", ".join(article.byline))
-    out.print(f"[dim]{article.source_path}[/]\n")
+        out.print(text("by " + ", ".join(article.byline)))
+    missing = "  (source missing)" if data.get("source_missing") else ""
+    out.print(text((article.source_path + missing, "dim"), "\n"))
     for para in article.paragraphs:
-        out.print(para + "\n")
+        out.print(text((para + "\n", "body")))
     for etype, items in data["entities"].items():
         if items:
-            out.print(f"[bold]{etype}[/]: " + ", ".join(f"{e['name']} ({e['count']})" for e in items))
+            out.print(text((etype, "bold"), ": " + ", ".join(f"{e['name']} ({e['count']})" for e in items)))
     if data["related"]:
-        out.print("\n[bold]related[/]")
+        out.print(text("\n", ("related", "bold")))
         for r in data["related"]:
-            out.print(f"  {r['id']}  {r['title']}  [dim](shares {', '.join(r['shared'])})[/]")
+            out.print(text(f"  {r['id']}  {r['title']}  ", (f"(shares {', '.join(r['shared'])})", "dim")))
     return 0

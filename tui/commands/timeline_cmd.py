@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ._output import console, print_json
+from ._output import console, print_json, text
 from .list_cmd import ensure_index
 
 NAME = "timeline"
@@ -32,5 +32,5 @@ def run(args: argparse.Namespace, ctx) -> int:
         return 0
     out = console()
     for e in events:
-        out.print(f"[bold]{e.value or 'undated':<10}[/] {e.text}  [dim]({e.expr}; {e.article_id})[/]")
+        out.print(text((f"{e.value or 'undated':<10}", "bold"), f" {e.text}  ", (f"({e.expr}; {e.article_id})", "dim")))
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from search.decode import strip_controls
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
@@ -62,4 +63,4 @@ class Reader(VerticalScroll):
         """Show ``article``; ``note`` (e.g. why a jump landed here) goes above the title."""
         self.query_one("#reader-body", Static).update(article_text(article, spans, mentions, note))
         self.scroll_home(animate=False)
-        self.border_subtitle = article.id[:12]
+        self.border_subtitle = Text(strip_controls(article.id[:12]))  # an id is data, not markup
