@@ -205,6 +205,12 @@ class Engine:
             return [Path(p) for p in json.loads(remembered)]
         return [bundled_seeds_dir()]
 
+    def source_paths(self) -> list[Path]:
+        """The corpus paths plus the folder of fetched news (search/feeds/folders.py)."""
+        from .feeds.folders import with_fetched
+
+        return with_fetched(self.corpus_paths(), self.data_dir, bundled_seeds_dir())
+
     def set_corpus(self, paths: list[Path]) -> None:
         """Index these paths from now on (``briefing index PATH...``)."""
         resolved = [str(Path(p).expanduser().resolve()) for p in paths]
@@ -229,7 +235,7 @@ class Engine:
         except IndexCorrupt:
             self._index = None
             return True
-        files, _ = discover(self.corpus_paths(), self.config.extensions)
+        files, _ = discover(self.source_paths(), self.config.extensions)
         known = self.store.sources()
         if len(files) != len(known):
             return True
@@ -269,7 +275,7 @@ class Engine:
         stale = self.store.get_meta("fingerprint") != fingerprint
         self._index = None
         index, rebuilt = self._open_index_for_update(report, rebuild=stale)
-        files, skipped = discover(self.corpus_paths(), self.config.extensions)
+        files, skipped = discover(self.source_paths(), self.config.extensions)
         report.skipped.extend((s.path, s.reason) for s in skipped)
         stored = self.store.sources()
         reusable = {} if rebuilt else stored  # a rebuilt (or stale) index takes everything again
