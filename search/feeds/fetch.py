@@ -293,7 +293,8 @@ def _store_page(state: FeedState, data_dir: Path, page: PageResult, report: Fetc
     fetched_at = now_iso()
     ex = page.extracted
     raw = raw_dir(data_dir) / f"{aid}.html"
-    record = articles_dir(data_dir) / f"{aid}.jsonl"
+    # not "<id>.jsonl": the engine reserves a file's stem as an id, which the record's own id would then dodge
+    record = articles_dir(data_dir) / f"{aid}.record.jsonl"
     raw.parent.mkdir(parents=True, exist_ok=True)
     record.parent.mkdir(parents=True, exist_ok=True)
     _write(raw, page.response.content)

@@ -93,7 +93,7 @@ class FeedState:
     # --- feeds --------------------------------------------------------------------------
     def feeds(self) -> list[Feed]:
         rows = self.db.execute("SELECT name, url, title, site_url, added_at, etag, last_modified FROM feeds "
-                               "ORDER BY added_at, name").fetchall()
+                               "ORDER BY rowid").fetchall()
         return [Feed(*r) for r in rows]
 
     def find(self, name_or_url: str) -> Feed:
@@ -179,3 +179,19 @@ class FeedState:
         if feed is None:
             return self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
         return self.db.execute("SELECT COUNT(*) FROM articles WHERE feed=?", (feed,)).fetchone()[0]
+
+
+def fetch_details(data_dir: Path, source_path: str, url: str | None = None) -> dict:
+    """Where a fetched article came from, for ``show --json``: source URL, feed, fetch time and
+    the kept raw page (all None for an article that was not fetched)."""
+    details = {"source_url": url, "feed": None, "fetched_at": None, "raw_path": None}
+    if not (Path(data_dir) / STATE_FILE).exists():
+        return details
+    state = FeedState(data_dir)
+    try:
+        row = state.article_by_record(str(Path(source_path).resolve()))
+    finally:
+        state.close()
+    if row is not None:
+        details.update(source_url=row.source_url, feed=row.feed, fetched_at=row.fetched_at, raw_path=row.raw_path)
+    return details

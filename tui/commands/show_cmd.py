@@ -6,6 +6,7 @@ import argparse
 
 from ._output import console, date_text, print_json
 from .list_cmd import ensure_index
+from search.feeds.state import fetch_details
 
 NAME = "show"
 HELP = "show one article (ID or a unique prefix of it)"
@@ -20,6 +21,7 @@ def article_payload(engine, article_id: str) -> dict:
     """Everything `show --json` prints for one article."""
     article = engine.article(article_id)
     data = article.to_dict()
+    data.update(fetch_details(engine.data_dir, article.source_path, article.url))  # search/feeds
     data["entities"] = {
         t: [{"name": e.name, "count": e.count} for e in items]
         for t, items in engine.article_entities(article.id).items()
