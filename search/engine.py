@@ -554,6 +554,12 @@ class Engine:
             (s.published for s in self.list_articles() if wanted is None or s.id in wanted), fill=False
         )
 
+    def copies(self):
+        """Duplicate wire copies in the corpus (search/feeds/copies.py: WireCopies)."""
+        from .feeds.copies import wire_copies
+
+        return wire_copies(self)
+
     # --- briefs -------------------------------------------------------------------------
     def plan_brief(self, ids: list[str], query: str | None = None):
         from .brief import plan_brief

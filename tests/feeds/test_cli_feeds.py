@@ -41,7 +41,11 @@ def test_follow_fetch_refetch_show_and_list(site, run):
 
     code, out = run("list", "--json")
     listed = json.loads(out[out.index("["):])
-    assert len(listed) == 8  # fetched news only: the bundled demo seeds give way
+    assert len(listed) == 7  # fetched news only (the bundled demo seeds give way); the wire copy shown once
+    (wire,) = [a for a in listed if a["copies"]]
+    assert {wire["publisher"], wire["copies"][0]["publisher"]} == {"한빛경제", "동해일보"}
+    code, out = run("list", "--json", "--all-copies")
+    assert len(json.loads(out[out.index("["):])) == 8
     assert all(a["id"].startswith("127-") and "~" not in a["id"] for a in listed)  # the record's own id
     by_title = {a["title"]: a for a in listed}
     assert by_title["삼성전자, 평택 4라인에 HBM4 전용 설비 들인다"]["publisher"] == "한빛경제"
@@ -54,6 +58,8 @@ def test_follow_fetch_refetch_show_and_list(site, run):
     assert all(r.headers.get("If-None-Match") for r in conditional if r.path != "/robots.txt")
     assert len(site.hits("/a/rss.xml")) + len(site.hits("/b/atom.xml")) == feed_hits + 2
 
+    code, out = run("list", "--all-copies")
+    assert "2 copies: " in out
     aid = by_title["포스코, 광양에 리튬 정제공장 2단계 착공"]["id"]
     code, out = run("show", aid, "--json")
     shown = json.loads(out)

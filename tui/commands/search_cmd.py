@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ._output import console, date_text, print_json
+from . import copies_view
 from .list_cmd import ensure_index
 
 NAME = "search"
@@ -19,6 +20,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                         "snippet, highlights ([start, end) character ranges of the matched terms in the snippet)")
     p.add_argument("--limit", type=int, default=20, metavar="N", help="at most N results (default 20)")
     p.add_argument("--sort", choices=("relevance", "date"), default="relevance", help="result order")
+    copies_view.add_argument(p)
 
 
 def run(args: argparse.Namespace, ctx) -> int:
@@ -29,6 +31,7 @@ def run(args: argparse.Namespace, ctx) -> int:
     ensure_index(engine)
     query = " ".join(args.query)
     result = engine.search(query, limit=args.limit, sort=args.sort)
+    shown = copies_view.collapse(engine, result.hits, args.all_copies)  # wire copies once, noted
     if args.json:
         print_json({
             "query": query, "sort": args.sort, "total": result.total,
@@ -37,8 +40,8 @@ def run(args: argparse.Namespace, ctx) -> int:
                 {"id": h.id, "title": h.title, "publisher": h.publisher,
                  "published": h.published.isoformat() if h.published else None,
                  "score": round(h.score, 4), "snippet": h.snippet,
-                 "highlights": [list(span) for span in h.snippet_spans]}
-                for h in result.hits
+                 "highlights": [list(span) for span in h.snippet_spans], "copies": copies_view.as_json(others)}
+                for h, others in shown
             ],
         })
         return 0
@@ -46,9 +49,11 @@ def run(args: argparse.Namespace, ctx) -> int:
     out.print(f"[dim]{result.total} result(s) for[/] {query} [dim]({result.elapsed_ms:.1f} ms, by {args.sort})[/]")
     from rich.text import Text
 
-    for h in result.hits:
+    for h, others in shown:
         out.print(f"[bold]{h.id}[/]  {date_text(h.published, h.published_confidence)}  "
                   f"{h.publisher or '—'}  [bold]{h.title}[/]")
+        if others:
+            out.print(Text(f"    {copies_view.note(h, others)} ({', '.join(i for i, _ in others)})", style="dim"))
         snippet = Text(h.snippet)
         for start, end in h.snippet_spans:
             snippet.stylize("bold yellow", start, end)

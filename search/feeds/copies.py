@@ -1,0 +1,202 @@
+"""Duplicate wire copies: the same agency story republished by several outlets.
+
+Each article body becomes a set of character 5-gram shingles (punctuation and spaces dropped,
+so re-spacing and quote styles do not matter), summarised as a 128-permutation MinHash
+(datasketch). Locality-sensitive hashing finds candidate pairs; a pair whose estimated Jaccard
+similarity reaches :data:`THRESHOLD` is a copy. Copies are grouped transitively; a group cites
+its earliest article (then the smallest id) and lists the others with their publishers.
+
+Signatures are cached per article in ``<data dir>/copies.sqlite`` (keyed by the source's
+content hash), so only new or changed articles are shingled again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sqlite3
+import threading
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+
+CACHE_FILE = "copies.sqlite"
+NUM_PERM = 128
+SHINGLE = 5
+THRESHOLD = 0.6  # wire copies with a different lead, sign-off or a trimmed paragraph stay above this
+MIN_CHARS = 150  # shorter bodies (briefs, teasers) are never called copies
+_NONWORD = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def shingles(text: str, k: int = SHINGLE) -> set[bytes]:
+    """Character k-grams of ``text`` with spaces and punctuation removed."""
+    compact = _NONWORD.sub("", text).lower()
+    return {compact[i:i + k].encode("utf-8") for i in range(max(len(compact) - k + 1, 0))}
+
+
+_TEMPLATE = None
+
+
+def _template():
+    """One MinHash whose permutations every signature shares (generating them is the slow part)."""
+    from datasketch import MinHash
+
+    global _TEMPLATE
+    if _TEMPLATE is None:
+        _TEMPLATE = MinHash(num_perm=NUM_PERM, seed=1)
+    return _TEMPLATE
+
+
+def signature(text: str):
+    """The MinHash of ``text`` (None if it is too short to judge)."""
+    from datasketch import MinHash
+
+    if len(_NONWORD.sub("", text)) < MIN_CHARS:
+        return None
+    m = MinHash(num_perm=NUM_PERM, seed=1, permutations=_template().permutations,
+                scheme=_template().scheme)
+    m.update_batch(list(shingles(text)))
+    return m
+
+
+@dataclass(frozen=True)
+class CopyGroup:
+    """Articles carrying the same story: ``ids[0]`` is the copy to cite."""
+
+    ids: tuple[str, ...]
+    publishers: tuple[str | None, ...]
+
+    def others(self, article_id: str) -> list[tuple[str, str | None]]:
+        """(id, publisher) of every copy but ``article_id``."""
+        return [(i, p) for i, p in zip(self.ids, self.publishers) if i != article_id]
+
+
+class WireCopies:
+    """The copy groups of a corpus."""
+
+    def __init__(self, groups: Iterable[CopyGroup] = ()):
+        self.groups = list(groups)
+        self._by_id = {i: g for g in self.groups for i in g.ids}
+
+    def group(self, article_id: str) -> CopyGroup | None:
+        return self._by_id.get(article_id)
+
+    def others(self, article_id: str) -> list[tuple[str, str | None]]:
+        """(id, publisher) of the other copies of an article ([] if it has none)."""
+        g = self._by_id.get(article_id)
+        return g.others(article_id) if g else []
+
+    def collapse(self, ids: Sequence[str]) -> list[tuple[str, list[str]]]:
+        """``ids`` with each group shown once, at its first (best-ranked) member: (shown id,
+        ids of its other copies in ``ids``), in the order of ``ids``."""
+        shown: dict[CopyGroup, str] = {}
+        hidden: dict[str, list[str]] = {}
+        out: list[str] = []
+        for i in ids:
+            g = self._by_id.get(i)
+            if g is None:
+                out.append(i)
+            elif g in shown:
+                hidden[shown[g]].append(i)
+            else:
+                shown[g] = i
+                hidden[i] = []
+                out.append(i)
+        return [(i, hidden.get(i, [])) for i in out]
+
+    def cite(self, ids: Sequence[str]) -> list[str]:
+        """``ids`` with at most one copy of each story (the first one given)."""
+        return [i for i, _ in self.collapse(ids)]
+
+
+def group_copies(signatures: dict[str, object], published: dict[str, date | None],
+                 publishers: dict[str, str | None], threshold: float = THRESHOLD) -> WireCopies:
+    """Group articles whose MinHash signatures are at least ``threshold`` similar."""
+    from datasketch import MinHashLSH
+
+    items = [(i, m) for i, m in sorted(signatures.items()) if m is not None]
+    if len(items) < 2:
+        return WireCopies()
+    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+    parent = {i: i for i, _ in items}
+
+    def root(i: str) -> str:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, m in items:
+        for j in lsh.query(m):
+            if m.jaccard(signatures[j]) >= threshold:
+                parent[root(i)] = root(j)
+        lsh.insert(i, m)
+    members: dict[str, list[str]] = {}
+    for i, _ in items:
+        members.setdefault(root(i), []).append(i)
+    groups = []
+    for ids in members.values():
+        if len(ids) < 2:
+            continue
+        ids.sort(key=lambda i: (published.get(i) is None, published.get(i) or date.min, i))
+        groups.append(CopyGroup(tuple(ids), tuple(publishers.get(i) for i in ids)))
+    return WireCopies(groups)
+
+
+# --- the corpus's groups, cached -------------------------------------------------------------------
+
+_memo: dict[str, tuple[str, WireCopies]] = {}
+_memo_lock = threading.Lock()
+
+
+def wire_copies(engine) -> WireCopies:
+    """The copy groups of the engine's corpus (recomputed only when its sources changed)."""
+    sources = engine.store.sources()
+    wanted = {i: s.hash for s in sources.values() if not s.hash.startswith("skipped:") for i in s.ids}
+    key = hashlib.sha1(repr(sorted(wanted.items())).encode()).hexdigest()
+    where = str(Path(engine.data_dir).resolve())
+    with _memo_lock:
+        memo = _memo.get(where)
+        if memo and memo[0] == key:
+            return memo[1]
+        signatures = _signatures(Path(engine.data_dir) / CACHE_FILE, wanted, engine.store.article)
+        rows = engine.list_articles()
+        result = group_copies(signatures, {r.id: r.published for r in rows}, {r.id: r.publisher for r in rows})
+        _memo[where] = (key, result)
+        return result
+
+
+def _signatures(path: Path, wanted: dict[str, str], load_article) -> dict[str, object]:
+    """Signature of every wanted article, from the cache file where its source is unchanged."""
+    from datasketch import MinHash
+
+    db = sqlite3.connect(path, timeout=30)
+    try:
+        db.execute("CREATE TABLE IF NOT EXISTS signatures (id TEXT PRIMARY KEY, source_hash TEXT NOT NULL, "
+                   "hashvalues BLOB)")
+        cached = {r[0]: (r[1], r[2]) for r in db.execute("SELECT id, source_hash, hashvalues FROM signatures")}
+        out: dict[str, object] = {}
+        fresh = []
+        template = _template()
+        for aid, source_hash in wanted.items():
+            hit = cached.get(aid)
+            if hit and hit[0] == source_hash:
+                values = np.frombuffer(hit[1], dtype=template.hashvalues.dtype)
+                out[aid] = (MinHash(num_perm=NUM_PERM, seed=1, permutations=template.permutations,
+                                    scheme=template.scheme, hashvalues=values)
+                            if hit[1] else None)
+                continue
+            article = load_article(aid)
+            m = signature(article.body) if article is not None else None
+            out[aid] = m
+            fresh.append((aid, source_hash, m.hashvalues.tobytes() if m is not None else None))
+        with db:
+            db.executemany("INSERT OR REPLACE INTO signatures VALUES (?,?,?)", fresh)
+            gone = [(i,) for i in cached if i not in wanted]
+            db.executemany("DELETE FROM signatures WHERE id=?", gone)
+        return out
+    finally:
+        db.close()
