@@ -36,7 +36,7 @@ class FetchSettings:
     robots: bool = True
 
     @classmethod
-    def from_config(cls, fetch: dict) -> "FetchSettings":
+    def from_config(cls, fetch: dict) -> FetchSettings:
         """Settings from the ``fetch:`` mapping of the config (unknown keys are ignored)."""
         base = cls()
         return cls(
@@ -87,7 +87,7 @@ class Fetcher:
         self._next_at: dict[str, float] = {}
         self._robots: dict[str, RobotFileParser | None] = {}
 
-    def __enter__(self) -> "Fetcher":
+    def __enter__(self) -> Fetcher:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -132,7 +132,7 @@ class Fetcher:
             resp = self._request(site + "/robots.txt", {}, retries=0)
         except FetchError as exc:
             if str(exc).startswith("HTTP 401") or str(exc).startswith("HTTP 403"):
-                parser.disallow_all = True
+                parser.parse(["User-agent: *", "Disallow: /"])
                 return parser
             return None  # no robots.txt (or unreachable): nothing is forbidden
         parser.parse(resp.content.decode("utf-8", errors="replace").splitlines())

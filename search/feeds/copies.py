@@ -16,10 +16,11 @@ import hashlib
 import re
 import sqlite3
 import threading
+from collections.abc import Iterable, Sequence
+from typing import Any
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import numpy as np
 
@@ -112,7 +113,7 @@ class WireCopies:
         return [i for i, _ in self.collapse(ids)]
 
 
-def group_copies(signatures: dict[str, object], published: dict[str, date | None],
+def group_copies(signatures: dict[str, Any], published: dict[str, date | None],
                  publishers: dict[str, str | None], threshold: float = THRESHOLD) -> WireCopies:
     """Group articles whose MinHash signatures are at least ``threshold`` similar."""
     from datasketch import MinHashLSH
@@ -169,7 +170,7 @@ def wire_copies(engine) -> WireCopies:
         return result
 
 
-def _signatures(path: Path, wanted: dict[str, str], load_article) -> dict[str, object]:
+def _signatures(path: Path, wanted: dict[str, str], load_article) -> dict[str, Any]:
     """Signature of every wanted article, from the cache file where its source is unchanged."""
     from datasketch import MinHash
 
@@ -178,7 +179,7 @@ def _signatures(path: Path, wanted: dict[str, str], load_article) -> dict[str, o
         db.execute("CREATE TABLE IF NOT EXISTS signatures (id TEXT PRIMARY KEY, source_hash TEXT NOT NULL, "
                    "hashvalues BLOB)")
         cached = {r[0]: (r[1], r[2]) for r in db.execute("SELECT id, source_hash, hashvalues FROM signatures")}
-        out: dict[str, object] = {}
+        out: dict[str, Any] = {}
         fresh = []
         template = _template()
         for aid, source_hash in wanted.items():

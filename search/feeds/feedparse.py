@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 import feedparser
@@ -48,7 +48,7 @@ def _item_date(entry) -> str | None:
                 continue
         parsed = entry.get(f"{key}_parsed")
         if parsed:
-            return datetime.fromtimestamp(calendar.timegm(parsed), timezone.utc).date().isoformat()
+            return datetime.fromtimestamp(calendar.timegm(parsed), UTC).date().isoformat()
     return None
 
 

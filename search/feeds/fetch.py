@@ -13,10 +13,10 @@ import contextlib
 import errno
 import json
 import os
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
 from urllib.parse import urlsplit
 
 from ..errors import BriefingError, IndexBusy

@@ -14,7 +14,7 @@ from ..decode import Undecodable, decode_bytes
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 MIN_BODY_CHARS = 80  # shorter extracted text is a teaser or a cookie notice: use the feed's text
 
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
 _KOREAN_ALIASES = {"euc-kr": "cp949", "euckr": "cp949", "ks_c_5601-1987": "cp949", "ksc5601": "cp949",
                    "x-windows-949": "cp949", "windows-949": "cp949", "uhc": "cp949"}
 
@@ -32,7 +32,7 @@ def _codec(label: str | None) -> str | None:
 
 def header_charset(content_type: str) -> str | None:
     """The ``charset=`` of a Content-Type header, as a Python codec name."""
-    m = re.search(r"charset\s*=\s*[\"']?([^\s;\"']+)", content_type or "", re.I)
+    m = re.search(r"charset\s*=\s*[\"']?([^\s;\"']+)", content_type or "", re.IGNORECASE)
     return _codec(m.group(1)) if m else None
 
 
