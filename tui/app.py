@@ -24,6 +24,7 @@ from search.errors import BriefingError, QueryError
 
 from .bindings import bindings_for, keymap_from_config, unknown_key_ids
 from .commands_palette import BriefingCommands
+from .feeds_refresh import FeedRefresh
 from .messages import (
     AnalyserReady,
     ArticleLoaded,
@@ -63,7 +64,7 @@ SIDE_PANES_DELAY_S = 0.25
 FIRST_ROWS = 40
 
 
-class BriefingApp(App[int]):
+class BriefingApp(FeedRefresh, App[int]):
     """The terminal news-briefing browser."""
 
     CSS_PATH = "app.tcss"

@@ -1,0 +1,58 @@
+"""The app's `r`: the followed feeds are fetched in a worker with progress, and the new
+articles appear in the result list without a restart."""
+
+from __future__ import annotations
+
+import pytest
+
+from search.feeds.fetch import follow
+from tui.app import BriefingApp
+from tui.feeds_refresh import FeedsFetched, FeedsProgress
+from tui.testing import open_engine, seed_config, settle, sync
+from tui.widgets.article_list import ArticleList
+
+pytestmark = pytest.mark.slow
+
+
+def app_config(on_start: bool = False):
+    config = seed_config()
+    config.fetch = {"delay_s": 0, "timeout_s": 0.5, "retries": 0, "on_start": on_start}
+    return config
+
+
+@sync
+async def test_r_fetches_indexes_and_shows_new_articles(site, quick, tmp_path):
+    data_dir = tmp_path / "data"
+    follow(data_dir, site.base + "/b/atom.xml", settings=quick)
+    config = app_config()
+    engine = open_engine(data_dir, config)
+    messages: list = []
+    app = BriefingApp(config, engine, freeze_timings=True, search_delay=0.0)
+    async with app.run_test(size=(120, 40), message_hook=messages.append) as pilot:
+        await settle(pilot, rounds=200)
+        before = list(app.query_one(ArticleList).article_ids)
+        assert not site.hits("/b/atom.xml")[1:]  # nothing fetched at start-up (fetch.on_start: false)
+        await pilot.press("r")
+        await settle(pilot, rounds=400)
+        shown = app.query_one(ArticleList).article_ids
+        titles = {engine.article(i).title for i in shown}
+        assert "포스코, 광양에 리튬 정제공장 2단계 착공" in titles and shown != before
+        assert any(isinstance(m, FeedsProgress) for m in messages)
+        (done,) = [m for m in messages if isinstance(m, FeedsFetched)]
+        assert done.summary == "feeds: 3 new (동해일보 3)" and app.status_message.startswith("feeds: 3 new")
+        assert app.corpus_size == 3
+    engine.close()
+
+
+@sync
+async def test_fetch_on_start(site, quick, tmp_path):
+    data_dir = tmp_path / "data"
+    follow(data_dir, site.base + "/b/atom.xml", settings=quick)
+    config = app_config(on_start=True)
+    engine = open_engine(data_dir, config)
+    app = BriefingApp(config, engine, freeze_timings=True, search_delay=0.0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, rounds=400)
+        assert len(site.hits("/b/atom.xml")) == 2  # follow's check, then the start-up fetch
+        assert app.corpus_size == 3
+    engine.close()
