@@ -159,6 +159,7 @@ class Engine:
         self._configured = False
         self.notices: list[str] = []  # things the user should be told (printed or notified)
         self._summaries: list[ArticleSummary] | None = None
+        self._copies = None  # duplicate wire copies, computed on first use after each update
 
     # --- set-up -----------------------------------------------------------------------
     @property
@@ -326,6 +327,7 @@ class Engine:
             report.removed = sorted(remove_ids - added_ids)
             stored_update.commit(sources=new_states, meta={"fingerprint": fingerprint})
         self._summaries = None
+        self._copies = None
         self._index = index
         return report
 
@@ -558,7 +560,9 @@ class Engine:
         """Duplicate wire copies in the corpus (search/feeds/copies.py: WireCopies)."""
         from .feeds.copies import wire_copies
 
-        return wire_copies(self)
+        if self._copies is None:
+            self._copies = wire_copies(self)
+        return self._copies
 
     # --- briefs -------------------------------------------------------------------------
     def plan_brief(self, ids: list[str], query: str | None = None):

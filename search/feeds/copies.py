@@ -12,15 +12,13 @@ content hash), so only new or changed articles are shingled again.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import sqlite3
-import threading
 from collections.abc import Iterable, Sequence
-from typing import Any
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -147,27 +145,16 @@ def group_copies(signatures: dict[str, Any], published: dict[str, date | None],
     return WireCopies(groups)
 
 
-# --- the corpus's groups, cached -------------------------------------------------------------------
-
-_memo: dict[str, tuple[str, WireCopies]] = {}
-_memo_lock = threading.Lock()
+# --- the corpus's groups -------------------------------------------------------------------------
 
 
 def wire_copies(engine) -> WireCopies:
-    """The copy groups of the engine's corpus (recomputed only when its sources changed)."""
+    """The copy groups of the engine's corpus (the engine keeps them until its next update)."""
     sources = engine.store.sources()
     wanted = {i: s.hash for s in sources.values() if not s.hash.startswith("skipped:") for i in s.ids}
-    key = hashlib.sha1(repr(sorted(wanted.items())).encode()).hexdigest()
-    where = str(Path(engine.data_dir).resolve())
-    with _memo_lock:
-        memo = _memo.get(where)
-        if memo and memo[0] == key:
-            return memo[1]
-        signatures = _signatures(Path(engine.data_dir) / CACHE_FILE, wanted, engine.store.article)
-        rows = engine.list_articles()
-        result = group_copies(signatures, {r.id: r.published for r in rows}, {r.id: r.publisher for r in rows})
-        _memo[where] = (key, result)
-        return result
+    signatures = _signatures(Path(engine.data_dir) / CACHE_FILE, wanted, engine.store.article)
+    rows = engine.list_articles()
+    return group_copies(signatures, {r.id: r.published for r in rows}, {r.id: r.publisher for r in rows})
 
 
 def _signatures(path: Path, wanted: dict[str, str], load_article) -> dict[str, Any]:

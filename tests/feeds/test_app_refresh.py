@@ -56,3 +56,31 @@ async def test_fetch_on_start(site, quick, tmp_path):
         assert len(site.hits("/b/atom.xml")) == 2  # follow's check, then the start-up fetch
         assert app.corpus_size == 3
     engine.close()
+
+
+@sync
+async def test_wire_copies_shown_once_and_c_expands_them(site, quick, tmp_path):
+    from search.feeds.fetch import fetch_feeds
+
+    data_dir = tmp_path / "data"
+    follow(data_dir, site.base + "/a/rss.xml", settings=quick)
+    follow(data_dir, site.base + "/b/atom.xml", settings=quick)
+    fetch_feeds(data_dir, quick)
+    config = app_config()
+    engine = open_engine(data_dir, config)
+    app = BriefingApp(config, engine, freeze_timings=True, search_delay=0.0)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot, rounds=200)
+        results = app.query_one(ArticleList)
+        rows = results.row_texts()
+        assert len(rows) == 7 and app.corpus_size == 8
+        (wire,) = [r for r in rows if "copies" in r]
+        assert "2 copies: " in wire and "한빛경제" in wire and "동해일보" in wire
+        await pilot.press("c")
+        await settle(pilot)
+        assert len(results.row_texts()) == 8
+        assert sum("2 copies" in r for r in results.row_texts()) == 2
+        await pilot.press("c")
+        await settle(pilot)
+        assert len(results.row_texts()) == 7
+    engine.close()

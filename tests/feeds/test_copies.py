@@ -67,7 +67,6 @@ def test_fetched_copies_collapse_in_list_search_and_brief(site, quick, tmp_path)
 def test_signatures_are_cached(site, quick, tmp_path, monkeypatch):
     from search.config import load_config
     from search.engine import Engine
-    from search.feeds import copies as copies_mod
     from search.feeds.fetch import fetch_feeds, follow
 
     follow(tmp_path, site.base + "/b/atom.xml", settings=quick)
@@ -75,7 +74,6 @@ def test_signatures_are_cached(site, quick, tmp_path, monkeypatch):
     engine = Engine(load_config(use_user_file=False), tmp_path)
     engine.update()
     wire_copies(engine)
-    copies_mod._memo.clear()
     loaded = []
     real = engine.store.article
     monkeypatch.setattr(engine.store, "article", lambda i: loaded.append(i) or real(i))
