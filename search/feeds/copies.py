@@ -1,8 +1,8 @@
 """Duplicate wire copies: the same agency story republished by several outlets.
 
 Each article body becomes a set of character 5-gram shingles (punctuation and spaces dropped,
-so re-spacing and quote styles do not matter), summarised as a 128-permutation MinHash
-(datasketch). Locality-sensitive hashing finds candidate pairs; a pair whose estimated Jaccard
+so re-spacing and quote styles do not matter), summarised as a 64-permutation MinHash
+(datasketch, shingles hashed with CRC-32: stable across processes and faster than SHA-1). Locality-sensitive hashing finds candidate pairs; a pair whose estimated Jaccard
 similarity reaches :data:`THRESHOLD` is a copy. Copies are grouped transitively; a group cites
 its earliest article (then the smallest id) and lists the others with their publishers.
 
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -23,7 +24,8 @@ from typing import Any
 import numpy as np
 
 CACHE_FILE = "copies.sqlite"
-NUM_PERM = 128
+SIGNATURE_VERSION = 2  # bump when shingling, hashing or NUM_PERM change (cached signatures are redone)
+NUM_PERM = 64
 SHINGLE = 5
 THRESHOLD = 0.6  # wire copies with a different lead, sign-off or a trimmed paragraph stay above this
 MIN_CHARS = 150  # shorter bodies (briefs, teasers) are never called copies
@@ -45,7 +47,7 @@ def _template():
 
     global _TEMPLATE
     if _TEMPLATE is None:
-        _TEMPLATE = MinHash(num_perm=NUM_PERM, seed=1)
+        _TEMPLATE = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=zlib.crc32)
     return _TEMPLATE
 
 
@@ -56,7 +58,7 @@ def signature(text: str):
     if len(_NONWORD.sub("", text)) < MIN_CHARS:
         return None
     m = MinHash(num_perm=NUM_PERM, seed=1, permutations=_template().permutations,
-                scheme=_template().scheme)
+                scheme=_template().scheme, hashfunc=zlib.crc32)
     m.update_batch(list(shingles(text)))
     return m
 
@@ -119,7 +121,8 @@ def group_copies(signatures: dict[str, Any], published: dict[str, date | None],
     items = [(i, m) for i, m in sorted(signatures.items()) if m is not None]
     if len(items) < 2:
         return WireCopies()
-    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+    # candidates from a lower LSH threshold (few misses near the bar), each checked against it
+    lsh = MinHashLSH(threshold=max(threshold - 0.2, 0.1), num_perm=NUM_PERM)
     parent = {i: i for i, _ in items}
 
     def root(i: str) -> str:
@@ -165,6 +168,9 @@ def _signatures(path: Path, wanted: dict[str, str], load_article) -> dict[str, A
     try:
         db.execute("CREATE TABLE IF NOT EXISTS signatures (id TEXT PRIMARY KEY, source_hash TEXT NOT NULL, "
                    "hashvalues BLOB)")
+        if db.execute("PRAGMA user_version").fetchone()[0] != SIGNATURE_VERSION:  # another shingling: redo
+            db.execute("DELETE FROM signatures")
+            db.execute(f"PRAGMA user_version={SIGNATURE_VERSION}")
         cached = {r[0]: (r[1], r[2]) for r in db.execute("SELECT id, source_hash, hashvalues FROM signatures")}
         out: dict[str, Any] = {}
         fresh = []
@@ -172,10 +178,11 @@ def _signatures(path: Path, wanted: dict[str, str], load_article) -> dict[str, A
         for aid, source_hash in wanted.items():
             hit = cached.get(aid)
             if hit and hit[0] == source_hash:
-                values = np.frombuffer(hit[1], dtype=template.hashvalues.dtype)
-                out[aid] = (MinHash(num_perm=NUM_PERM, seed=1, permutations=template.permutations,
-                                    scheme=template.scheme, hashvalues=values)
-                            if hit[1] else None)
+                out[aid] = None
+                if hit[1]:
+                    values = np.frombuffer(hit[1], dtype=template.hashvalues.dtype)
+                    out[aid] = MinHash(num_perm=NUM_PERM, seed=1, permutations=template.permutations,
+                                       scheme=template.scheme, hashvalues=values)
                 continue
             article = load_article(aid)
             m = signature(article.body) if article is not None else None

@@ -30,7 +30,9 @@ def index_new(ctx, report, quiet: bool):
     if not report.new and not engine.needs_update():
         return None
     with progress_bar("indexing", enabled=not quiet) as progress:
-        return engine.update(progress, wait=True)
+        report = engine.update(progress, wait=True)
+    engine.copies()  # signatures of the new articles now, so list/search need not compute them
+    return report
 
 
 def print_report(report, update, ctx, as_json: bool) -> None:
