@@ -4,6 +4,7 @@ publishers; ``c`` expands every copy (and collapses them again)."""
 from __future__ import annotations
 
 import dataclasses
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 
@@ -32,12 +33,22 @@ def collapse_result(result, copies, expand: bool):
     return dataclasses.replace(result, hits=hits)
 
 
-class WireCopiesView:
+if TYPE_CHECKING:  # the mixin is only ever part of BriefingApp
+    from textual.app import App as _AppBase
+else:
+    _AppBase = object
+
+
+class WireCopiesView(_AppBase):
     """Mixed into BriefingApp; the groups load in a worker once the index is open (the first
     time after a large update this shingles every new article), searches use them from then on."""
 
     expand_copies = False
-    wire_groups = None
+    wire_groups: Any = None
+    engine: Any
+
+    if TYPE_CHECKING:
+        def dispatch_search(self) -> None: ...
 
     def collapse_copies(self, result):
         """Called by the search worker on each result."""

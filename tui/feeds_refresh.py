@@ -4,6 +4,8 @@ With ``fetch.on_start: true`` in the config the refresh also runs once the index
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from rich.text import Text
 from textual import work
 from textual.css.query import NoMatches
@@ -40,10 +42,23 @@ def fetch_summary(report) -> str:
     return text
 
 
-class FeedRefresh:
+if TYPE_CHECKING:  # the mixin is only ever part of BriefingApp
+    from textual.app import App as _AppBase
+else:
+    _AppBase = object
+
+
+class FeedRefresh(_AppBase):
     """Mixed into BriefingApp (which provides engine, config, ready, status_message, _progress)."""
 
     _feeds_on_start_done = False
+    engine: Any
+    config: Any
+    ready: bool
+    status_message: str
+
+    if TYPE_CHECKING:
+        def _progress(self, done: int, total: int, label: str) -> None: ...
 
     def action_refresh_feeds(self) -> None:
         if not self.ready:
@@ -69,8 +84,11 @@ class FeedRefresh:
             self.post_message(FeedsFetched("no feeds followed yet: `briefing feed add URL`", 0, 0))
             return
         settings = FetchSettings.from_config(getattr(self.config, "fetch", {}) or {})
-        report = fetch_feeds(engine.data_dir, settings,
-                             progress=lambda done, total, label: self.post_message(FeedsProgress(done, total, label)))
+
+        def progress(done: int, total: int, label: str) -> None:
+            self.post_message(FeedsProgress(done, total, label))
+
+        report = fetch_feeds(engine.data_dir, settings, progress=progress)
         summary = fetch_summary(report)
         self.post_message(FeedsFetched(summary, len(report.new), len(report.failures)))
         if report.new or engine.needs_update():

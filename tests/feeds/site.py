@@ -232,6 +232,10 @@ class FeedSite:
             body = para * int(self.huge_mb * 2**20 / len(para.encode()) + 1)
             return Response(_page(title="거대한 페이지", paras=[]).replace("</main>", body + "</main>"),
                             content_type="text/html; charset=utf-8")
+        if path == "/a/news/stream":  # no Content-Length: the limit must hold while reading
+            chunk = ("<p>" + "끝없이 이어지는 본문입니다. " * 200 + "</p>").encode("utf-8")
+            return Response((chunk for _ in range(int(self.huge_mb * 2**20 / len(chunk)) + 1)),
+                            content_type="text/html; charset=utf-8", direct_passthrough=True)
         if path == "/a/files/report.pdf":
             return Response(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n", content_type="application/pdf")
         if path in A_PAGES:

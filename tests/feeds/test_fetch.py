@@ -144,3 +144,11 @@ def test_retries_with_back_off_then_one_line(site, tmp_path):
     with Fetcher(settings) as fetcher, pytest.raises(FetchError, match=r"timed out .*after 3 tries"):
         fetcher.get(site.base + "/a/news/slow")
     assert len(site.hits("/a/news/slow")) == 3
+
+
+def test_size_limit_holds_without_content_length(site, quick):
+    from search.feeds.client import Fetcher, FetchError
+
+    with Fetcher(quick) as fetcher, pytest.raises(FetchError, match=r"^over the page limit of 1 MB"):
+        fetcher.get(site.base + "/a/news/stream")
+    assert site.hits("/a/news/stream")
