@@ -102,6 +102,17 @@ def fetch_lock(data_dir: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+@contextlib.contextmanager
+def _locked_state(data_dir: Path) -> Iterator[FeedState]:
+    """The feed state, with this process the only one fetching into ``data_dir``."""
+    with fetch_lock(data_dir):
+        state = FeedState(data_dir)
+        try:
+            yield state
+        finally:
+            state.close()
+
+
 def _no_progress(done: int, total: int, label: str) -> None:
     return None
 
@@ -111,16 +122,11 @@ def fetch_feeds(data_dir: Path, settings: FetchSettings | None = None, names: li
     """Fetch the named feeds (all if none) and their new items' pages; see the module doc."""
     progress = progress or _no_progress
     report = FetchReport()
-    with fetch_lock(data_dir):
-        state = FeedState(data_dir)
-        try:
-            feeds = [state.find(n) for n in names] if names else state.feeds()
-            if not feeds:
-                return report
+    with _locked_state(data_dir) as state:
+        feeds = [state.find(n) for n in names] if names else state.feeds()
+        if feeds:
             with Fetcher(settings) as fetcher:
                 _run_feeds(state, fetcher, feeds, data_dir, report, progress)
-        finally:
-            state.close()
     return report
 
 
@@ -129,24 +135,20 @@ def fetch_pages(data_dir: Path, urls: list[str], settings: FetchSettings | None 
     """Fetch single article pages (``briefing add URL...``)."""
     progress = progress or _no_progress
     report = FetchReport()
-    with fetch_lock(data_dir):
-        state = FeedState(data_dir)
-        try:
-            jobs = []
-            for url in urls:
-                url = normalize_url(url)
-                if urlsplit(url).scheme not in ("http", "https"):
-                    report.failures.append(f"{url}: not an http(s) URL")
-                elif (known := state.article_by_url(url)) is not None:
-                    report.already.append(f"{url} ({known.id})")
-                else:
-                    jobs.append(PageJob(url))
-            with Fetcher(settings) as fetcher:
-                results = _run_pages(fetcher, jobs, progress, 0, len(jobs))
-            for result in results:
-                _store_page(state, data_dir, result, report, None)
-        finally:
-            state.close()
+    with _locked_state(data_dir) as state:
+        jobs = []
+        for url in urls:
+            url = normalize_url(url)
+            if urlsplit(url).scheme not in ("http", "https"):
+                report.failures.append(f"{url}: not an http(s) URL")
+            elif (known := state.article_by_url(url)) is not None:
+                report.already.append(f"{url} ({known.id})")
+            else:
+                jobs.append(PageJob(url))
+        with Fetcher(settings) as fetcher:
+            results = _run_pages(fetcher, jobs, progress, 0, len(jobs))
+        for result in results:
+            _store_page(state, data_dir, result, report, None)
     return report
 
 

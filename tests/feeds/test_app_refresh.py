@@ -14,20 +14,24 @@ from tui.widgets.article_list import ArticleList
 pytestmark = pytest.mark.slow
 
 
-def app_config(on_start: bool = False):
+def followed_app(site, quick, data_dir, *feeds: str, on_start: bool = False, fetched: bool = False):
+    """An app (and its engine) on a data dir that follows ``feeds`` of the fixture site."""
+    from search.feeds.fetch import fetch_feeds
+
+    for path in feeds:
+        follow(data_dir, site.base + path, settings=quick)
+    if fetched:
+        fetch_feeds(data_dir, quick)
     config = seed_config()
     config.fetch = {"delay_s": 0, "timeout_s": 0.5, "retries": 0, "on_start": on_start}
-    return config
+    engine = open_engine(data_dir, config)
+    return BriefingApp(config, engine, freeze_timings=True, search_delay=0.0), engine
 
 
 @sync
 async def test_r_fetches_indexes_and_shows_new_articles(site, quick, tmp_path):
-    data_dir = tmp_path / "data"
-    follow(data_dir, site.base + "/b/atom.xml", settings=quick)
-    config = app_config()
-    engine = open_engine(data_dir, config)
+    app, engine = followed_app(site, quick, tmp_path / "data", "/b/atom.xml")
     messages: list = []
-    app = BriefingApp(config, engine, freeze_timings=True, search_delay=0.0)
     async with app.run_test(size=(120, 40), message_hook=messages.append) as pilot:
         await settle(pilot, rounds=200)
         before = list(app.query_one(ArticleList).article_ids)
@@ -46,11 +50,7 @@ async def test_r_fetches_indexes_and_shows_new_articles(site, quick, tmp_path):
 
 @sync
 async def test_fetch_on_start(site, quick, tmp_path):
-    data_dir = tmp_path / "data"
-    follow(data_dir, site.base + "/b/atom.xml", settings=quick)
-    config = app_config(on_start=True)
-    engine = open_engine(data_dir, config)
-    app = BriefingApp(config, engine, freeze_timings=True, search_delay=0.0)
+    app, engine = followed_app(site, quick, tmp_path / "data", "/b/atom.xml", on_start=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, rounds=400)
         assert len(site.hits("/b/atom.xml")) == 2  # follow's check, then the start-up fetch
@@ -60,15 +60,7 @@ async def test_fetch_on_start(site, quick, tmp_path):
 
 @sync
 async def test_wire_copies_shown_once_and_c_expands_them(site, quick, tmp_path):
-    from search.feeds.fetch import fetch_feeds
-
-    data_dir = tmp_path / "data"
-    follow(data_dir, site.base + "/a/rss.xml", settings=quick)
-    follow(data_dir, site.base + "/b/atom.xml", settings=quick)
-    fetch_feeds(data_dir, quick)
-    config = app_config()
-    engine = open_engine(data_dir, config)
-    app = BriefingApp(config, engine, freeze_timings=True, search_delay=0.0)
+    app, engine = followed_app(site, quick, tmp_path / "data", "/a/rss.xml", "/b/atom.xml", fetched=True)
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(pilot, rounds=200)
         results = app.query_one(ArticleList)

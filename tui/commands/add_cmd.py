@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ._output import progress_bar
-from .fetch_cmd import index_new, print_report, settings
+from .fetch_cmd import add_report_options, index_new, print_report, settings
 
 NAME = "add"
 HELP = "fetch article pages by URL, extract them and index them"
@@ -13,8 +13,7 @@ HELP = "fetch article pages by URL, extract them and index them"
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("urls", nargs="+", metavar="URL", help="article page URLs")
-    p.add_argument("--json", action="store_true", help="print the report as JSON")
-    p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    add_report_options(p)
 
 
 def run(args: argparse.Namespace, ctx) -> int:

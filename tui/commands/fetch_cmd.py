@@ -13,7 +13,12 @@ HELP = "fetch the followed feeds (or the named ones), download their new article
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("names", nargs="*", metavar="NAME", help="feeds to fetch, by name or URL (default: all)")
-    p.add_argument("--json", action="store_true", help="print the fetch report as JSON")
+    add_report_options(p)
+
+
+def add_report_options(p: argparse.ArgumentParser) -> None:
+    """--json and --quiet, shared with ``briefing add``."""
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
 
 
