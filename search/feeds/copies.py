@@ -2,8 +2,10 @@
 
 Each article body becomes a set of character 5-gram shingles (punctuation and spaces dropped,
 so re-spacing and quote styles do not matter), summarised as a 64-permutation MinHash
-(datasketch, shingles hashed with CRC-32: stable across processes and faster than SHA-1). Locality-sensitive hashing finds candidate pairs; a pair whose estimated Jaccard
-similarity reaches :data:`THRESHOLD` is a copy. Copies are grouped transitively; a group cites
+(datasketch; shingles hashed with CRC-32, stable across processes and faster than SHA-1) and its
+shingle count. Locality-sensitive hashing finds candidate pairs; a pair is a copy when its
+estimated Jaccard similarity reaches :data:`THRESHOLD`, or when the shorter body (long enough)
+is almost wholly found in the other (an outlet running a cut of the copy). Copies are grouped transitively; a group cites
 its earliest article (then the smallest id) and lists the others with their publishers.
 
 Signatures are cached per article in ``<data dir>/copies.sqlite`` (keyed by the source's
@@ -24,11 +26,13 @@ from typing import Any
 import numpy as np
 
 CACHE_FILE = "copies.sqlite"
-SIGNATURE_VERSION = 2  # bump when shingling, hashing or NUM_PERM change (cached signatures are redone)
+SIGNATURE_VERSION = 3  # bump when shingling, hashing or NUM_PERM change (cached signatures are redone)
 NUM_PERM = 64
 SHINGLE = 5
 THRESHOLD = 0.6  # wire copies with a different lead, sign-off or a trimmed paragraph stay above this
 MIN_CHARS = 150  # shorter bodies (briefs, teasers) are never called copies
+CONTAINMENT = 0.85  # ... nor is a body found within another, unless this much of it is ...
+MIN_CONTAINED = 200  # ... and it has at least this many shingles (an outlet running a cut of the copy)
 _NONWORD = re.compile(r"[\W_]+", re.UNICODE)
 
 
@@ -51,16 +55,39 @@ def _template():
     return _TEMPLATE
 
 
-def signature(text: str):
-    """The MinHash of ``text`` (None if it is too short to judge)."""
+@dataclass(frozen=True)
+class Signature:
+    """A body's MinHash and its number of distinct shingles."""
+
+    minhash: Any
+    size: int
+
+    def jaccard(self, other: Signature) -> float:
+        return float(self.minhash.jaccard(other.minhash))
+
+    def containment(self, other: Signature) -> float:
+        """Estimated share of the smaller body's shingles found in the larger one."""
+        j = self.jaccard(other)
+        return j * (self.size + other.size) / (1 + j) / max(min(self.size, other.size), 1)
+
+    def is_copy(self, other: Signature, threshold: float = THRESHOLD) -> bool:
+        """The same text: similar as a whole, or a long enough cut of the other one."""
+        if self.jaccard(other) >= threshold:
+            return True
+        return min(self.size, other.size) >= MIN_CONTAINED and self.containment(other) >= CONTAINMENT
+
+
+def signature(text: str) -> Signature | None:
+    """The signature of ``text`` (None if it is too short to judge)."""
     from datasketch import MinHash
 
     if len(_NONWORD.sub("", text)) < MIN_CHARS:
         return None
     m = MinHash(num_perm=NUM_PERM, seed=1, permutations=_template().permutations,
                 scheme=_template().scheme, hashfunc=zlib.crc32)
-    m.update_batch(list(shingles(text)))
-    return m
+    grams = shingles(text)
+    m.update_batch(list(grams))
+    return Signature(m, len(grams))
 
 
 @dataclass(frozen=True)
@@ -115,13 +142,13 @@ class WireCopies:
 
 def group_copies(signatures: dict[str, Any], published: dict[str, date | None],
                  publishers: dict[str, str | None], threshold: float = THRESHOLD) -> WireCopies:
-    """Group articles whose MinHash signatures are at least ``threshold`` similar."""
+    """Group articles whose signatures say they carry the same text (:meth:`Signature.is_copy`)."""
     from datasketch import MinHashLSH
 
-    items = [(i, m) for i, m in sorted(signatures.items()) if m is not None]
+    items = [(i, sig) for i, sig in sorted(signatures.items()) if sig is not None]
     if len(items) < 2:
         return WireCopies()
-    # candidates from a lower LSH threshold (few misses near the bar), each checked against it
+    # candidates from a lower LSH threshold (few misses near the bar, cuts of a copy), each checked
     lsh = MinHashLSH(threshold=max(threshold - 0.2, 0.1), num_perm=NUM_PERM)
     parent = {i: i for i, _ in items}
 
@@ -131,11 +158,11 @@ def group_copies(signatures: dict[str, Any], published: dict[str, date | None],
             i = parent[i]
         return i
 
-    for i, m in items:
-        for j in lsh.query(m):
-            if m.jaccard(signatures[j]) >= threshold:
+    for i, sig in items:
+        for j in lsh.query(sig.minhash):
+            if sig.is_copy(signatures[j], threshold):
                 parent[root(i)] = root(j)
-        lsh.insert(i, m)
+        lsh.insert(i, sig.minhash)
     members: dict[str, list[str]] = {}
     for i, _ in items:
         members.setdefault(root(i), []).append(i)
@@ -166,12 +193,12 @@ def _signatures(path: Path, wanted: dict[str, str], load_article) -> dict[str, A
 
     db = sqlite3.connect(path, timeout=30)
     try:
-        db.execute("CREATE TABLE IF NOT EXISTS signatures (id TEXT PRIMARY KEY, source_hash TEXT NOT NULL, "
-                   "hashvalues BLOB)")
         if db.execute("PRAGMA user_version").fetchone()[0] != SIGNATURE_VERSION:  # another shingling: redo
-            db.execute("DELETE FROM signatures")
+            db.execute("DROP TABLE IF EXISTS signatures")
             db.execute(f"PRAGMA user_version={SIGNATURE_VERSION}")
-        cached = {r[0]: (r[1], r[2]) for r in db.execute("SELECT id, source_hash, hashvalues FROM signatures")}
+        db.execute("CREATE TABLE IF NOT EXISTS signatures (id TEXT PRIMARY KEY, source_hash TEXT NOT NULL, "
+                   "hashvalues BLOB, size INTEGER)")
+        cached = {r[0]: r[1:] for r in db.execute("SELECT id, source_hash, hashvalues, size FROM signatures")}
         out: dict[str, Any] = {}
         fresh = []
         template = _template()
@@ -181,15 +208,15 @@ def _signatures(path: Path, wanted: dict[str, str], load_article) -> dict[str, A
                 out[aid] = None
                 if hit[1]:
                     values = np.frombuffer(hit[1], dtype=template.hashvalues.dtype)
-                    out[aid] = MinHash(num_perm=NUM_PERM, seed=1, permutations=template.permutations,
-                                       scheme=template.scheme, hashvalues=values)
+                    out[aid] = Signature(MinHash(num_perm=NUM_PERM, seed=1, permutations=template.permutations,
+                                                 scheme=template.scheme, hashvalues=values), hit[2])
                 continue
             article = load_article(aid)
-            m = signature(article.body) if article is not None else None
-            out[aid] = m
-            fresh.append((aid, source_hash, m.hashvalues.tobytes() if m is not None else None))
+            sig = signature(article.body) if article is not None else None
+            out[aid] = sig
+            fresh.append((aid, source_hash, sig.minhash.hashvalues.tobytes() if sig else None, sig.size if sig else 0))
         with db:
-            db.executemany("INSERT OR REPLACE INTO signatures VALUES (?,?,?)", fresh)
+            db.executemany("INSERT OR REPLACE INTO signatures VALUES (?,?,?,?)", fresh)
             gone = [(i,) for i in cached if i not in wanted]
             db.executemany("DELETE FROM signatures WHERE id=?", gone)
         return out

@@ -38,6 +38,14 @@ def test_copies_grouped_and_independent_story_kept_apart():
     assert copies.cite(["a", "b", "own"]) == ["a", "own"]
 
 
+def test_a_cut_of_a_copy_is_a_copy_a_shared_paragraph_is_not():
+    full = signature(WIRE_A)
+    cut = signature("(서울=연합뉴스) " + "\n\n".join(WIRE_PARAS[:3]))  # an outlet ran the first three paragraphs
+    assert full.jaccard(cut) < 0.75 and full.is_copy(cut)
+    quoting = signature(OWN_STORY + "\n\n" + WIRE_PARAS[3])  # its own story quoting one wire paragraph
+    assert not full.is_copy(quoting)
+
+
 def test_fetched_copies_collapse_in_list_search_and_brief(site, quick, tmp_path):
     from search.config import load_config
     from search.engine import Engine
