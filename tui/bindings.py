@@ -53,6 +53,8 @@ KEY_SPECS: tuple[KeySpec, ...] = (
     KeySpec("toggle_sort", "s", "toggle_sort", "Sort", "app", "Sort results by relevance / date"),
     KeySpec("refresh_feeds", "r", "refresh_feeds", "Refresh", "app",
             "Fetch the followed feeds in the background; new articles appear once indexed", show=False),
+    KeySpec("show_feeds", "F", "show_feeds", "Feeds", "app",
+            "Feeds: each followed feed with its last fetch, new articles and errors", show=False),
     KeySpec("toggle_copies", "c", "toggle_copies", "Copies", "app",
             "Wire copies: list every copy of a story, or each story once with its copies noted", show=False),
     KeySpec("help", "question_mark", "help", "Help", "app", "Show every key"),

@@ -95,6 +95,25 @@ class FeedRefresh(_AppBase):
             engine.update(progress=self._progress, wait=True)
             self.post_message(EngineReady(engine.corpus_size, summary))  # re-runs the search
 
+    def action_show_feeds(self) -> None:
+        self.load_feeds_screen()
+
+    @work(thread=True, exclusive=True, group="feeds-screen", exit_on_error=False)
+    def load_feeds_screen(self) -> None:
+        from .screens.feeds import feed_rows
+
+        rows = feed_rows(self.engine.data_dir) if self.engine is not None else []
+        self.call_from_thread(self._push_feeds_screen, rows)
+
+    def _push_feeds_screen(self, rows) -> None:
+        from .screens.feeds import FeedsScreen
+
+        def closed(refresh: bool | None) -> None:
+            if refresh:
+                self.action_refresh_feeds()
+
+        self.push_screen(FeedsScreen(rows), closed)
+
     def on_feeds_progress(self, message: FeedsProgress) -> None:
         self.status_message = f"fetching {message.done}/{message.total}"
         try:

@@ -76,3 +76,30 @@ async def test_wire_copies_shown_once_and_c_expands_them(site, quick, tmp_path):
         await settle(pilot)
         assert len(results.row_texts()) == 7
     engine.close()
+
+
+@sync
+async def test_feeds_screen_shows_the_fetch_log_and_r_refreshes(site, quick, tmp_path):
+    from textual.widgets import DataTable
+
+    from tui.screens.feeds import FeedsScreen
+
+    app, engine = followed_app(site, quick, tmp_path / "data", "/a/rss.xml", "/b/atom.xml", fetched=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, rounds=200)
+        await pilot.press("F")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, FeedsScreen)
+        table = screen.query_one(DataTable)
+        rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+        assert [r[0] for r in rows] == ["한빛경제 산업", "동해일보"]
+        assert rows[0][1] == "5" and rows[0][3:] == ["ok", "5", "5"] and rows[1][3:] == ["ok", "3", ""]
+        errors = str(screen.query_one("#feeds-errors").render())
+        assert "/a/news/missing: HTTP 404" in errors
+        await pilot.press("r")
+        await settle(pilot, rounds=200)
+        assert not isinstance(app.screen, FeedsScreen)
+        assert app.status_message.startswith("feeds: 0 new")
+        assert site.hits("/a/rss.xml")[-1].headers.get("If-None-Match")
+    engine.close()
