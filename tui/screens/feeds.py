@@ -65,7 +65,7 @@ class FeedsScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="feeds-box"):
             yield Label("Feeds — r refreshes, escape closes; `briefing feed add URL` follows one", id="feeds-title")
-            table = DataTable(id="feeds-table", cursor_type="row", zebra_stripes=True)
+            table: DataTable[object] = DataTable(id="feeds-table", cursor_type="row", zebra_stripes=True)
             table.add_columns("Feed", "Articles", "Last fetch", "Status", "New", "Errors")
             for r in self.rows:
                 when = r.last_fetch.replace("T", " ")[:16] if r.last_fetch else "never"
