@@ -118,7 +118,7 @@ def plan_brief(engine, ids: list[str], *, query: str | None = None, folder: Path
     """Decide the title, the file and the contents of a brief (nothing is written)."""
     if not ids:
         raise BriefingError("nothing to export: mark articles or open one first")
-    ids = list(dict.fromkeys(ids))
+    ids = engine.copies().cite(list(dict.fromkeys(ids)))  # one copy per wire story (search/feeds/copies.py)
     title = _headline(engine, ids, query)
     auto_named = output is None
     if output is None:
@@ -204,6 +204,9 @@ def render_brief(engine, plan: BriefPlan, *, created: datetime | None = None) ->
         if a.credits:
             out.append(f"- Photos: {_md(', '.join(a.credits))}")
         out.append(f"- Source: {_md(a.url or a.source_path)}")
+        others = engine.copies().others(a.id)  # the same wire story elsewhere
+        if others:
+            out.append("- Also carried by: " + ", ".join(f"{_md(p or 'unknown publisher')} ({i})" for i, p in others))
         related = engine.related(a.id, limit=5)
         if related:
             out.append("- Related:")

@@ -52,6 +52,7 @@ class Config:
     keys: dict[str, str]
     gazetteer: list[GazetteerEntry]
     sources: list[str] = field(default_factory=list)  # files merged, in order
+    fetch: dict[str, Any] = field(default_factory=dict)  # `fetch:` settings (search.feeds.client.FetchSettings)
 
     @property
     def uses_bundled_corpus(self) -> bool:
@@ -70,6 +71,8 @@ _SCHEMA: dict[str, Any] = {
     "corpus": {"paths": _STR_LIST, "extensions": _STR_LIST, "max_file_mb": _NUM},
     "export": {"folder": _STR},
     "index": {"workers": _INT},
+    "fetch": {"on_start": _BOOL, "delay_s": _NUM, "timeout_s": _NUM, "retries": _INT, "backoff_s": _NUM,
+              "concurrency": _INT, "max_page_mb": _NUM, "user_agent": _STR, "robots": _BOOL},
     "keys": ("map", _STR),
     "gazetteer": (
         "list",
@@ -275,6 +278,7 @@ def _build(data: dict, sources: list[str], base_dir: Path) -> Config:
         keys=dict(data.get("keys", {})),
         gazetteer=gazetteer,
         sources=sources,
+        fetch=dict(data.get("fetch", {})),
     )
 
 

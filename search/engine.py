@@ -186,6 +186,7 @@ class Engine:
         self._summaries: list[ArticleSummary] | None = None
         self._force_rebuild = False
         self._pending_bytes = 0
+        self._copies = None  # duplicate wire copies, computed on first use after each update
         try:
             self.data_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -304,6 +305,12 @@ class Engine:
         tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, side)
 
+    def source_paths(self) -> list[Path]:
+        """The corpus paths plus the folder of fetched news (search/feeds/folders.py)."""
+        from .feeds.folders import with_fetched
+
+        return with_fetched(self.corpus_paths(), self.data_dir, bundled_seeds_dir())
+
     def set_corpus(self, paths: list[Path]) -> None:
         """Index exactly these paths from now on (replaces the list; takes the update lock)."""
         self._check_exist(paths)
@@ -361,7 +368,7 @@ class Engine:
         except IndexCorrupt:
             self._index = None
             return True
-        files, _ = discover(self.corpus_paths(), self.config.extensions)
+        files, _ = discover(self.source_paths(), self.config.extensions)
         known = self.store.sources()
         kept = self._kept_missing()
         if len(files) != len(known) - len(kept.intersection(known)):
@@ -528,7 +535,7 @@ class Engine:
             self._save_corpus(self.corpus_list())  # a new data dir keeps the paths it started from
         self._index = None
         index, rebuilt = self._open_index_for_update(report, rebuild=stale)
-        roots = self.corpus_paths()
+        roots = self.source_paths()
         files, skipped = discover(roots, self.config.extensions)
         report.skipped.extend((s.path, s.reason) for s in skipped)
         stored = self.store.sources()
@@ -591,6 +598,7 @@ class Engine:
                                                            "index_files": self._index_manifest()})
         self._force_rebuild = False
         self._summaries = None
+        self._copies = None
         self._index = index
         return report
 
@@ -857,6 +865,14 @@ class Engine:
         return month_counts(
             (s.published for s in self.list_articles() if wanted is None or s.id in wanted), fill=False
         )
+
+    def copies(self):
+        """Duplicate wire copies in the corpus (search/feeds/copies.py: WireCopies)."""
+        from .feeds.copies import wire_copies
+
+        if self._copies is None:
+            self._copies = wire_copies(self)
+        return self._copies
 
     # --- briefs -------------------------------------------------------------------------
     def plan_brief(self, ids: list[str], query: str | None = None):

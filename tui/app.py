@@ -24,6 +24,8 @@ from search.errors import BriefingError, QueryError
 
 from .bindings import bindings_for, keymap_from_config, unknown_key_ids
 from .commands_palette import BriefingCommands
+from .copies_toggle import WireCopiesView
+from .feeds_refresh import FeedRefresh
 from .messages import (
     AnalyserReady,
     ArticleLoaded,
@@ -63,7 +65,7 @@ SIDE_PANES_DELAY_S = 0.25
 FIRST_ROWS = 40
 
 
-class BriefingApp(App[int]):
+class BriefingApp(FeedRefresh, WireCopiesView, App[int]):
     """The terminal news-briefing browser."""
 
     CSS_PATH = "app.tcss"
@@ -201,6 +203,7 @@ class BriefingApp(App[int]):
         except QueryError as exc:
             self.post_message(SearchFailed(seq, str(exc)))
             return
+        result = self.collapse_copies(result)  # wire copies once (tui/copies_toggle.py)
         shown = self._list_shown[seq] = threading.Event()
         self.post_message(SearchDone(seq, result))  # shown first: facets and events follow
         worker = get_current_worker()

@@ -51,6 +51,12 @@ KEY_SPECS: tuple[KeySpec, ...] = (
     KeySpec("mark", "space", "mark", "Mark", "app", "Mark / unmark the article for the brief"),
     KeySpec("export", "e", "export", "Export", "app", "Export the marked articles as a brief"),
     KeySpec("toggle_sort", "s", "toggle_sort", "Sort", "app", "Sort results by relevance / date"),
+    KeySpec("refresh_feeds", "r", "refresh_feeds", "Refresh", "app",
+            "Fetch the followed feeds in the background; new articles appear once indexed", show=False),
+    KeySpec("show_feeds", "F", "show_feeds", "Feeds", "app",
+            "Feeds: each followed feed with its last fetch, new articles and errors", show=False),
+    KeySpec("toggle_copies", "c", "toggle_copies", "Copies", "app",
+            "Wire copies: list every copy of a story, or each story once with its copies noted", show=False),
     KeySpec("help", "question_mark", "help", "Help", "app", "Show every key"),
     KeySpec("quit", "q", "quit", "Quit", "app", "Quit briefing"),
 )

@@ -14,4 +14,5 @@ COMMAND_MODULES = (
     "extract_cmd",
     "timeline_cmd",
     "export_cmd",
+    "feed_cmd", "fetch_cmd", "add_cmd",
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from . import copies_view
 from ._output import clean, console, date_text, print_json, text
 
 NAME = "list"
@@ -12,20 +13,22 @@ HELP = "list the indexed articles (newest first; unknown dates last)"
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="JSON output")
+    copies_view.add_argument(p)
 
 
 def run(args: argparse.Namespace, ctx) -> int:
     engine = ctx.engine
     ensure_index(engine)
-    rows = engine.list_articles()
+    shown = copies_view.collapse(engine, engine.list_articles(), args.all_copies)  # wire copies once, noted
+    rows = [r for r, _ in shown]
     if args.json:
         missing = engine.missing_ids()
         print_json([
             {"id": r.id, "title": r.title, "publisher": r.publisher,
              "published": r.published.isoformat() if r.published else None,
-             "published_confidence": r.published_confidence}
+             "published_confidence": r.published_confidence, "copies": copies_view.as_json(others)}
             | ({"source_missing": True} if r.id in missing else {})
-            for r in rows
+            for r, others in shown
         ])
         return 0
     from rich.table import Table
@@ -36,9 +39,10 @@ def run(args: argparse.Namespace, ctx) -> int:
     table.add_column("date", no_wrap=True, min_width=12)
     table.add_column("publisher", no_wrap=True, overflow="ellipsis", min_width=8, max_width=12)
     table.add_column("title", no_wrap=True, overflow="ellipsis", ratio=1)
-    for r in rows:
+    for r, others in shown:
+        title = r.title + (f"  ({copies_view.note(r, others)})" if others else "")
         table.add_row(text(r.id), date_text(r.published, r.published_confidence), text(r.publisher or "—"),
-                      text(r.title))
+                      text(title))
     console().print(table)
     return 0
 

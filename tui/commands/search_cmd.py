@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ._output import clean, console, date_text, print_json, say, text
+from . import copies_view
 from .list_cmd import ensure_index
 
 NAME = "search"
@@ -19,6 +20,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                         "snippet, highlights ([start, end) character ranges of the matched terms in the snippet)")
     p.add_argument("--limit", type=int, default=20, metavar="N", help="at most N results (default 20)")
     p.add_argument("--sort", choices=("relevance", "date"), default="relevance", help="result order")
+    copies_view.add_argument(p)
 
 
 def run(args: argparse.Namespace, ctx) -> int:
@@ -29,6 +31,7 @@ def run(args: argparse.Namespace, ctx) -> int:
     ensure_index(engine)
     query = " ".join(args.query)
     result = engine.search(query, limit=args.limit, sort=args.sort)
+    shown = copies_view.collapse(engine, result.hits, args.all_copies)  # wire copies once, noted
     if args.json:
         print_json({
             "query": query, "sort": args.sort, "total": result.total,
@@ -37,8 +40,8 @@ def run(args: argparse.Namespace, ctx) -> int:
                 {"id": h.id, "title": h.title, "publisher": h.publisher,
                  "published": h.published.isoformat() if h.published else None,
                  "score": round(h.score, 4), "snippet": h.snippet,
-                 "highlights": [list(span) for span in h.snippet_spans]}
-                for h in result.hits
+                 "highlights": [list(span) for span in h.snippet_spans], "copies": copies_view.as_json(others)}
+                for h, others in shown
             ],
         })
         return 0
@@ -47,9 +50,11 @@ def run(args: argparse.Namespace, ctx) -> int:
                    (f"({result.elapsed_ms:.1f} ms, by {args.sort})", "dim")))
     from rich.text import Text
 
-    for h in result.hits:
+    for h, others in shown:
         out.print(text((h.id, "bold"), f"  {date_text(h.published, h.published_confidence)}  ",
                        h.publisher or "—", "  ", (h.title, "bold")))
+        if others:
+            out.print(text((f"    {copies_view.note(h, others)} ({', '.join(i for i, _ in others)})", "dim")))
         # spans are offsets in the snippet: controls are blanked (same length), not removed
         snippet = Text("".join(" " if c != clean(c) else c for c in h.snippet))
         for start, end in h.snippet_spans:

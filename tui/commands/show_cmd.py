@@ -6,6 +6,7 @@ import argparse
 
 from ._output import console, date_text, print_json, text
 from .list_cmd import ensure_index
+from search.feeds.state import fetch_details
 
 NAME = "show"
 HELP = "show one article (ID or a unique prefix of it)"
@@ -22,6 +23,7 @@ def article_payload(engine, article_id: str) -> dict:
     data = article.to_dict()
     if article.id in engine.missing_ids():
         data["source_missing"] = True
+    data.update(fetch_details(engine.data_dir, article.source_path, article.url))  # search/feeds
     data["entities"] = {
         t: [{"name": e.name, "count": e.count} for e in items]
         for t, items in engine.article_entities(article.id).items()

@@ -1,0 +1,76 @@
+"""Wire copies in the app's result list: each story once, its row noting "N copies" and their
+publishers; ``c`` expands every copy (and collapses them again)."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+
+from .messages import EngineReady
+
+
+def copies_note(publisher: str | None, others: list[tuple[str, str | None]]) -> str:
+    """`` · 2 copies: 한빛경제, 동해일보`` for a row with copies, else ''."""
+    if not others:
+        return ""
+    names = dict.fromkeys([publisher or "?"] + [p or "?" for _, p in others])
+    return f" · {len(others) + 1} copies: {', '.join(names)}"
+
+
+def collapse_result(result, copies, expand: bool):
+    """The search result with each wire story once (unless ``expand``), titles noting copies."""
+    if copies is None or not copies.groups:
+        return result
+    by_id = {h.id: h for h in result.hits}
+    ids = [h.id for h in result.hits] if expand else [i for i, _ in copies.collapse(list(by_id))]
+    hits = []
+    for i in ids:
+        h = by_id[i]
+        note = copies_note(h.publisher, copies.others(i))
+        hits.append(dataclasses.replace(h, title=h.title + note) if note else h)
+    return dataclasses.replace(result, hits=hits)
+
+
+if TYPE_CHECKING:  # the mixin is only ever part of BriefingApp
+    from textual.app import App as _AppBase
+else:
+    _AppBase = object
+
+
+class WireCopiesView(_AppBase):
+    """Mixed into BriefingApp; the groups load in a worker once the index is open (the first
+    time after a large update this shingles every new article), searches use them from then on."""
+
+    expand_copies = False
+    wire_groups: Any = None
+    engine: Any
+
+    if TYPE_CHECKING:
+        def dispatch_search(self) -> None: ...
+
+    def collapse_copies(self, result):
+        """Called by the search worker on each result."""
+        return collapse_result(result, self.wire_groups, self.expand_copies)
+
+    def action_toggle_copies(self) -> None:
+        self.expand_copies = not self.expand_copies
+        self.notify("showing every copy of wire stories" if self.expand_copies
+                    else "showing each wire story once")
+        self.dispatch_search()
+
+    @work(thread=True, exclusive=True, group="copies", exit_on_error=False)
+    def load_copies(self) -> None:
+        groups = self.engine.copies()
+        self.call_from_thread(self._copies_loaded, groups)
+
+    def _copies_loaded(self, groups) -> None:
+        had = self.wire_groups
+        self.wire_groups = groups
+        if groups.groups or (had is not None and had.groups):
+            self.dispatch_search()
+
+    def on_engine_ready(self, message: EngineReady) -> None:
+        """After every (re)index: recompute the groups (runs after the app's own handler)."""
+        self.load_copies()
