@@ -39,7 +39,7 @@ def app(tmp_path, monkeypatch):
 
 async def _search(pilot) -> None:
     await settle(pilot)
-    await pilot.press("slash", *QUERY)
+    await pilot.press(*QUERY)
     await settle(pilot)
 
 

@@ -22,6 +22,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from search.errors import BriefingError, QueryError
 
+from .cells import plural
 from .bindings import bindings_for, keymap_from_config, unknown_key_ids
 from .commands_palette import BriefingCommands
 from .messages import (
@@ -38,6 +39,7 @@ from .messages import (
     SearchFailed,
     TimelineLoaded,
 )
+from .screens.confirm import ConfirmScreen
 from .screens.export import ExportDialog
 from .screens.help import HelpScreen
 from .session import JumpHistory, Marks, RelatedCursor, SearchSequencer, Visit, add_entity_filter
@@ -153,7 +155,7 @@ class BriefingApp(App[int]):
         search = self.query_one(SearchBar)
         if self.freeze_timings:
             search.cursor_blink = False
-        self.query_one(ArticleList).focus()  # "/" then focuses the search bar
+        search.focus()  # keys typed while the index opens go into the query, never run commands
         self.status_message = "opening the index…"
         self.call_after_refresh(self._first_paint)
         self.open_engine()
@@ -580,7 +582,23 @@ class BriefingApp(App[int]):
         self.push_screen(HelpScreen(self.keymap))
 
     def action_quit(self) -> None:
-        self.exit(0)
+        """Quit; asks first when marked articles would be lost."""
+        if isinstance(self.screen, ConfirmScreen):
+            return
+        if not self.marks_would_be_lost():
+            self.exit(0)
+            return
+        n = len(self.marks)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.exit(0)
+
+        self.push_screen(ConfirmScreen(f"Quit and lose {plural(n, 'marked article')}?",
+                                       "Export them first with e, or answer n to stay."), answered)
+
+    def marks_would_be_lost(self) -> bool:
+        return len(self.marks) > 0
 
 
 def _report_summary(report) -> str:

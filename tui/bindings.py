@@ -51,7 +51,8 @@ KEY_SPECS: tuple[KeySpec, ...] = (
     KeySpec("mark", "space", "mark", "Mark", "app", "Mark / unmark the article for the brief"),
     KeySpec("export", "e", "export", "Export", "app", "Export the marked articles as a brief"),
     KeySpec("toggle_sort", "s", "toggle_sort", "Sort", "app", "Sort results by relevance / date"),
-    KeySpec("help", "question_mark", "help", "Help", "app", "Show every key"),
+    KeySpec("help", "question_mark,f1", "help", "Help", "app",
+            "Show every key and the query syntax (f1 also works in the search bar)"),
     KeySpec("quit", "q", "quit", "Quit", "app", "Quit briefing"),
 )
 
