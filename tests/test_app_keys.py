@@ -363,21 +363,6 @@ async def test_keys_typed_before_the_index_opens_become_the_query(config, engine
 
 
 @sync
-async def test_q_asks_before_losing_marks(make_app, messages):
-    from tui.screens.confirm import ConfirmScreen
-
-    app = make_app()
-    async with run(app, messages) as pilot:
-        await settle(pilot)
-        await pilot.press("enter", "space", "q")
-        assert isinstance(app.screen, ConfirmScreen) and app.is_running
-        await pilot.press("n")
-        assert not isinstance(app.screen, ConfirmScreen) and app.is_running
-        await pilot.press("q", "y")
-    assert app.return_code == 0
-
-
-@sync
 async def test_keys_can_be_remapped_in_config(config, engine, messages):
     config.keys = {**config.keys, "quit": "x", "toggle_sort": "o"}
     app = BriefingApp(config, engine, freeze_timings=True, search_delay=0.0)

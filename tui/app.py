@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import threading
 import time
+from pathlib import Path
 from typing import Callable
 
 from rich.text import Text
@@ -42,6 +43,7 @@ from .messages import (
 from .screens.confirm import ConfirmScreen
 from .screens.export import ExportDialog
 from .screens.help import HelpScreen
+from .session_file import SESSION_FILE, QueryHistory, SessionState, load_session, save_session
 from .session import JumpHistory, Marks, RelatedCursor, SearchSequencer, Visit, add_entity_filter
 from .widgets.article_list import ArticleList
 from .widgets.entity_sidebar import EntitySidebar
@@ -93,6 +95,8 @@ class BriefingApp(App[int]):
         freeze_timings: bool = False,
         search_delay: float = SEARCH_DELAY_S,
         preload_analyser: bool = True,
+        data_dir: Path | None = None,
+        remember: bool = True,
     ) -> None:
         super().__init__()
         self.config = config
@@ -120,6 +124,14 @@ class BriefingApp(App[int]):
         self.timings: dict[str, float] = {"created": time.perf_counter()}
         self.render_log: list[tuple[int, float, float]] = []  # (seq, dispatched, rendered) perf_counter
         self.set_reactive(BriefingApp.freeze_timings, freeze_timings)
+        folder = data_dir or getattr(engine, "data_dir", None)
+        self.session_path: Path | None = Path(folder) / SESSION_FILE if remember and folder else None
+        self.session = load_session(self.session_path) if self.session_path else SessionState()
+        self.query_history = QueryHistory(self.session.history)
+        self.read: set[str] = set(self.session.read)
+        self._save_timer = None
+        self._save_failed = False
+        self._restore_scroll: float | None = None
 
     # --- layout -----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -155,10 +167,58 @@ class BriefingApp(App[int]):
         search = self.query_one(SearchBar)
         if self.freeze_timings:
             search.cursor_blink = False
+        self._restore_session(search)
         search.focus()  # keys typed while the index opens go into the query, never run commands
         self.status_message = "opening the index…"
         self.call_after_refresh(self._first_paint)
         self.open_engine()
+
+    # --- session: restored at start, saved soon after each change and at exit ------------------
+    def _restore_session(self, search: SearchBar) -> None:
+        state = self.session
+        self.sort = state.sort
+        self.query_one(ArticleList).border_title = f"Results · by {self.sort}"
+        for article_id in state.marks:
+            self.marks.toggle(article_id)
+        self.marked_count = len(self.marks)
+        if self.session_path is not None:
+            self.query_one(ArticleList).set_read(self.read)
+        if state.query:
+            search.value = state.query
+            search.select_all()  # typing replaces the old query; right arrow keeps it
+
+    def save_soon(self) -> None:
+        """Save the session shortly (many changes in a burst make one write)."""
+        if self.session_path is None:
+            return
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self._save_timer = self.set_timer(0.5, self.save_session)
+
+    def save_session(self) -> None:
+        """Write the session file now; a failure is told once and marks then ask before quit."""
+        self._save_timer = None
+        if self.session_path is None:
+            return
+        state = self.session
+        state.query, state.sort, state.marks = self.query_text, self.sort, self.marks.ids
+        state.read, state.history = sorted(self.read), self.query_history.queries
+        state.open_id = self.current_id
+        state.scroll_y = self.query_one(Reader).scroll_y if self.current_id else 0.0
+        try:
+            save_session(self.session_path, state)
+            self._save_failed = False
+        except OSError as exc:
+            if not self._save_failed:
+                self.notify(f"cannot save the session in {self.session_path.parent}: "
+                            f"{exc.strerror or exc}", severity="warning")
+            self._save_failed = True
+
+    def exit(self, *args, **kwargs) -> None:
+        """Save the session (while the widgets still exist), then exit."""
+        if self.ready and self.screen_stack and self.screen_stack[0].query(SearchBar):
+            self.save_session()  # (before the index opened nothing was restored yet)
+        super().exit(*args, **kwargs)
 
     def _first_paint(self) -> None:
         self.timings.setdefault("first_paint", time.perf_counter())
@@ -179,12 +239,20 @@ class BriefingApp(App[int]):
         engine = self.engine
         if engine.corpus_size == 0:
             report = engine.update(progress=self._progress)
-            self.post_message(EngineReady(engine.corpus_size, _report_summary(report)))
+            self.post_message(EngineReady(engine.corpus_size, _report_summary(report),
+                                          known_ids=self._known_ids(engine)))
             return
-        self.post_message(EngineReady(engine.corpus_size))
+        self.post_message(EngineReady(engine.corpus_size, known_ids=self._known_ids(engine)))
         if engine.needs_update():
             report = engine.update(progress=self._progress)
-            self.post_message(EngineReady(engine.corpus_size, _report_summary(report)))
+            self.post_message(EngineReady(engine.corpus_size, _report_summary(report),
+                                          known_ids=self._known_ids(engine)))
+
+    def _known_ids(self, engine) -> frozenset[str] | None:
+        """Ids in the index, to drop remembered articles a re-index removed."""
+        if self.session_path is None or not hasattr(engine, "list_articles"):
+            return None
+        return frozenset(a.id for a in engine.list_articles())
 
     def _progress(self, done: int, total: int, label: str) -> None:
         self.post_message(IndexProgress(done, total, label))
@@ -288,8 +356,29 @@ class BriefingApp(App[int]):
         self.timings.setdefault("index_open", time.perf_counter())
         self.status_message = message.summary
         self._index_summary = message.summary  # kept on the status line until the next search
+        if message.known_ids is not None:
+            self._forget_unknown(message.known_ids, restore=first)
         if first or message.summary:
             self.dispatch_search()
+
+    def _forget_unknown(self, known: frozenset[str], restore: bool) -> None:
+        """Drop marks, read state and the open article of articles no longer indexed."""
+        state = self.session
+        state.marks, state.open_id = self.marks.ids, self.current_id or state.open_id
+        state.read = sorted(self.read)
+        state.keep_known(set(known))
+        if len(state.marks) != len(self.marks):
+            self.marks = Marks()
+            for article_id in state.marks:
+                self.marks.toggle(article_id)
+            self.marked_count = len(self.marks)
+        self.read.intersection_update(known)
+        if self.current_id is not None and self.current_id not in known:
+            self.current_id = self.current_view = None
+            self.query_one(Reader).clear("the article was removed from the index")
+        elif restore and state.open_id:
+            self._restore_scroll = state.scroll_y
+            self.open_article(state.open_id, remember=False, note="where you left off")
 
     def on_analyser_ready(self, message: AnalyserReady) -> None:
         self.timings.setdefault("analyser", time.perf_counter())
@@ -326,6 +415,7 @@ class BriefingApp(App[int]):
         seq = self.sequencer.next()
         self._search_started[seq] = self._last_dispatch
         self.run_search(seq, self.query_text, self.sort)
+        self.save_soon()
 
     def on_search_done(self, message: SearchDone) -> None:
         if not self.sequencer.accept(message.seq):
@@ -389,6 +479,7 @@ class BriefingApp(App[int]):
         """Open an article in the reader (the jump history remembers the one left)."""
         if not self.ready:
             return
+        self.query_history.add(self.query_text)
         if remember and self.current_id and self.current_id != article_id:
             cursor = self.related_cursor
             self.history.push(Visit(self.current_id, cursor.anchor_id if cursor else None,
@@ -401,8 +492,16 @@ class BriefingApp(App[int]):
         view = message.view
         self.current_id = view.article.id
         self.current_view = view
-        self.query_one(Reader).show(view.article, view.spans, view.mentions, message.note)
+        reader = self.query_one(Reader)
+        reader.show(view.article, view.spans, view.mentions, message.note)
+        if self._restore_scroll:
+            self.call_after_refresh(reader.scroll_to, y=self._restore_scroll, animate=False)
+        self._restore_scroll = None
         self.status_message = message.note
+        if view.article.id not in self.read:
+            self.read.add(view.article.id)
+            self.query_one(ArticleList).set_read(self.read if self.session_path else None)
+        self.save_soon()
         self._show_sidebar("article")
         self._show_timeline()
 
@@ -457,7 +556,21 @@ class BriefingApp(App[int]):
 
     @on(SearchBar.ToList)
     def action_to_list(self) -> None:
+        self.query_history.add(self.query_text)
         self.query_one(ArticleList).focus()
+
+    @on(SearchBar.StepHistory)
+    def _step_history(self, message: SearchBar.StepHistory) -> None:
+        bar = self.query_one(SearchBar)
+        if message.delta < 0:
+            query = self.query_history.older(bar.value)
+        else:
+            query = self.query_history.newer()
+        if query is None:
+            self.status_message = "no older query in the history" if message.delta < 0 else ""
+            return
+        bar.value = query
+        bar.cursor_position = len(query)
 
     @on(SearchBar.OpenFromList)
     def action_open_article(self) -> None:
@@ -549,7 +662,21 @@ class BriefingApp(App[int]):
         marked = self.marks.toggle(article_id)
         self.marked_count = len(self.marks)
         self.query_one(ArticleList).set_marked(set(self.marks.ids))
-        self.status_message = f"{'marked' if marked else 'unmarked'} {article_id[:12]}"
+        self.status_message = f"{'marked' if marked else 'unmarked'} {article_id}"
+        self.save_soon()
+
+    def action_toggle_read(self) -> None:
+        article_id = self.focused_article_id()
+        if article_id is None:
+            return
+        if article_id in self.read:
+            self.read.discard(article_id)
+            self.status_message = f"{article_id} marked unread"
+        else:
+            self.read.add(article_id)
+            self.status_message = f"{article_id} marked read"
+        self.query_one(ArticleList).set_read(self.read if self.session_path else None)
+        self.save_soon()
 
     def action_export(self) -> None:
         if not hasattr(self.engine, "plan_brief"):
@@ -577,6 +704,7 @@ class BriefingApp(App[int]):
         self.sort = "date" if self.sort == "relevance" else "relevance"
         self.query_one(ArticleList).border_title = f"Results · by {self.sort}"
         self.dispatch_search()
+        self.save_soon()
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.keymap))
@@ -598,7 +726,13 @@ class BriefingApp(App[int]):
                                        "Export them first with e, or answer n to stay."), answered)
 
     def marks_would_be_lost(self) -> bool:
-        return len(self.marks) > 0
+        """Marks are kept in the session file; they are lost only if it cannot be written."""
+        if not self.marks:
+            return False
+        if self.session_path is None:
+            return True
+        self.save_session()
+        return self._save_failed
 
 
 def _report_summary(report) -> str:
@@ -616,6 +750,6 @@ def _report_summary(report) -> str:
 
 def run_app(ctx) -> int:
     """Entry point used by ``briefing`` with no subcommand."""
-    app = BriefingApp(ctx.config, engine_factory=lambda: ctx.engine)
+    app = BriefingApp(ctx.config, engine_factory=lambda: ctx.engine, data_dir=ctx.data_dir)
     code = app.run()
     return int(code or 0)

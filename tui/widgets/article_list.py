@@ -21,7 +21,7 @@ def date_label(published) -> str:
     return published.isoformat() if published else "unknown date"
 
 
-def format_row(hit, width: int, marked: bool) -> Text:
+def format_row(hit, width: int, marked: bool, unread: bool = False) -> Text:
     """One list row, exactly ``width`` cells (or less when the pane is tiny)."""
     flag = fit(MARK_FLAG if marked else "", FLAG_WIDTH)
     date = fit(date_label(hit.published), DATE_WIDTH)
@@ -31,7 +31,7 @@ def format_row(hit, width: int, marked: bool) -> Text:
     row.append(flag, style="bold yellow" if marked else "")
     row.append(date + " ", style="dim" if hit.published is None else "")
     row.append(publisher + " ", style="italic")
-    row.append(fit(hit.title, title_width))
+    row.append(fit(hit.title, title_width), style="bold" if unread else "")
     return row
 
 
@@ -49,6 +49,7 @@ class ArticleList(OptionList):
         super().__init__(**kwargs)
         self._hits: list = []
         self._marked: set[str] = set()
+        self._read: set[str] | None = None  # None: read state not tracked, no title is bold
         self._width = 0
 
     @property
@@ -72,10 +73,22 @@ class ArticleList(OptionList):
         self._marked = set(marked)
         self._render_rows(self.highlighted_id)
 
+    def set_read(self, read: set[str] | None) -> None:
+        """Articles read (titles of the others are bold); None turns read state off."""
+        self._read = read
+        self._render_rows(self.highlighted_id)
+
+    def _unread(self, article_id: str) -> bool:
+        return self._read is not None and article_id not in self._read
+
     def row_texts(self) -> list[str]:
         """The plain rows as rendered (for tests)."""
         width = self._row_width()
         return [format_row(h, width, h.id in self._marked).plain for h in self._hits]
+
+    def unread_ids(self) -> list[str]:
+        """Ids shown in bold (for tests)."""
+        return [h.id for h in self._hits if self._unread(h.id)]
 
     def _row_width(self) -> int:
         return row_width(self, 20)
@@ -84,7 +97,8 @@ class ArticleList(OptionList):
         width = self._row_width()
         self._width = width
         self.set_options(
-            Option(format_row(h, width, h.id in self._marked), id=h.id) for h in self._hits
+            Option(format_row(h, width, h.id in self._marked, self._unread(h.id)), id=h.id)
+            for h in self._hits
         )
         ids = self.article_ids
         if ids:

@@ -58,8 +58,13 @@ class Reader(VerticalScroll):
     def compose(self):
         yield Static("Open an article with enter.", id="reader-body")
 
+    def clear(self, why: str) -> None:
+        """Empty the reader, saying ``why``."""
+        self.query_one("#reader-body", Static).update(Text(why, style="dim"))
+        self.border_subtitle = ""
+
     def show(self, article, spans: list[tuple[int, int]], mentions: list, note: str = "") -> None:
         """Show ``article``; ``note`` (e.g. why a jump landed here) goes above the title."""
         self.query_one("#reader-body", Static).update(article_text(article, spans, mentions, note))
         self.scroll_home(animate=False)
-        self.border_subtitle = article.id[:12]
+        self.border_subtitle = article.id

@@ -19,7 +19,20 @@ class SearchBar(Input):
     class OpenFromList(Message):
         """A second ``enter`` came before the focus reached the list: open its article."""
 
+    class StepHistory(Message):
+        """up (``delta`` -1) or down (+1): show an older or newer query of the history."""
+
+        def __init__(self, delta: int) -> None:
+            super().__init__()
+            self.delta = delta
+
     _leaving = False  # a ToList is on its way and the focus has not left yet
+
+    def action_history_prev(self) -> None:
+        self.post_message(self.StepHistory(-1))
+
+    def action_history_next(self) -> None:
+        self.post_message(self.StepHistory(1))
 
     def action_to_list(self) -> None:
         if self._leaving:  # keys typed in one burst all arrive here before the focus moves

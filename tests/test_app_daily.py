@@ -1,0 +1,154 @@
+"""Living in the app: the session kept per data dir, read state, history, quitting safely."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tui.app import BriefingApp
+from tui.session_file import SESSION_FILE, QueryHistory, SessionState, load_session, save_session
+from tui.testing import settle, sync
+from tui.widgets.article_list import ArticleList
+from tui.widgets.reader import Reader
+from tui.widgets.search_bar import SearchBar
+from tests.test_app_keys import QUERY, config, engine, messages, run, search  # noqa: F401  (fixtures)
+
+pytestmark = pytest.mark.slow
+
+
+def new_app(config, engine, **kwargs) -> BriefingApp:
+    return BriefingApp(config, engine, freeze_timings=True, search_delay=0.0,
+                       preload_analyser=False, **kwargs)
+
+
+def test_session_file_round_trips_and_survives_garbage(tmp_path) -> None:
+    path = tmp_path / SESSION_FILE
+    assert load_session(path) == SessionState()
+    state = SessionState(query="반도체", sort="date", marks=["a"], open_id="a", scroll_y=3.0,
+                         read=["a", "b"], history=["x", "반도체"])
+    save_session(path, state)
+    assert load_session(path) == state
+    path.write_text("{not json", encoding="utf-8")
+    assert load_session(path) == SessionState()
+    path.write_text(json.dumps({"sort": "sideways", "marks": "oops", "scroll_y": 2}), encoding="utf-8")
+    loaded = load_session(path)
+    assert loaded.sort == "relevance" and loaded.marks == [] and loaded.scroll_y == 2.0
+
+
+def test_query_history_steps_back_and_returns_to_the_draft() -> None:
+    history = QueryHistory(["a", "b"])
+    history.add("c")
+    history.add("a")  # moved to the end
+    assert history.queries == ["b", "c", "a"]
+    assert history.older("draft") == "a"
+    assert history.older("a") == "c"
+    assert history.newer() == "a"
+    assert history.newer() == "draft"
+    assert history.newer() is None
+
+
+@sync
+async def test_marks_query_sort_open_article_and_scroll_come_back(config, engine, messages):
+    app = new_app(config, engine)
+    async with run(app, messages, size=(100, 30)) as pilot:
+        await search(pilot, QUERY)
+        await pilot.press("enter", "space", "s")  # mark the first result, sort by date
+        await settle(pilot)
+        marked = app.marks.ids
+        await pilot.press("enter")  # open the highlighted article
+        await settle(pilot)
+        opened = app.current_id
+        reader = app.query_one(Reader)
+        reader.focus()
+        await pilot.press("j", "j", "j")
+        await pilot.pause(0.1)
+        scrolled = reader.scroll_y
+        assert scrolled > 0
+        await pilot.press("q")  # marks are kept, so no question
+    assert app.return_code == 0
+    saved = load_session(engine.data_dir / SESSION_FILE)
+    assert saved.marks == marked and saved.query == QUERY and saved.sort == "date"
+
+    again = new_app(config, engine)
+    async with run(again, messages, size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert again.query_one(SearchBar).value == QUERY
+        assert again.sort == "date" and again.marks.ids == marked
+        assert again.current_id == opened
+        await pilot.pause(0.1)
+        assert again.query_one(Reader).scroll_y == scrolled
+        assert again.result.query == QUERY
+
+
+@sync
+async def test_typing_at_start_replaces_the_remembered_query(config, engine, messages):
+    save_session(engine.data_dir / SESSION_FILE, SessionState(query="삼성전자"))
+    app = new_app(config, engine)
+    async with run(app, messages) as pilot:
+        await pilot.press(*QUERY)
+        await settle(pilot)
+        assert app.query_text == QUERY and app.result.query == QUERY
+
+
+@sync
+async def test_marks_of_articles_removed_by_a_reindex_are_dropped(config, engine, messages):
+    known = engine.list_articles()[0].id
+    save_session(engine.data_dir / SESSION_FILE,
+                 SessionState(marks=[known, "gone_0000"], open_id="gone_0000", read=["gone_0000"]))
+    app = new_app(config, engine)
+    async with run(app, messages) as pilot:
+        await settle(pilot)
+        assert app.marks.ids == [known] and app.current_id is None and "gone_0000" not in app.read
+
+
+@sync
+async def test_unread_titles_are_bold_and_u_toggles(config, engine, messages):
+    app = new_app(config, engine)
+    async with run(app, messages) as pilot:
+        await settle(pilot)
+        results = app.query_one(ArticleList)
+        first = results.article_ids[0]
+        assert first in results.unread_ids()
+        await pilot.press("enter", "enter")  # to the list, open the first
+        await settle(pilot)
+        assert first not in results.unread_ids()
+        results.focus()
+        await pilot.press("u")
+        assert first in results.unread_ids() and "unread" in app.status_message
+        await pilot.press("u")
+        assert first not in results.unread_ids()
+
+
+@sync
+async def test_up_and_down_in_the_search_bar_walk_the_history(config, engine, messages):
+    app = new_app(config, engine)
+    async with run(app, messages) as pilot:
+        await settle(pilot)
+        for query in ("삼성전자", QUERY):
+            app.query_one(SearchBar).value = query
+            await settle(pilot)
+            await pilot.press("enter", "slash")  # enter remembers the query
+        app.query_one(SearchBar).value = "draft"
+        await pilot.press("up")
+        assert app.query_text == QUERY
+        await pilot.press("up")
+        assert app.query_text == "삼성전자"
+        await pilot.press("down", "down")
+        assert app.query_text == "draft"
+    assert load_session(engine.data_dir / SESSION_FILE).history == ["삼성전자", QUERY]
+
+
+@sync
+async def test_q_asks_when_marks_cannot_be_kept(config, engine, messages):
+    from tui.screens.confirm import ConfirmScreen
+
+    app = new_app(config, engine, remember=False)
+    async with run(app, messages) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "space", "q")
+        assert isinstance(app.screen, ConfirmScreen) and app.is_running
+        await pilot.press("n")
+        assert app.is_running
+        await pilot.press("q", "y")
+    assert app.return_code == 0
