@@ -152,3 +152,66 @@ async def test_q_asks_when_marks_cannot_be_kept(config, engine, messages):
         assert app.is_running
         await pilot.press("q", "y")
     assert app.return_code == 0
+
+
+@pytest.mark.parametrize("query", ['"unclosed', "company:", "노벨상 company:"])
+@sync
+async def test_an_invalid_query_never_lists_the_whole_corpus(config, engine, messages, query):
+    app = new_app(config, engine)
+    async with run(app, messages, size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(*query)
+        await settle(pilot)
+        error = app.query_one("#query-error")
+        assert error.display
+        text = str(error.render())
+        assert "quote" in text or "needs a value" in text
+        shown = app.query_one(ArticleList).article_ids
+        assert len(shown) < engine.corpus_size and app.result_count < engine.corpus_size
+
+
+def test_completion_of_field_names_and_entity_values() -> None:
+    from tui.completion import complete
+
+    names = {"company": ["소프트뱅크", "삼성전자"], "person": ["손정의", "Masayoshi Son"]}
+    assert complete("반도체 comp", names) == "반도체 company:"
+    assert complete("pers", names) == "person:"
+    assert complete("company:", names) == "company:소프트뱅크"
+    assert complete("x company:삼", names) == "x company:삼성전자"
+    assert complete("person:mas", names) == 'person:"Masayoshi Son"'
+    assert complete('-person:"Mas', names) == '-person:"Masayoshi Son"'
+    assert complete("company:없는", names) is None
+    assert complete("company:삼성전자", names) is None
+    assert complete("반도체", names) is None
+
+
+@sync
+async def test_tab_completes_an_entity_name_from_the_index(config, engine, messages):
+    app = new_app(config, engine)
+    async with run(app, messages) as pilot:
+        await settle(pilot)
+        await pilot.press(*"comp", "tab")
+        assert app.query_text == "company:"
+        await pilot.press("소")
+        await settle(pilot)
+        await pilot.pause(0.1)
+        await pilot.press("tab")
+        assert app.query_text.startswith("company:소") and len(app.query_text) > len("company:소")
+        await settle(pilot)
+        assert app.result_count > 0
+
+
+@sync
+async def test_help_shows_the_query_syntax(config, engine, messages):
+    from textual.widgets import DataTable
+
+    from tui.screens.help import HelpScreen
+
+    app = new_app(config, engine)
+    async with run(app, messages) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        table = app.screen.query_one(DataTable)
+        cells = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        assert 'person:"Masayoshi Son"' in cells and "date:2025-02..2025-04" in cells

@@ -386,8 +386,12 @@ async def test_a_malformed_query_keeps_old_results(make_app, messages):
             await pilot.press(char if char != " " else "space")
         await settle(pilot)
         failed = of_type(messages, SearchFailed)
-        assert failed and app.status_message == failed[-1].error
+        error = app.query_one("#query-error")
+        assert failed and error.display and failed[-1].error in str(error.render())
         assert app.query_one(ArticleList).article_ids == before
+        await pilot.press("backspace")
+        await settle(pilot)
+        assert not app.query_one("#query-error").display
 
 
 class SlowFirstSearch:

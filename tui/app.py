@@ -18,7 +18,7 @@ from textual import on, work
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
-from textual.widgets import Footer, Label, ProgressBar
+from textual.widgets import Footer, Label, ProgressBar, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from search.errors import BriefingError, QueryError
@@ -26,6 +26,7 @@ from search.errors import BriefingError, QueryError
 from .cells import plural
 from .bindings import bindings_for, keymap_from_config, unknown_key_ids
 from .commands_palette import BriefingCommands
+from .completion import QuerySuggester
 from .messages import (
     AnalyserReady,
     ArticleLoaded,
@@ -132,11 +133,14 @@ class BriefingApp(App[int]):
         self._save_timer = None
         self._save_failed = False
         self._restore_scroll: float | None = None
+        self.suggester = QuerySuggester()
 
     # --- layout -----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield SearchBar(placeholder="Search: words, \"phrases\", -not, company:소프트뱅크 …",
-                        id="search")
+        with Vertical(id="top"):
+            yield SearchBar(placeholder="Search: words, \"phrases\", -not, company:소프트뱅크 … (f1: syntax)",
+                            id="search", suggester=self.suggester)
+            yield Static("", id="query-error")
         with Horizontal(id="main"):
             with Vertical(id="left"):
                 yield ArticleList(id="results")
@@ -164,6 +168,7 @@ class BriefingApp(App[int]):
         self.query_one("#entities").border_title = "Entities"
         self.query_one("#timeline").border_title = "Timeline"
         self.query_one("#progress").display = False
+        self.query_one("#query-error").display = False
         search = self.query_one(SearchBar)
         if self.freeze_timings:
             search.cursor_blink = False
@@ -264,6 +269,16 @@ class BriefingApp(App[int]):
         warm_up()
         self.post_message(AnalyserReady())
 
+    @work(thread=True, exclusive=True, group="names", exit_on_error=False)
+    def load_names(self) -> None:
+        """Entity names for completion, most frequent first."""
+        if not hasattr(self.engine, "entities"):
+            return
+        names: dict[str, list[str]] = {}
+        for entity in self.engine.entities():
+            names.setdefault(entity.type, []).append(entity.name)
+        self.suggester.names = names
+
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def run_search(self, seq: int, query: str, sort: str) -> None:
         try:
@@ -360,6 +375,7 @@ class BriefingApp(App[int]):
             self._forget_unknown(message.known_ids, restore=first)
         if first or message.summary:
             self.dispatch_search()
+            self.load_names()
 
     def _forget_unknown(self, known: frozenset[str], restore: bool) -> None:
         """Drop marks, read state and the open article of articles no longer indexed."""
@@ -426,6 +442,7 @@ class BriefingApp(App[int]):
         self.result_count = message.result.total
         self.elapsed_ms = message.result.elapsed_ms
         self.status_message, self._index_summary = self._index_summary, ""
+        self._show_query_error("")
         self.query_one(ArticleList).show(message.result.hits[:FIRST_ROWS], set(self.marks.ids),
                                          keep_highlight=same_query)
         started = self._search_started.pop(message.seq, None)
@@ -460,9 +477,21 @@ class BriefingApp(App[int]):
         self.result_facets = message.facets
         self._show_sidebar("results")
 
+    def _show_query_error(self, error: str) -> None:
+        box = self.query_one("#query-error", Static)
+        box.update(Text(f"⚠ {error}  (f1: query syntax)" if error else ""))
+        box.display = bool(error)
+
     def on_search_failed(self, message: SearchFailed) -> None:
         if message.seq >= self.sequencer.issued:
-            self.status_message = message.error
+            self._show_query_error(message.error)
+            self.status_message = "query error: the results of the last valid query stay"
+            if self.result is not None and not self.result.query.strip():
+                # the last valid query was empty: the whole corpus is no answer to this one
+                self.result = None
+                self.result_count = 0
+                self.query_one(ArticleList).show([], set())
+                self.status_message = "query error: nothing searched"
             started = self._search_started.pop(message.seq, None)
             if started is not None:
                 self.call_after_refresh(self._log_render, message.seq, started)

@@ -29,6 +29,9 @@ KEY_SPECS: tuple[KeySpec, ...] = (
     KeySpec("focus_search", "slash", "focus_search", "Search", "app",
             "Focus the search bar (results update as you type)"),
     KeySpec("to_list", "enter", "to_list", "Results", "search", "Move from the search bar to the results"),
+    KeySpec("complete", "tab", "complete", "Complete", "search",
+            "Search bar: accept the grey completion (field names, company:/person:/place:/org: "
+            "names; right arrow too), else the next pane", show=False),
     KeySpec("history_prev", "up", "history_prev", "Older query", "search",
             "Search bar: the previous query of the history", show=False),
     KeySpec("history_next", "down", "history_next", "Newer query", "search",

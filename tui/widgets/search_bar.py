@@ -28,6 +28,14 @@ class SearchBar(Input):
 
     _leaving = False  # a ToList is on its way and the focus has not left yet
 
+    def action_complete(self) -> None:
+        """Take the suggestion if one shows, else move on to the next pane (as tab does)."""
+        if self._suggestion and self.cursor_at_end and len(self._suggestion) > len(self.value):
+            self.value = self._suggestion
+            self.cursor_position = len(self.value)
+        else:
+            self.screen.focus_next()
+
     def action_history_prev(self) -> None:
         self.post_message(self.StepHistory(-1))
 
