@@ -215,3 +215,108 @@ async def test_help_shows_the_query_syntax(config, engine, messages):
         table = app.screen.query_one(DataTable)
         cells = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
         assert 'person:"Masayoshi Son"' in cells and "date:2025-02..2025-04" in cells
+
+
+async def open_first(pilot) -> None:
+    await settle(pilot)
+    await pilot.press("enter", "enter")
+    await settle(pilot)
+
+
+@sync
+async def test_enter_on_an_event_scrolls_to_its_sentence_and_the_timeline_keeps_its_cursor(
+    config, engine, messages
+):
+    from tui.widgets.reader import FOCUS_STYLE
+    from tui.widgets.timeline import EventList
+
+    app = new_app(config, engine)
+    async with run(app, messages, size=(100, 30)) as pilot:
+        await settle(pilot)
+        events = app.query_one(EventList)
+        events.focus()
+        # the event latest in its article, so the reader has to scroll to it
+        order = [i for i, o in enumerate(events._options) if o.id is not None]
+        pick = max(order, key=lambda i: events.events[int(events._options[i].id)].start)
+        events.highlighted = pick
+        event = events.highlighted_event
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.pause(0.1)
+        reader = app.query_one(Reader)
+        assert app.current_id == event.article_id
+        assert reader.focus_span == (event.start, event.end)
+        assert events.highlighted == pick and app.focused is events
+        from tui.widgets.reader import body_text
+
+        body = body_text(reader.article, [], [], reader.focus_span)
+        assert any(str(s.style) == FOCUS_STYLE and s.start == event.start for s in body.spans)
+        if event.start > 600:
+            assert reader.scroll_y > 0
+        await pilot.press("j", "enter")  # step to the next event: the cursor moved on
+        await settle(pilot)
+        assert events.highlighted != pick or len(order) == 1
+
+
+@sync
+async def test_find_in_the_article_with_n_and_N(config, engine, messages):
+    app = new_app(config, engine)
+    async with run(app, messages, size=(100, 30)) as pilot:
+        await open_first(pilot)
+        reader = app.query_one(Reader)
+        reader.focus()
+        word = reader.article.paragraphs[-1].split()[0]
+        expected = reader.article.body.casefold().count(word.casefold())
+        await pilot.press("slash", *word, "enter")
+        assert app.focused is reader
+        assert len(reader.matches) == expected and reader.match_index == 0
+        assert f"match 1/{expected}" in app.status_message
+        await pilot.press("n")
+        assert reader.match_index == (1 % expected)
+        await pilot.press("N")
+        assert reader.match_index == 0
+        await pilot.press("ctrl+f", "escape")
+        assert app.focused is reader
+        await pilot.press("ctrl+f", *"없는말없는말", "enter")
+        assert reader.matches == [] and "no match" in app.status_message
+
+
+@sync
+async def test_z_fills_the_screen_with_the_reader(config, engine, messages):
+    app = new_app(config, engine)
+    async with run(app, messages, size=(120, 40)) as pilot:
+        await open_first(pilot)
+        await pilot.press("z")
+        await pilot.pause()
+        assert not app.query_one(ArticleList).display or app.query_one(ArticleList).region.height == 0
+        assert app.query_one(Reader).region.width > 100
+        await pilot.press("z")
+        await pilot.pause()
+        assert app.query_one(ArticleList).region.height > 0
+
+
+@sync
+async def test_o_opens_the_source_y_copies_and_pipe_runs_the_pager(config, engine, messages,
+                                                                   monkeypatch):
+    import contextlib
+    import subprocess
+    import webbrowser
+
+    opened, ran = [], []
+    monkeypatch.setattr(webbrowser, "open", lambda url: opened.append(url) or True)
+    monkeypatch.setattr(subprocess, "run", lambda cmd, **kw: ran.append((cmd, kw["input"])))
+    monkeypatch.setenv("PAGER", "most -s")
+    app = new_app(config, engine)
+    async with run(app, messages) as pilot:
+        await open_first(pilot)
+        app.query_one(Reader).focus()
+        article = app.query_one(Reader).article
+        monkeypatch.setattr(app, "suspend", contextlib.nullcontext)
+        monkeypatch.setattr(app, "copy_to_clipboard", lambda text: opened.append(("clip", text)))
+        await pilot.press("o")
+        await settle(pilot)
+        assert opened and (opened[0] == article.url or opened[0].startswith("file://"))
+        await pilot.press("y")
+        assert ("clip", article.id) in opened and article.id in app.status_message
+        await pilot.press("vertical_line")
+        assert ran and ran[0][0] == ["most", "-s"] and article.title in ran[0][1]

@@ -364,11 +364,11 @@ async def test_keys_typed_before_the_index_opens_become_the_query(config, engine
 
 @sync
 async def test_keys_can_be_remapped_in_config(config, engine, messages):
-    config.keys = {**config.keys, "quit": "x", "toggle_sort": "o"}
+    config.keys = {**config.keys, "quit": "x", "toggle_sort": "w"}
     app = BriefingApp(config, engine, freeze_timings=True, search_delay=0.0)
     async with run(app, messages) as pilot:
         await settle(pilot)
-        await pilot.press("enter", "o")
+        await pilot.press("enter", "w")
         assert app.sort == "date"
         await pilot.press("q")
         assert app.is_running
@@ -446,8 +446,14 @@ async def test_first_run_builds_the_index_with_progress(config, tmp_path, messag
 
 
 @sync
-async def test_the_palette_has_a_command_for_every_action_and_each_runs(make_app, messages):
+async def test_the_palette_has_a_command_for_every_action_and_each_runs(make_app, messages,
+                                                                     monkeypatch):
+    import webbrowser
+
     from tui.commands_palette import PALETTE_COMMANDS
+
+    monkeypatch.setattr(webbrowser, "open", lambda url: True)
+    monkeypatch.setenv("PAGER", "true")
 
     assert [c.spec.id for c in PALETTE_COMMANDS] == [s.id for s in KEY_SPECS]
     assert len({c.__name__ for c in PALETTE_COMMANDS}) == len(KEY_SPECS)

@@ -48,7 +48,8 @@ from .session_file import SESSION_FILE, QueryHistory, SessionState, load_session
 from .session import JumpHistory, Marks, RelatedCursor, SearchSequencer, Visit, add_entity_filter
 from .widgets.article_list import ArticleList
 from .widgets.entity_sidebar import EntitySidebar
-from .widgets.reader import Reader
+from .widgets.find_bar import FindBar
+from .widgets.reader import Reader, article_text
 from .widgets.search_bar import SearchBar
 from .widgets.status_line import StatusLine
 from .widgets.timeline import EventList, TimelinePane
@@ -133,6 +134,7 @@ class BriefingApp(App[int]):
         self._save_timer = None
         self._save_failed = False
         self._restore_scroll: float | None = None
+        self._pending_focus: tuple[int, int] | None = None  # body span to scroll to on open
         self.suggester = QuerySuggester()
 
     # --- layout -----------------------------------------------------------------------------
@@ -145,6 +147,8 @@ class BriefingApp(App[int]):
             with Vertical(id="left"):
                 yield ArticleList(id="results")
                 yield Reader(id="reader")
+                yield FindBar(placeholder="find in the article (enter: back to the reader, n/N step, esc)",
+                              id="find")
             with Vertical(id="right"):
                 yield EntitySidebar(id="entities")
                 yield TimelinePane(id="timeline")
@@ -203,13 +207,16 @@ class BriefingApp(App[int]):
     def save_session(self) -> None:
         """Write the session file now; a failure is told once and marks then ask before quit."""
         self._save_timer = None
-        if self.session_path is None:
+        if self.session_path is None or not self.screen_stack:
             return
+        main = self.screen_stack[0]
+        if not main.query(SearchBar) or not main.query(Reader):
+            return  # shutting down: the last save ran in exit()
         state = self.session
         state.query, state.sort, state.marks = self.query_text, self.sort, self.marks.ids
         state.read, state.history = sorted(self.read), self.query_history.queries
         state.open_id = self.current_id
-        state.scroll_y = self.query_one(Reader).scroll_y if self.current_id else 0.0
+        state.scroll_y = main.query_one(Reader).scroll_y if self.current_id else 0.0
         try:
             save_session(self.session_path, state)
             self._save_failed = False
@@ -406,9 +413,9 @@ class BriefingApp(App[int]):
     # --- search ------------------------------------------------------------------------------
     @property
     def query_text(self) -> str:
-        return self.query_one(SearchBar).value
+        return self.screen_stack[0].query_one(SearchBar).value  # also while a dialog is open
 
-    @on(SearchBar.Changed)
+    @on(SearchBar.Changed, "#search")
     def _query_changed(self) -> None:
         self.schedule_search()
 
@@ -522,7 +529,8 @@ class BriefingApp(App[int]):
         self.current_id = view.article.id
         self.current_view = view
         reader = self.query_one(Reader)
-        reader.show(view.article, view.spans, view.mentions, message.note)
+        focus, self._pending_focus = self._pending_focus, None
+        reader.show(view.article, view.spans, view.mentions, message.note, focus=focus)
         if self._restore_scroll:
             self.call_after_refresh(reader.scroll_to, y=self._restore_scroll, animate=False)
         self._restore_scroll = None
@@ -532,7 +540,8 @@ class BriefingApp(App[int]):
             self.query_one(ArticleList).set_read(self.read if self.session_path else None)
         self.save_soon()
         self._show_sidebar("article")
-        self._show_timeline()
+        if self.timeline_scope == "article":  # the result-set timeline keeps its cursor
+            self._show_timeline()
 
     @on(ArticleList.OpenArticle)
     def _open_from_list(self, message: ArticleList.OpenArticle) -> None:
@@ -540,7 +549,14 @@ class BriefingApp(App[int]):
 
     @on(EventList.OpenEvent)
     def _open_from_timeline(self, message: EventList.OpenEvent) -> None:
-        self.open_article(message.article_id, note="opened from the timeline")
+        self._pending_focus = message.span
+        if message.article_id == self.current_id and self.current_view is not None:
+            view = self.current_view  # same article: only move to the sentence
+            self._pending_focus = None
+            self.query_one(Reader).show(view.article, view.spans, view.mentions,
+                                        "event from the timeline", focus=message.span)
+            return
+        self.open_article(message.article_id, note="event from the timeline")
 
     def focused_article_id(self) -> str | None:
         """The article actions apply to: the open one, else the highlighted result."""
@@ -569,6 +585,100 @@ class BriefingApp(App[int]):
             if self.result_count > TIMELINE_ARTICLES:
                 scope += f", events of the top {TIMELINE_ARTICLES}"
             pane.show(self.result_events, self.result_months, scope)
+
+    # --- reader actions ----------------------------------------------------------------------
+    def _open_article_or_say(self):
+        article = self.query_one(Reader).article
+        if article is None:
+            self.status_message = "open an article first (enter)"
+        return article
+
+    @on(Reader.FindRequested)
+    def action_find(self) -> None:
+        if self._open_article_or_say() is None:
+            return
+        bar = self.query_one(FindBar)
+        bar.add_class("-open")
+        bar.focus()
+
+    @on(FindBar.Changed, "#find")
+    def _find_changed(self, message: FindBar.Changed) -> None:
+        count = self.query_one(Reader).find(message.value)
+        self._say_found(0 if count else -1, count, message.value)
+
+    @on(FindBar.Submitted, "#find")
+    def _find_submitted(self) -> None:
+        self.query_one(Reader).focus()
+
+    @on(FindBar.Closed)
+    def _find_closed(self) -> None:
+        bar = self.query_one(FindBar)
+        bar.remove_class("-open")
+        self.query_one(Reader).focus()
+
+    @on(Reader.Found)
+    def _found(self, message: Reader.Found) -> None:
+        self._say_found(message.index, message.count, self.query_one(FindBar).value)
+
+    def _say_found(self, index: int, count: int, needle: str) -> None:
+        if not needle.strip():
+            self.status_message = ""
+        elif count:
+            self.status_message = f"match {index + 1}/{count} for {needle!r} (n / N)"
+        else:
+            self.status_message = f"no match for {needle!r} in this article"
+
+    def action_full_reader(self) -> None:
+        self.screen.toggle_class("-full-reader")
+        if self.screen.has_class("-full-reader"):
+            self.query_one(Reader).focus()
+
+    def _source_link(self, article) -> str:
+        from pathlib import Path as _Path
+
+        return article.url or _Path(article.source_path).resolve().as_uri()
+
+    def action_open_url(self) -> None:
+        article = self._open_article_or_say()
+        if article is not None:
+            self.open_in_browser(self._source_link(article))
+
+    @work(thread=True, group="browser", exit_on_error=False)
+    def open_in_browser(self, url: str) -> None:
+        import webbrowser
+
+        opened = webbrowser.open(url)
+        message = f"opened {url}" if opened else f"no browser found for {url}"
+        self.call_from_thread(setattr, self, "status_message", message)
+
+    def action_copy(self, what: str) -> None:
+        article = self._open_article_or_say() if what == "url" else None
+        if what == "url" and article is None:
+            return
+        value = self._source_link(article) if article is not None else self.focused_article_id()
+        if not value:
+            self.status_message = "no article to copy the id of"
+            return
+        self.copy_to_clipboard(value)
+        self.status_message = f"copied {value}"
+
+    def action_pipe(self) -> None:
+        import os
+        import shlex
+        import subprocess
+
+        article = self._open_article_or_say()
+        if article is None:
+            return
+        text = article_text(article, [], []).plain + "\n"
+        command = shlex.split(os.environ.get("PAGER") or "less") or ["less"]
+        try:
+            with self.suspend():
+                subprocess.run(command, input=text, text=True, check=False)
+        except Exception as exc:  # no terminal to hand over (headless), or no such pager
+            self.status_message = f"cannot run the pager {command[0]}: {exc}"
+            return
+        self.status_message = f"article shown in {command[0]}"
 
     # --- actions -----------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple) -> bool | None:
