@@ -320,3 +320,60 @@ async def test_o_opens_the_source_y_copies_and_pipe_runs_the_pager(config, engin
         assert ("clip", article.id) in opened and article.id in app.status_message
         await pilot.press("vertical_line")
         assert ran and ran[0][0] == ["most", "-s"] and article.title in ran[0][1]
+
+
+@sync
+async def test_keys_right_after_enter_go_to_the_list_not_the_query(config, engine, messages):
+    from textual import events
+
+    app = new_app(config, engine)
+    async with run(app, messages) as pilot:
+        await settle(pilot)
+        for key, char in (("enter", "\r"), ("j", "j"), ("j", "j")):  # one burst from the terminal
+            app.post_message(events.Key(key, char))
+        await settle(pilot)
+        assert app.query_text == ""
+        assert isinstance(app.focused, ArticleList) and app.focused.highlighted == 2
+
+
+@pytest.mark.parametrize("size", [(60, 20), (80, 24), (120, 40)])
+@sync
+async def test_layouts_keep_titles_readable_and_side_panes_collapse(config, engine, messages, size):
+    from rich.cells import cell_len
+
+    app = new_app(config, engine)
+    async with run(app, messages, size=size) as pilot:
+        await settle(pilot)
+        results = app.query_one(ArticleList)
+        right = app.query_one("#right")
+        titles = {h.id: h.title for h in app.result.hits}
+        for article_id, row in zip(results.article_ids, results.row_texts()):
+            shown = row.rstrip().removesuffix("…")
+            title = titles[article_id]
+            kept = max(n for n in range(len(title) + 1) if title[:n] in shown)
+            assert cell_len(title[:kept]) >= min(cell_len(title), 30), (size, row)
+        if size[0] < 100:
+            assert not right.display or right.region.width == 0
+            await pilot.press("enter", "b")
+            await pilot.pause()
+            assert right.region.width > 0
+            await pilot.press("b")
+            await pilot.pause()
+            assert right.region.width == 0
+        else:
+            assert right.region.width > 0
+
+
+def test_columns_drop_publisher_first_then_the_date() -> None:
+    from datetime import date
+
+    from search.engine import Hit
+    from tui.widgets.article_list import TITLE_MIN, choose_columns
+
+    hits = [Hit("a", "제목", "매일경제", date(2025, 4, 2), 0.9), Hit("b", "제목", None, None, 0.0)]
+    wide, mid, narrow = choose_columns(100, hits), choose_columns(TITLE_MIN + 16, hits), choose_columns(40, hits)
+    assert wide.publisher and wide.date
+    assert not mid.publisher and mid.date
+    assert not narrow.publisher and not narrow.date
+    nobody = [Hit("a", "제목", None, date(2025, 4, 2), 0.9)]
+    assert choose_columns(100, nobody).publisher == 0  # a column of "—" is no use

@@ -77,6 +77,7 @@ class BriefingApp(App[int]):
     BINDINGS = bindings_for("app")
     COMMANDS = App.COMMANDS | {BriefingCommands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
 
     corpus_size: reactive[int] = reactive(0)
     result_count: reactive[int] = reactive(0)
@@ -628,6 +629,13 @@ class BriefingApp(App[int]):
         else:
             self.status_message = f"no match for {needle!r} in this article"
 
+    def action_side_panes(self) -> None:
+        """Below 100 columns the entity sidebar and the timeline are hidden until asked for."""
+        if not self.screen.has_class("-narrow"):
+            self.status_message = "the entity sidebar and the timeline show at 100 columns and more"
+            return
+        self.screen.toggle_class("-side-panes")
+
     def action_full_reader(self) -> None:
         self.screen.toggle_class("-full-reader")
         if self.screen.has_class("-full-reader"):
@@ -697,6 +705,10 @@ class BriefingApp(App[int]):
     def action_to_list(self) -> None:
         self.query_history.add(self.query_text)
         self.query_one(ArticleList).focus()
+
+    @on(SearchBar.LateKey)
+    def _late_key(self, message: SearchBar.LateKey) -> None:
+        self.post_message(message.key)  # handled again, now that the list has the focus
 
     @on(SearchBar.StepHistory)
     def _step_history(self, message: SearchBar.StepHistory) -> None:

@@ -68,6 +68,8 @@ KEY_SPECS: tuple[KeySpec, ...] = (
             "Copy the article's source URL (else its file path) to the clipboard", show=False),
     KeySpec("pipe", "vertical_line", "pipe", "Pager", "app",
             "Show the article text in $PAGER (less by default)", show=False),
+    KeySpec("side_panes", "b", "side_panes", "Side panes", "app",
+            "Below 100 columns: show / hide the entity sidebar and the timeline"),
     KeySpec("toggle_timeline", "t", "toggle_timeline", "Timeline", "app",
             "Timeline: switch between the current article and the result set"),
     KeySpec("mark", "space", "mark", "Mark", "app", "Mark / unmark the article for the brief"),

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.message import Message
 from textual.widgets import Input
 
-from ..bindings import bindings_for
+from ..bindings import bindings_for, keys_for
 
 
 class SearchBar(Input):
@@ -26,7 +27,29 @@ class SearchBar(Input):
             super().__init__()
             self.delta = delta
 
+    class LateKey(Message):
+        """A key typed right after enter, before the focus reached the list: it is meant for
+        the list (``enter j`` in one burst moves down the results, never types a ``j``)."""
+
+        def __init__(self, key: events.Key) -> None:
+            super().__init__()
+            self.key = key
+
     _leaving = False  # a ToList is on its way and the focus has not left yet
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key in keys_for("to_list", getattr(self.app, "keymap", {})).split(","):
+            # handled here, in the order keys arrive, not after the key bubbled to the app
+            event.stop()
+            event.prevent_default()
+            self.action_to_list()
+            return
+        if self._leaving and event.is_printable:
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.LateKey(events.Key(event.key, event.character)))
+            return
+        await super()._on_key(event)
 
     def action_complete(self) -> None:
         """Take the suggestion if one shows, else move on to the next pane (as tab does)."""
