@@ -377,3 +377,59 @@ def test_columns_drop_publisher_first_then_the_date() -> None:
     assert not narrow.publisher and not narrow.date
     nobody = [Hit("a", "제목", None, date(2025, 4, 2), 0.9)]
     assert choose_columns(100, nobody).publisher == 0  # a column of "—" is no use
+
+
+@sync
+async def test_star_marks_every_result_and_again_unmarks(config, engine, messages):
+    app = new_app(config, engine)
+    async with run(app, messages) as pilot:
+        await search(pilot, QUERY)
+        await pilot.press("enter", "asterisk")
+        assert app.marks.ids == [h.id for h in app.result.hits] and app.marked_count > 1
+        assert "marked" in app.status_message and "results" in app.status_message
+        await pilot.press("asterisk")
+        assert app.marks.ids == []
+
+
+@sync
+async def test_export_dialog_edits_title_and_file_and_shows_the_real_name(config, engine, messages,
+                                                                        monkeypatch):
+    from textual.widgets import Checkbox, Input, Static
+
+    from search.brief import target_path
+    from tui.screens.export import ExportDialog
+
+    edited = []
+    monkeypatch.setattr(BriefingApp, "run_external",
+                        lambda self, var, default, path=None, text=None: edited.append((var, path)))
+    app = new_app(config, engine)
+    async with run(app, messages, size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "space", "e")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ExportDialog)
+        taken = dialog.plan.path
+        taken.parent.mkdir(parents=True, exist_ok=True)
+        taken.write_text("old", encoding="utf-8")
+        dialog.query_one("#export-brief-title", Input).value = "반도체 주간 브리프"
+        await pilot.pause()
+        target = str(dialog.query_one("#export-target", Static).render())
+        assert str(target_path(dialog.current_plan())) in target and "-2" in target  # the real name
+        dialog.query_one("#export-file", Input).value = taken.name  # a name of my own that exists
+        await pilot.pause()
+        assert "exists" in str(dialog.query_one("#export-target", Static).render())
+        dialog.query_one("#export-file", Input).value = "weekly"
+        dialog.query_one(Checkbox).value = True
+        await pilot.pause()
+        assert "weekly.md" in str(dialog.query_one("#export-target", Static).render())
+        dialog.action_write()
+        await settle(pilot)
+        written = taken.parent / "weekly.md"
+        assert written.exists() and "반도체 주간 브리프" in written.read_text(encoding="utf-8")
+        assert taken.read_text(encoding="utf-8") == "old"
+        assert edited == [("EDITOR", written)]
+        await pilot.press("e")
+        await settle(pilot)
+        await pilot.press("escape")
+        assert "cancelled" in app.status_message

@@ -246,10 +246,11 @@ async def test_space_marks_and_e_exports_the_brief(make_app, config, messages):
         await pilot.press("enter", "space")
         assert app.marks.ids == [first] and app.marked_count == 1
         assert results.row_texts()[0].startswith(MARK_FLAG)
-        await pilot.press("space")
+        assert results.highlighted == 1  # marking moves down
+        await pilot.press("k", "space")
         assert app.marks.ids == []
-        await pilot.press("space", "j", "space")
-        assert len(app.marks) == 2
+        await pilot.press("k", "space", "space")
+        assert app.marks.ids == results.article_ids[:2]
         await pilot.press("e")
         await settle(pilot)
         assert isinstance(app.screen, ExportDialog)

@@ -86,7 +86,7 @@ async def help_screen(pilot) -> None:
 
 async def export_dialog(pilot) -> None:
     await _search(pilot)
-    await pilot.press("enter", "space", "j", "space", "e")
+    await pilot.press("enter", "space", "space", "e")
     await settle(pilot)
 
 

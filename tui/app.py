@@ -42,7 +42,7 @@ from .messages import (
     TimelineLoaded,
 )
 from .screens.confirm import ConfirmScreen
-from .screens.export import ExportDialog
+from .screens.export import ExportChoice, ExportDialog
 from .screens.help import HelpScreen
 from .session_file import SESSION_FILE, QueryHistory, SessionState, load_session, save_session
 from .session import JumpHistory, Marks, RelatedCursor, SearchSequencer, Visit, add_entity_filter
@@ -344,8 +344,8 @@ class BriefingApp(App[int]):
         self.call_from_thread(self._show_export_dialog, plan, titles)
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
-    def write_export(self, plan) -> None:
-        self.post_message(BriefWritten(self.engine.write_brief(plan)))
+    def write_export(self, plan, edit: bool = False) -> None:
+        self.post_message(BriefWritten(self.engine.write_brief(plan), edit))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place worker errors reach the user."""
@@ -671,22 +671,10 @@ class BriefingApp(App[int]):
         self.status_message = f"copied {value}"
 
     def action_pipe(self) -> None:
-        import os
-        import shlex
-        import subprocess
-
         article = self._open_article_or_say()
         if article is None:
             return
-        text = article_text(article, [], []).plain + "\n"
-        command = shlex.split(os.environ.get("PAGER") or "less") or ["less"]
-        try:
-            with self.suspend():
-                subprocess.run(command, input=text, text=True, check=False)
-        except Exception as exc:  # no terminal to hand over (headless), or no such pager
-            self.status_message = f"cannot run the pager {command[0]}: {exc}"
-            return
-        self.status_message = f"article shown in {command[0]}"
+        self.run_external("PAGER", "less", text=article_text(article, [], []).plain + "\n")
 
     # --- actions -----------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple) -> bool | None:
@@ -811,9 +799,26 @@ class BriefingApp(App[int]):
         if article_id is None:
             return
         marked = self.marks.toggle(article_id)
+        self._marks_changed(f"{'marked' if marked else 'unmarked'} {article_id}")
+        if isinstance(self.focused, ArticleList):
+            self.focused.action_cursor_down()  # space, space, space marks a run of results
+
+    def action_mark_all(self) -> None:
+        """Mark every result; if all are marked already, unmark them."""
+        ids = [h.id for h in self.result.hits] if self.result is not None else []
+        if not ids:
+            self.status_message = "no results to mark"
+            return
+        unmark = all(i in self.marks for i in ids)
+        for article_id in ids:
+            if (article_id in self.marks) == unmark:
+                self.marks.toggle(article_id)
+        self._marks_changed(f"{'unmarked' if unmark else 'marked'} {plural(len(ids), 'result')}")
+
+    def _marks_changed(self, message: str) -> None:
         self.marked_count = len(self.marks)
         self.query_one(ArticleList).set_marked(set(self.marks.ids))
-        self.status_message = f"{'marked' if marked else 'unmarked'} {article_id}"
+        self.status_message = message
         self.save_soon()
 
     def action_toggle_read(self) -> None:
@@ -841,15 +846,36 @@ class BriefingApp(App[int]):
         self.plan_export(ids, self.query_text)
 
     def _show_export_dialog(self, plan, titles: dict[str, str]) -> None:
-        def done(confirmed: bool | None) -> None:
-            if confirmed:
-                self.write_export(plan)
+        def done(choice: ExportChoice | None) -> None:
+            if choice is None:
+                self.status_message = "export cancelled: nothing written"
+                return
+            self.write_export(choice.plan, choice.edit)
 
         self.push_screen(ExportDialog(plan, titles), done)
 
     def on_brief_written(self, message: BriefWritten) -> None:
         self.status_message = f"brief written: {message.path}"
         self.notify(f"brief written: {message.path}", title="export")
+        if message.edit:
+            self.run_external("EDITOR", "vi", message.path)
+
+    def run_external(self, variable: str, default: str, path=None, text: str | None = None) -> None:
+        """Hand the terminal to ``$variable`` (else ``default``) with a file or text on stdin."""
+        import os
+        import shlex
+        import subprocess
+
+        command = shlex.split(os.environ.get(variable) or default) or [default]
+        if path is not None:
+            command.append(str(path))
+        try:
+            with self.suspend():
+                subprocess.run(command, input=text, text=True, check=False)
+        except Exception as exc:  # no terminal to hand over (headless), or no such program
+            self.status_message = f"cannot run {command[0]}: {exc}"
+            return
+        self.status_message = f"back from {command[0]}"
 
     def action_toggle_sort(self) -> None:
         self.sort = "date" if self.sort == "relevance" else "relevance"

@@ -97,8 +97,8 @@ class RelatedLoaded(Message):
 
 
 class BriefWritten(Message):
-    """The export finished; ``path`` is the written file."""
+    """The export finished; ``path`` is the written file, ``edit``: open it in $EDITOR."""
 
-    def __init__(self, path) -> None:
+    def __init__(self, path, edit: bool = False) -> None:
         super().__init__()
-        self.path = path
+        self.path, self.edit = path, edit
