@@ -433,3 +433,26 @@ async def test_export_dialog_edits_title_and_file_and_shows_the_real_name(config
         await settle(pilot)
         await pilot.press("escape")
         assert "cancelled" in app.status_message
+
+
+def test_keymap_problems_name_the_binding_ids() -> None:
+    from search.config import load_config
+    from tui.bindings import keymap_problems
+
+    shipped = load_config(use_user_file=False).keys
+    assert keymap_problems(shipped) == []  # the shipped table has no unintended clash
+    problems = keymap_problems({**shipped, "mark": "j", "quit": "ctrl+banana", "nope": "x"})
+    assert "quit: unknown key name 'ctrl+banana'" in problems
+    assert "cursor_down and mark are both on 'j'" in problems
+    assert "unknown binding id 'nope'" in problems
+    assert keymap_problems({**shipped, "toggle_sort": "o"}) == ["open_url and toggle_sort are both on 'o'"]
+
+
+@sync
+async def test_bad_remaps_are_reported_at_start(config, engine, messages):
+    config.keys = {**config.keys, "mark": "j", "quit": "ctrl+banana"}
+    app = new_app(config, engine)
+    async with run(app, messages) as pilot:
+        await settle(pilot)
+        notes = " ".join(str(n.message) for n in app._notifications)
+        assert "ctrl+banana" in notes and "quit" in notes and "cursor_down and mark" in notes

@@ -24,7 +24,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from search.errors import BriefingError, QueryError
 
 from .cells import plural
-from .bindings import bindings_for, keymap_from_config, unknown_key_ids
+from .bindings import bindings_for, keymap_from_config, keymap_problems
 from .commands_palette import BriefingCommands
 from .completion import QuerySuggester
 from .messages import (
@@ -165,9 +165,9 @@ class BriefingApp(App[int]):
     def on_mount(self) -> None:
         if self.keymap:
             self.set_keymap(self.keymap)
-        unknown = unknown_key_ids(getattr(self.config, "keys", {}) or {})
-        if unknown:
-            self.notify(f"config keys: unknown binding ids {', '.join(unknown)}", severity="warning")
+        problems = keymap_problems(getattr(self.config, "keys", {}) or {})
+        if problems:
+            self.notify("config keys: " + "; ".join(problems), severity="warning", timeout=15)
         self.query_one("#results").border_title = "Results · by relevance"
         self.query_one("#reader").border_title = "Article"
         self.query_one("#entities").border_title = "Entities"

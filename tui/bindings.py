@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from textual.binding import Binding
-from textual.keys import _character_to_key
+from textual.keys import Keys, _character_to_key
 
 
 @dataclass(frozen=True)
@@ -123,3 +123,57 @@ def unknown_key_ids(keys: dict[str, str]) -> list[str]:
 def keys_for(spec_id: str, keymap: dict[str, str]) -> str:
     """The keys currently bound to ``spec_id``, for the help screen."""
     return keymap.get(spec_id) or SPECS_BY_ID[spec_id].keys
+
+
+MODIFIERS = {"ctrl", "shift", "alt", "meta", "super", "hyper"}
+_KEY_NAMES = {k.value for k in Keys} | {_character_to_key(chr(c)) for c in range(32, 127)}
+# the widgets each ``where`` binds in: two bindings can only clash where these meet
+_WIDGETS = {
+    "app": {"search", "results", "entities", "events", "reader", "find"},
+    "search": {"search"},
+    "list": {"results", "entities", "events", "reader"},
+    "open": {"results", "events"},
+    "sidebar": {"entities"},
+    "reader": {"reader"},
+}
+
+
+def is_key_name(key: str) -> bool:
+    """True for what Textual can bind: ``j``, ``J``, ``slash``, ``f1``, ``ctrl+f``, ``shift+tab``."""
+    *mods, base = key.split("+")
+    if any(m not in MODIFIERS for m in mods) or not base:
+        return False
+    return len(base) == 1 or base in _KEY_NAMES or base in ("space", "backspace")
+
+
+def _effective(keys: dict[str, str]) -> dict[str, list[str]]:
+    remapped = keymap_from_config(keys)
+    return {s.id: (remapped.get(s.id) or s.keys).split(",") for s in KEY_SPECS}
+
+
+def _clashes(bound: dict[str, list[str]]) -> set[tuple[str, str, str]]:
+    out = set()
+    specs = list(KEY_SPECS)
+    for i, a in enumerate(specs):
+        for b in specs[i + 1:]:
+            if not _WIDGETS[a.where] & _WIDGETS[b.where]:
+                continue
+            for key in set(bound[a.id]) & set(bound[b.id]):
+                out.add((a.id, b.id, key))
+    return out
+
+
+def keymap_problems(keys: dict[str, str]) -> list[str]:
+    """What is wrong with the ``keys:`` of a config, one line each, naming the binding ids:
+    unknown ids, key names Textual does not know, and keys that now do two things in one place
+    (clashes the shipped defaults already have on purpose, like ``enter``, are not reported)."""
+    problems = [f"unknown binding id {bid!r}" for bid in unknown_key_ids(keys)]
+    for bid, value in keys.items():
+        if bid in SPECS_BY_ID:
+            for key in normalize_keys(value).split(","):
+                if key and not is_key_name(key):
+                    problems.append(f"{bid}: unknown key name {key!r}")
+    wanted = _clashes(_effective(keys)) - _clashes(_effective({}))
+    for a, b, key in sorted(wanted):
+        problems.append(f"{a} and {b} are both on {key!r}")
+    return problems
