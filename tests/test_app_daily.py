@@ -136,7 +136,8 @@ async def test_up_and_down_in_the_search_bar_walk_the_history(config, engine, me
         assert app.query_text == "삼성전자"
         await pilot.press("down", "down")
         assert app.query_text == "draft"
-    assert load_session(engine.data_dir / SESSION_FILE).history == ["삼성전자", QUERY]
+        await pilot.press("enter", "q")  # quitting saves the session
+    assert load_session(engine.data_dir / SESSION_FILE).history == ["삼성전자", QUERY, "draft"]
 
 
 @sync
@@ -456,3 +457,50 @@ async def test_bad_remaps_are_reported_at_start(config, engine, messages):
         await settle(pilot)
         notes = " ".join(str(n.message) for n in app._notifications)
         assert "ctrl+banana" in notes and "quit" in notes and "cursor_down and mark" in notes
+
+
+@sync
+async def test_S_saves_a_search_and_the_watchlist_counts_new_articles(config, engine, messages):
+    from tui.saved_searches import SAVED_FILE, SavedSearch, load_saved, store_saved
+    from tui.widgets.watchlist import WatchList
+
+    hits = [h.id for h in engine.search(QUERY).hits]
+    # saved earlier, when only the first result existed: the others are new
+    store_saved(engine.data_dir / SAVED_FILE, [SavedSearch("softbank", QUERY, hits[:1])])
+    app = new_app(config, engine)
+    async with run(app, messages) as pilot:
+        await settle(pilot)
+        watch = app.query_one(WatchList)
+        label = str(watch.get_option_at_index(0).prompt)
+        assert f"{len(hits) - 1} new/{len(hits)}" in label
+        await pilot.press("enter", "w", "enter")
+        await settle(pilot)
+        assert app.query_text == QUERY and app.result.query == QUERY
+        assert f"{len(hits) - 1} new" not in str(watch.get_option_at_index(0).prompt)
+        assert set(load_saved(engine.data_dir / SAVED_FILE)[0].seen) >= set(hits)
+        app.query_one(SearchBar).value = "삼성전자"
+        await settle(pilot)
+        await pilot.press("enter", "S")
+        await pilot.pause()
+        await pilot.press("ctrl+u", *"samsung", "enter")
+        await settle(pilot)
+        saved = load_saved(engine.data_dir / SAVED_FILE)
+        assert [s.name for s in saved] == ["softbank", "samsung"] and saved[1].query == "삼성전자"
+        assert watch.option_count == 2
+
+
+def test_briefing_saved_add_list_remove(tmp_path) -> None:
+    from tests.conftest import run_cli
+    from tui.testing import copy_data_dir, seed_index
+
+    data = copy_data_dir(seed_index(), tmp_path / "data")
+    added = run_cli("saved", "add", "softbank", QUERY, "--data-dir", str(data))
+    assert added.returncode == 0, added.stderr
+    listed = run_cli("saved", "list", "--json", data_dir=data)
+    rows = json.loads(listed.stdout)
+    assert rows[0]["name"] == "softbank" and rows[0]["new"] == 0 and rows[0]["results"] > 0
+    bad = run_cli("saved", "add", "broken", '"unclosed', data_dir=data)
+    assert bad.returncode != 0 and "quote" in bad.stderr
+    assert run_cli("saved", "remove", "softbank", data_dir=data).returncode == 0
+    assert json.loads(run_cli("saved", "list", "--json", data_dir=data).stdout) == []
+    assert run_cli("saved", "remove", "softbank", data_dir=data).returncode == 2

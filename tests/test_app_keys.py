@@ -365,11 +365,11 @@ async def test_keys_typed_before_the_index_opens_become_the_query(config, engine
 
 @sync
 async def test_keys_can_be_remapped_in_config(config, engine, messages):
-    config.keys = {**config.keys, "quit": "x", "toggle_sort": "w"}
+    config.keys = {**config.keys, "quit": "x", "toggle_sort": "g"}
     app = BriefingApp(config, engine, freeze_timings=True, search_delay=0.0)
     async with run(app, messages) as pilot:
         await settle(pilot)
-        await pilot.press("enter", "w")
+        await pilot.press("enter", "g")
         assert app.sort == "date"
         await pilot.press("q")
         assert app.is_running

@@ -44,6 +44,8 @@ from .messages import (
 from .screens.confirm import ConfirmScreen
 from .screens.export import ExportChoice, ExportDialog
 from .screens.help import HelpScreen
+from .screens.name_prompt import NamePrompt
+from .saved_searches import SAVED_FILE, add_saved, load_saved, mark_seen, store_saved
 from .session_file import SESSION_FILE, QueryHistory, SessionState, load_session, save_session
 from .session import JumpHistory, Marks, RelatedCursor, SearchSequencer, Visit, add_entity_filter
 from .widgets.article_list import ArticleList
@@ -53,6 +55,7 @@ from .widgets.reader import Reader, article_text
 from .widgets.search_bar import SearchBar
 from .widgets.status_line import StatusLine
 from .widgets.timeline import EventList, TimelinePane
+from .widgets.watchlist import WatchList
 
 SEARCH_DELAY_S = 0.15
 SEARCH_LIMIT = 200
@@ -137,6 +140,9 @@ class BriefingApp(App[int]):
         self._restore_scroll: float | None = None
         self._pending_focus: tuple[int, int] | None = None  # body span to scroll to on open
         self.suggester = QuerySuggester()
+        self.saved_path: Path | None = Path(folder) / SAVED_FILE if remember and folder else None
+        self.saved = load_saved(self.saved_path) if self.saved_path else []
+        self._opening_saved: str | None = None
 
     # --- layout -----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -151,6 +157,7 @@ class BriefingApp(App[int]):
                 yield FindBar(placeholder="find in the article (enter: back to the reader, n/N step, esc)",
                               id="find")
             with Vertical(id="right"):
+                yield WatchList(id="saved")
                 yield EntitySidebar(id="entities")
                 yield TimelinePane(id="timeline")
         with Horizontal(id="progress"):
@@ -172,6 +179,7 @@ class BriefingApp(App[int]):
         self.query_one("#reader").border_title = "Article"
         self.query_one("#entities").border_title = "Entities"
         self.query_one("#timeline").border_title = "Timeline"
+        self.query_one(WatchList).show([(s.name, 0, 0) for s in self.saved])
         self.query_one("#progress").display = False
         self.query_one("#query-error").display = False
         search = self.query_one(SearchBar)
@@ -287,6 +295,19 @@ class BriefingApp(App[int]):
             names.setdefault(entity.type, []).append(entity.name)
         self.suggester.names = names
 
+    @work(thread=True, exclusive=True, group="saved", exit_on_error=False)
+    def count_saved(self) -> None:
+        """Results and new results of every saved search, for the watchlist."""
+        rows = []
+        for search in list(self.saved):
+            try:
+                ids = [h.id for h in self.engine.search(search.query, limit=SEARCH_LIMIT,
+                                                        snippets=False).hits]
+            except QueryError:
+                ids = []
+            rows.append((search.name, len(search.new_ids(ids)), len(ids)))
+        self.call_from_thread(self.query_one(WatchList).show, rows)
+
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def run_search(self, seq: int, query: str, sort: str) -> None:
         try:
@@ -384,6 +405,7 @@ class BriefingApp(App[int]):
         if first or message.summary:
             self.dispatch_search()
             self.load_names()
+            self.count_saved()
 
     def _forget_unknown(self, known: frozenset[str], restore: bool) -> None:
         """Drop marks, read state and the open article of articles no longer indexed."""
@@ -451,6 +473,10 @@ class BriefingApp(App[int]):
         self.elapsed_ms = message.result.elapsed_ms
         self.status_message, self._index_summary = self._index_summary, ""
         self._show_query_error("")
+        if self._opening_saved is not None and message.result.query == self.query_text:
+            mark_seen(self.saved, self._opening_saved, [h.id for h in message.result.hits])
+            self._opening_saved = None
+            self._store_saved()
         self.query_one(ArticleList).show(message.result.hits[:FIRST_ROWS], set(self.marks.ids),
                                          keep_highlight=same_query)
         started = self._search_started.pop(message.seq, None)
@@ -635,6 +661,50 @@ class BriefingApp(App[int]):
             self.status_message = "the entity sidebar and the timeline show at 100 columns and more"
             return
         self.screen.toggle_class("-side-panes")
+
+    # --- saved searches ------------------------------------------------------------------------
+    def action_save_search(self) -> None:
+        if self.saved_path is None:
+            self.status_message = "saved searches need a data dir"
+            return
+        query = self.query_text.strip()
+        if not query:
+            self.status_message = "type a query first, then S saves it"
+            return
+
+        def named(name: str | None) -> None:
+            if not name:
+                self.status_message = "not saved"
+                return
+            ids = [h.id for h in self.result.hits] if self.result is not None else []
+            self.saved = add_saved(self.saved, name, query, ids)
+            self._store_saved()
+            self.status_message = f"saved {name!r}: {query}"
+
+        self.push_screen(NamePrompt("Save this search as", query), named)
+
+    def _store_saved(self) -> None:
+        try:
+            store_saved(self.saved_path, self.saved)
+        except OSError as exc:
+            self.notify(f"cannot save the searches: {exc.strerror or exc}", severity="warning")
+        self.count_saved()
+
+    def action_watchlist(self) -> None:
+        if self.screen.has_class("-narrow"):
+            self.screen.add_class("-side-panes")
+        self.query_one(WatchList).focus()
+
+    @on(WatchList.OpenSaved)
+    def _open_saved(self, message: WatchList.OpenSaved) -> None:
+        search = next((s for s in self.saved if s.name == message.name), None)
+        if search is None:
+            return
+        self._opening_saved = search.name
+        bar = self.query_one(SearchBar)
+        bar.value = search.query
+        self.dispatch_search()
+        self.query_one(ArticleList).focus()
 
     def action_full_reader(self) -> None:
         self.screen.toggle_class("-full-reader")

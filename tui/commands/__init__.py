@@ -13,4 +13,5 @@ COMMAND_MODULES = (
     "extract_cmd",
     "timeline_cmd",
     "export_cmd",
+    "saved_cmd",
 )
