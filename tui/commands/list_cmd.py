@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from ._output import console, date_text, print_json
 
@@ -26,6 +27,13 @@ def run(args: argparse.Namespace, ctx) -> int:
             for r in rows
         ])
         return 0
+    out = console()
+    if not out.is_terminal:  # a pipe or file gets every id and title whole, one per line
+        for r in rows:
+            line = "\t".join((r.id, date_text(r.published, r.published_confidence),
+                              r.publisher or "—", " ".join(r.title.split())))
+            sys.stdout.write(line + "\n")
+        return 0
     from rich.table import Table
 
     table = Table(box=None, pad_edge=False, show_edge=False)
@@ -36,7 +44,7 @@ def run(args: argparse.Namespace, ctx) -> int:
     table.add_column("title", no_wrap=True, overflow="ellipsis", ratio=1)
     for r in rows:
         table.add_row(r.id, date_text(r.published, r.published_confidence), r.publisher or "—", r.title)
-    console().print(table)
+    out.print(table)
     return 0
 
 
