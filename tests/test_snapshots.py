@@ -80,7 +80,7 @@ async def timeline(pilot) -> None:
 
 async def help_screen(pilot) -> None:
     await settle(pilot)
-    await pilot.press("question_mark")
+    await pilot.press("f1")  # "?" would be typed into the search bar, where the app starts
     await settle(pilot)
 
 

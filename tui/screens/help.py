@@ -24,7 +24,7 @@ QUERY_SYNTAX = (
     ('"AI 수출 프로그램"', "phrase", "The words next to each other, in this order"),
     ("company:소프트뱅크", "entity", "Articles naming the company; also person:, place:, org:"),
     ('person:"Masayoshi Son"', "quotes", "A value with a space needs quotes (tab completes names)"),
-    ("publisher: title: body: byline:", "fields", "Search one field only: title:반도체"),
+    ("title:반도체", "fields", "One field only: also publisher:, body:, byline:"),
     ("date:2025-02..2025-04", "dates", "date:2025, date:2025-02, date:2025-02-04, date:..2024, date:2024-06.."),
 )
 
@@ -62,12 +62,12 @@ class HelpScreen(ModalScreen[None]):
         with Vertical(id="help-box"):
             yield Label("briefing — keys (remap by id under keys: in config.yaml), then the query syntax", id="help-title")
             table = DataTable(id="help-table", cursor_type="row", zebra_stripes=True)
-            table.add_columns("Keys / query", "Binding id", "What it does")
-            for row in help_rows(self._keymap):
-                table.add_row(*(Text(cell) for cell in row))
+            table.add_columns("Keys / query", "What it does", "Binding id")
+            for keys, binding_id, description in help_rows(self._keymap):
+                table.add_row(Text(keys), Text(description), Text(binding_id, style="dim"))
             table.add_row(Text("Query syntax", style="bold underline"), Text(""), Text(""))
             for example, what, explanation in syntax_rows():
-                table.add_row(Text(example, style="bold"), Text(what, style="dim"), Text(explanation))
+                table.add_row(Text(example, style="bold"), Text(explanation), Text(what, style="dim"))
             yield table
 
     def on_mount(self) -> None:
