@@ -143,6 +143,7 @@ class BriefingApp(App[int]):
         self.saved_path: Path | None = Path(folder) / SAVED_FILE if remember and folder else None
         self.saved = load_saved(self.saved_path) if self.saved_path else []
         self._opening_saved: str | None = None
+        self._query_error = ""
 
     # --- layout -----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -512,6 +513,9 @@ class BriefingApp(App[int]):
         self._show_sidebar("results")
 
     def _show_query_error(self, error: str) -> None:
+        if error == self._query_error:
+            return  # most searches: no error before, none now; no relayout
+        self._query_error = error
         box = self.query_one("#query-error", Static)
         box.update(Text(f"⚠ {error}  (f1: query syntax)" if error else ""))
         box.display = bool(error)
