@@ -1,13 +1,15 @@
 """App benchmark: launch to first paint, launch to searchable, keystroke-to-results p95, peak memory.
 
-    python bench/bench_app.py [--corpus DIR] [--data-dir DIR] [--queries N]
+    python bench/bench_app.py [--corpus DIR] [--data-dir DIR] [--queries N] [--cli-only]
 
 Uses the 10k-article bench corpus (``bench/make_corpus.py 10000 DIR``; built if missing) with its
 index built in ``--data-dir`` (built if missing or stale; that is not timed). Each figure comes from
 a fresh child process that runs the app headless: launch = the parent's clock before starting the
 child; first paint and searchable are reported by the app; keystrokes are typed one at a time at a
 human pace (200 ms apart, above the 150 ms search throttle) and timed from the key press to the
-result list being rendered. Prints the figures against their targets; not a timed test.
+result list being rendered. Then the command line on the bundled seeds: ``briefing list`` and
+``briefing search`` (fresh processes, median of 5, index already built). Prints the figures
+against their targets; not a timed test.
 """
 
 from __future__ import annotations
@@ -106,6 +108,39 @@ async def _child_run(corpus: Path, data_dir: Path, queries: list[str], wall_t0: 
     }
 
 
+CLI_RUNS = 5
+
+
+def cli_timings() -> list[tuple[str, float, float]]:
+    """(command, median wall seconds, median elapsed_ms reported by search) on the seeds."""
+    import statistics
+    import tempfile
+
+    data = Path(tempfile.mkdtemp(prefix="bench-cli-")) / "data"
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "BRIEFING_DATA_DIR": str(data)}
+    base = [sys.executable, "-m", "tui.cli"]
+    subprocess.run(base + ["index", "--quiet"], env=env, check=True, capture_output=True)
+    out = []
+    for command in (["list"], ["show", "001"], ["search", "--json", "소프트뱅크"]):
+        walls, engine_ms = [], []
+        for _ in range(CLI_RUNS):
+            started = time.perf_counter()
+            proc = subprocess.run(base + command, env=env, check=True, capture_output=True, text=True)
+            walls.append(time.perf_counter() - started)
+            if command[0] == "search":
+                engine_ms.append(json.loads(proc.stdout)["elapsed_ms"])
+        out.append((" ".join(command), statistics.median(walls),
+                    statistics.median(engine_ms) if engine_ms else float("nan")))
+    return out
+
+
+def print_cli_timings() -> None:
+    print(f"briefing command line on the bundled seeds (fresh process each, median of {CLI_RUNS})")
+    for command, wall, engine_ms in cli_timings():
+        extra = f"  (elapsed_ms {engine_ms:.1f})" if engine_ms == engine_ms else ""
+        print(f"  briefing {command:<30} {wall:>6.2f} s{extra}")
+
+
 def child(args) -> int:
     result = asyncio.run(_child_run(args.corpus, args.data_dir, args.query_list, args.wall_t0))
     print("RESULT " + json.dumps(result))
@@ -118,12 +153,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--articles", type=int, default=10000, help="size if the corpus is built")
     parser.add_argument("--queries", type=int, default=len(QUERY_MIX), help="queries typed")
+    parser.add_argument("--cli-only", action="store_true", help="only the command-line timings")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--wall-t0", type=float, help=argparse.SUPPRESS)
     parser.add_argument("--query-list", type=json.loads, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         return child(args)
+    if args.cli_only:
+        print_cli_timings()
+        return 0
 
     ensure_corpus(args.corpus, args.articles)
     size = ensure_index(args.corpus, args.data_dir)
@@ -156,6 +195,7 @@ def main(argv: list[str] | None = None) -> int:
           f"app saw {r['corpus_size']}), {len(queries)} queries typed")
     for name, value, target, ok in rows:
         print(f"  {name:<38} {value:>10}  target {target:<12} {'ok' if ok else 'MISSED'}")
+    print_cli_timings()
     return 0
 
 

@@ -248,6 +248,18 @@ def _overview(articles, facets) -> str:
     return _md(text)
 
 
+def target_path(plan: BriefPlan) -> Path:
+    """The file :func:`write_brief` will write now: a default name that is taken gets the first
+    free -2, -3 ... suffix; a name the user chose is kept (and refused if it exists)."""
+    path = plan.path
+    if plan.auto_named:
+        stem, n = path.stem, 2
+        while path.exists():
+            path = path.with_name(f"{stem}-{n}{path.suffix}")
+            n += 1
+    return path
+
+
 def write_brief(engine, plan: BriefPlan, *, overwrite: bool = False) -> Path:
     """Write the brief; an existing file is never replaced unless ``overwrite`` (a default-named
     brief gets a -2, -3 ... suffix instead). Raises BriefingError when it cannot write."""
@@ -259,10 +271,7 @@ def write_brief(engine, plan: BriefPlan, *, overwrite: bool = False) -> Path:
         raise BriefingError(f"cannot create the folder {path.parent}: {exc.strerror or exc}") from None
     if path.exists() and not overwrite:
         if plan.auto_named:
-            stem, n = path.stem, 2
-            while path.exists():
-                path = path.with_name(f"{stem}-{n}{path.suffix}")
-                n += 1
+            path = target_path(plan)
         else:
             raise BriefingError(f"{path} exists; choose another name or use --force to replace it")
     tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")

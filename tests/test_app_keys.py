@@ -53,7 +53,8 @@ def run(app: BriefingApp, messages: list, size=(120, 40)):
 
 
 async def search(pilot, text: str) -> None:
-    await pilot.press("slash")
+    if not isinstance(pilot.app.focused, SearchBar):
+        await pilot.press("slash")
     for char in text:
         await pilot.press(char)
     await settle(pilot)
@@ -78,7 +79,7 @@ async def test_opens_on_the_index_and_lists_every_article(make_app, engine, mess
         await settle(pilot)
         assert app.ready and app.corpus_size == engine.corpus_size == 5
         assert app.query_one(ArticleList).article_ids == [h.id for h in engine.search("").hits]
-        assert isinstance(app.focused, ArticleList)
+        assert isinstance(app.focused, SearchBar)  # typing at once searches, never runs commands
         assert of_type(messages, SearchDone)
 
 
@@ -87,6 +88,8 @@ async def test_slash_focuses_search_and_typing_searches(make_app, engine, messag
     app = make_app()
     async with run(app, messages) as pilot:
         await settle(pilot)
+        await pilot.press("enter")  # to the list, then "/" comes back to the search bar
+        assert isinstance(app.focused, ArticleList)
         await pilot.press("slash")
         assert isinstance(app.focused, SearchBar)
         for char in QUERY:
@@ -120,6 +123,7 @@ async def test_j_k_and_arrows_move_the_cursor(make_app, messages):
     async with run(app, messages) as pilot:
         await settle(pilot)
         results = app.query_one(ArticleList)
+        await pilot.press("enter")
         assert results.highlighted == 0
         await pilot.press("j")
         assert results.highlighted == 1
@@ -239,13 +243,14 @@ async def test_space_marks_and_e_exports_the_brief(make_app, config, messages):
         await settle(pilot)
         results = app.query_one(ArticleList)
         first = results.article_ids[0]
-        await pilot.press("space")
+        await pilot.press("enter", "space")
         assert app.marks.ids == [first] and app.marked_count == 1
         assert results.row_texts()[0].startswith(MARK_FLAG)
-        await pilot.press("space")
+        assert results.highlighted == 1  # marking moves down
+        await pilot.press("k", "space")
         assert app.marks.ids == []
-        await pilot.press("space", "j", "space")
-        assert len(app.marks) == 2
+        await pilot.press("k", "space", "space")
+        assert app.marks.ids == results.article_ids[:2]
         await pilot.press("e")
         await settle(pilot)
         assert isinstance(app.screen, ExportDialog)
@@ -262,7 +267,7 @@ async def test_s_toggles_sort(make_app, engine, messages):
     app = make_app()
     async with run(app, messages) as pilot:
         await settle(pilot)
-        await pilot.press("s")
+        await pilot.press("enter", "s")
         await settle(pilot)
         assert app.sort == "date"
         last = of_type(messages, SearchDone)[-1].result
@@ -293,7 +298,9 @@ async def test_question_mark_shows_every_key(make_app, messages):
     app = make_app()
     async with run(app, messages) as pilot:
         await settle(pilot)
-        await pilot.press("question_mark")
+        await pilot.press("f1")  # works in the search bar, where "?" is a character
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape", "enter", "question_mark")
         assert isinstance(app.screen, HelpScreen)
         assert {row[1] for row in help_rows(app.keymap)} >= {s.id for s in KEY_SPECS}
         await pilot.press("escape")
@@ -320,17 +327,49 @@ async def test_q_quits_with_status_zero(make_app, messages):
     app = make_app()
     async with run(app, messages) as pilot:
         await settle(pilot)
-        await pilot.press("q")
+        await pilot.press("enter", "q")
     assert app.return_code == 0
 
 
 @sync
+async def test_q_in_the_search_bar_is_typed_not_quit(make_app, messages):
+    app = make_app()
+    async with run(app, messages) as pilot:
+        await settle(pilot)
+        await pilot.press("q", "u", "a", "l")
+        await settle(pilot)
+        assert app.is_running and app.query_one(SearchBar).value == "qual"
+        assert of_type(messages, SearchDone)[-1].result.query == "qual"
+
+
+@sync
+async def test_keys_typed_before_the_index_opens_become_the_query(config, engine, messages):
+    import threading
+
+    gate = threading.Event()
+
+    def factory():
+        gate.wait(5)
+        return engine
+
+    app = BriefingApp(config, engine_factory=factory, freeze_timings=True, search_delay=0.0)
+    async with run(app, messages) as pilot:
+        await pilot.press("q", "s", "t", "e", "slash")  # quit, sort, timeline, export, search keys
+        assert not app.ready and app.is_running
+        gate.set()
+        await settle(pilot)
+        assert app.query_one(SearchBar).value == "qste/"
+        assert app.sort == "relevance" and app.timeline_scope == "results"
+        assert of_type(messages, SearchDone)[-1].result.query == "qste/"
+
+
+@sync
 async def test_keys_can_be_remapped_in_config(config, engine, messages):
-    config.keys = {**config.keys, "quit": "x", "toggle_sort": "o"}
+    config.keys = {**config.keys, "quit": "x", "toggle_sort": "g"}
     app = BriefingApp(config, engine, freeze_timings=True, search_delay=0.0)
     async with run(app, messages) as pilot:
         await settle(pilot)
-        await pilot.press("o")
+        await pilot.press("enter", "g")
         assert app.sort == "date"
         await pilot.press("q")
         assert app.is_running
@@ -348,8 +387,12 @@ async def test_a_malformed_query_keeps_old_results(make_app, messages):
             await pilot.press(char if char != " " else "space")
         await settle(pilot)
         failed = of_type(messages, SearchFailed)
-        assert failed and app.status_message == failed[-1].error
+        error = app.query_one("#query-error")
+        assert failed and error.display and failed[-1].error in str(error.render())
         assert app.query_one(ArticleList).article_ids == before
+        await pilot.press("backspace")
+        await settle(pilot)
+        assert not app.query_one("#query-error").display
 
 
 class SlowFirstSearch:
@@ -375,7 +418,7 @@ async def test_a_stale_search_never_overwrites_a_newer_one(config, engine, messa
     app = BriefingApp(config, SlowFirstSearch(engine), freeze_timings=True, search_delay=0.0)
     async with run(app, messages) as pilot:
         await settle(pilot)
-        await pilot.press("slash", "소")  # slow search for "소" starts
+        await pilot.press("소")  # slow search for "소" starts
         await pilot.pause(0.05)
         app.query_one(SearchBar).value = QUERY  # a newer search overtakes it
         await settle(pilot)
@@ -404,15 +447,21 @@ async def test_first_run_builds_the_index_with_progress(config, tmp_path, messag
 
 
 @sync
-async def test_the_palette_has_a_command_for_every_action_and_each_runs(make_app, messages):
+async def test_the_palette_has_a_command_for_every_action_and_each_runs(make_app, messages,
+                                                                     monkeypatch):
+    import webbrowser
+
     from tui.commands_palette import PALETTE_COMMANDS
+
+    monkeypatch.setattr(webbrowser, "open", lambda url: True)
+    monkeypatch.setenv("PAGER", "true")
 
     assert [c.spec.id for c in PALETTE_COMMANDS] == [s.id for s in KEY_SPECS]
     assert len({c.__name__ for c in PALETTE_COMMANDS}) == len(KEY_SPECS)
     app = make_app()
     async with run(app, messages) as pilot:
         await settle(pilot)
-        await pilot.press("enter")  # open the first article so every action has a target
+        await pilot.press("enter", "enter")  # open the first article so every action has a target
         await settle(pilot)
         for command in PALETTE_COMMANDS:
             if command.spec.id == "quit":
@@ -425,6 +474,9 @@ async def test_the_palette_has_a_command_for_every_action_and_each_runs(make_app
         errors = [n for n in app._notifications if n.severity == "error"]
         assert not errors, [n.message for n in errors]
         await PALETTE_COMMANDS[-1].run(app)
+        await pilot.pause()
+        if app.is_running:  # asked whether to drop the marks
+            await pilot.press("y")
     assert app.return_code == 0
 
 
@@ -460,7 +512,7 @@ async def test_worker_errors_are_notified_and_the_app_keeps_running(config, engi
         notes = [n.message for n in app._notifications]
         assert any("facets exploded" in n for n in notes)
         assert app.is_running
-        await pilot.press("s")  # search again (sorted by date): this one succeeds
+        await pilot.press("enter", "s")  # search again (sorted by date): this one succeeds
         await settle(pilot)
         assert app.query_one(ArticleList).article_ids
         await pilot.press("space", "e")
@@ -478,6 +530,6 @@ async def test_a_key_clash_in_config_is_reported_once(config, engine, messages):
     app = BriefingApp(config, engine, freeze_timings=True, search_delay=0.0)
     async with run(app, messages) as pilot:
         await settle(pilot)
-        await pilot.press("j", "k", "j")
+        await pilot.press("enter", "j", "k", "j")
         warnings = [n.message for n in app._notifications if "key clash" in n.message]
         assert len(warnings) == 1 and "toggle_sort (s)" in warnings[0]

@@ -75,7 +75,7 @@ async def test_two_enters_in_one_burst_open_the_first_result(make_app, messages)
     app = make_app()
     async with run(app, messages) as pilot:
         await settle(pilot)
-        await pilot.press("slash", *"소프트뱅크")
+        await pilot.press(*"소프트뱅크")
         await settle(pilot)
         bar = app.query_one(SearchBar)
         for _ in range(2):  # as a terminal delivers them: both queued before either is handled

@@ -1,4 +1,5 @@
-"""End to end: the installed ``briefing`` in tmux at 120x40 — search, related jump, quit.
+"""End to end: the installed ``briefing`` in tmux — search, related jump, quit; a query typed the
+instant the app starts (before the index exists) ends up in the search bar with its results.
 
 Skips when tmux or the ``briefing`` console script is missing (``.ci/run`` installs both).
 """
@@ -32,13 +33,13 @@ BRIEFING = shutil.which("briefing") or (
 class Pane:
     """One tmux session running a command; read with capture-pane."""
 
-    def __init__(self, name: str, command: str, env: dict[str, str]) -> None:
+    def __init__(self, name: str, command: str, env: dict[str, str], size=(120, 40)) -> None:
         self.name = name
         exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
         # COLUMNS/LINES from the test runner would override the pane's real size
         script = f"env -u COLUMNS -u LINES {exports} {command}; echo EXIT=$?; sleep 600"
-        subprocess.run([TMUX, "-u", "new-session", "-d", "-s", name, "-x", "120", "-y", "40",
-                        script], check=True)
+        subprocess.run([TMUX, "-u", "new-session", "-d", "-s", name, "-x", str(size[0]),
+                        "-y", str(size[1]), script], check=True)
 
     def screen(self) -> str:
         out = subprocess.run([TMUX, "-u", "capture-pane", "-p", "-t", self.name],
@@ -102,6 +103,8 @@ def test_search_related_jump_and_quit_in_tmux(tmp_path: Path) -> None:
         "LANG": "C.UTF-8",
         "LC_ALL": "C.UTF-8",
         "TERM": "xterm-256color",
+        # the tmux server may have been started elsewhere: run the code under test
+        "PYTHONPATH": os.environ.get("PYTHONPATH", ""),
     }
     pane = Pane(f"briefing-e2e-{os.getpid()}", shlex.quote(BRIEFING), env)
     try:
@@ -117,8 +120,7 @@ def test_search_related_jump_and_quit_in_tmux(tmp_path: Path) -> None:
             engine.close()
         assert hits and related
 
-        pane.keys("/")
-        pane.keys(QUERY, literal=True)
+        pane.keys(QUERY, literal=True)  # the app starts in the search bar
         screen = pane.wait_for(lambda s: f"{len(hits)} results" in _status(s), 30, "the search")
         for hit in hits:
             assert hit.title[:8] in screen, screen
@@ -142,3 +144,44 @@ def test_search_related_jump_and_quit_in_tmux(tmp_path: Path) -> None:
     finally:
         pane.close()
     print(f"first screen with the five seeds after {first_screen_s:.1f} s")
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    return {
+        "BRIEFING_DATA_DIR": str(tmp_path / "data"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "TERM": "xterm-256color",
+        # the tmux server may have been started elsewhere: run the code under test
+        "PYTHONPATH": os.environ.get("PYTHONPATH", ""),
+    }
+
+
+@pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
+@pytest.mark.skipif(BRIEFING is None, reason="the briefing console script is not installed")
+@pytest.mark.parametrize("query", ["qualcomm OR 소프트뱅크", "소프트뱅크"])
+def test_a_query_typed_the_instant_the_app_starts_is_searched(tmp_path: Path, query: str) -> None:
+    env = _env(tmp_path)
+    pane = Pane(f"briefing-e2e-early-{os.getpid()}", shlex.quote(BRIEFING), env, size=(80, 24))
+    try:
+        pane.keys(query, literal=True)  # before Python has even imported the app
+        pane.wait_for(lambda s: "5 articles ·" in _status(s) and "indexing" not in _status(s),
+                      90, "the index built")
+        engine = open_engine(tmp_path / "data", seed_config())
+        try:
+            hits = engine.search(query).hits
+        finally:
+            engine.close()
+        assert hits
+        screen = pane.wait_for(lambda s: f"{len(hits)} results" in _status(s), 30, "the results")
+        assert query in screen.splitlines()[0], screen  # in the search bar, whole
+        for hit in hits:
+            assert hit.title[:6] in screen, screen
+        assert "EXIT=" not in screen  # the q did not quit
+        pane.keys("Enter")
+        time.sleep(0.5)
+        pane.keys("q")
+        pane.wait_for(lambda s: "EXIT=0" in s, 15, "exit status 0")
+    finally:
+        pane.close()

@@ -1,4 +1,4 @@
-"""Snapshot tests of the app's main views at 120x40 and 80x24, on the real engine over the seeds.
+"""Snapshot tests of the app's main views at 120x40, 80x24 and 60x20, on the real engine over the seeds.
 
 Update after a deliberate visual change with ``pytest tests/test_snapshots.py --snapshot-update``
 and review the report.
@@ -17,7 +17,8 @@ from tui.widgets.entity_sidebar import EntitySidebar
 
 pytestmark = pytest.mark.slow
 
-SIZES = [pytest.param((120, 40), id="120x40"), pytest.param((80, 24), id="80x24")]
+SIZES = [pytest.param((120, 40), id="120x40"), pytest.param((80, 24), id="80x24"),
+         pytest.param((60, 20), id="60x20")]
 QUERY = "소프트뱅크"
 
 
@@ -39,7 +40,7 @@ def app(tmp_path, monkeypatch):
 
 async def _search(pilot) -> None:
     await settle(pilot)
-    await pilot.press("slash", *QUERY)
+    await pilot.press(*QUERY)
     await settle(pilot)
 
 
@@ -53,8 +54,15 @@ async def a_search(pilot) -> None:
     await settle(pilot)
 
 
+def _show_side_panes(pilot) -> None:
+    """Below 100 columns the sidebar and timeline are hidden until b."""
+    if pilot.app.screen.has_class("-narrow"):
+        pilot.app.action_side_panes()
+
+
 async def entity_filter(pilot) -> None:
     await _search(pilot)
+    _show_side_panes(pilot)
     sidebar = pilot.app.query_one(EntitySidebar)
     sidebar.focus()
     await pilot.press("j", "f")
@@ -63,6 +71,7 @@ async def entity_filter(pilot) -> None:
 
 async def timeline(pilot) -> None:
     await _search(pilot)
+    _show_side_panes(pilot)
     await pilot.press("enter", "j", "enter")
     await settle(pilot)
     await pilot.press("t")
@@ -71,13 +80,13 @@ async def timeline(pilot) -> None:
 
 async def help_screen(pilot) -> None:
     await settle(pilot)
-    await pilot.press("question_mark")
+    await pilot.press("f1")  # "?" would be typed into the search bar, where the app starts
     await settle(pilot)
 
 
 async def export_dialog(pilot) -> None:
     await _search(pilot)
-    await pilot.press("enter", "space", "j", "space", "e")
+    await pilot.press("enter", "space", "space", "e")
     await settle(pilot)
 
 

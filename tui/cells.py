@@ -39,3 +39,8 @@ def row_width(widget, minimum: int) -> int:
     Reserving the scrollbar always keeps the rows the same when the scrollbar comes and goes.
     """
     return max(widget.content_region.width - widget.styles.scrollbar_size_vertical - 1, minimum)
+
+
+def plural(n: int, noun: str) -> str:
+    """``1 article``, ``2 articles``."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

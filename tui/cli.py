@@ -61,9 +61,36 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+GLOBAL_OPTIONS = ("--config", "--data-dir")
+
+
+def hoist_global_options(argv: list[str]) -> list[str]:
+    """Move ``--data-dir X`` / ``--config X`` (or ``--opt=X``) found after the subcommand to the
+    front, so ``briefing search Q --data-dir D`` works like ``briefing --data-dir D search Q``.
+    Nothing after a ``--`` is touched."""
+    front, rest = [], []
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            rest.extend(argv[i:])
+            break
+        name = arg.split("=", 1)[0]
+        if name in GLOBAL_OPTIONS and i > 0:
+            if "=" in arg:
+                front.append(arg)
+            else:
+                front.extend(argv[i:i + 2])
+                i += 1
+        else:
+            rest.append(arg)
+        i += 1
+    return front + rest
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(hoist_global_options(list(sys.argv[1:] if argv is None else argv)))
     ctx = Context(args)
     try:
         if args.command is None:

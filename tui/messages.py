@@ -18,9 +18,10 @@ class IndexProgress(Message):
 class EngineReady(Message):
     """The index is open (and built or updated if needed): the app is searchable."""
 
-    def __init__(self, corpus_size: int, summary: str = "") -> None:
+    def __init__(self, corpus_size: int, summary: str = "",
+                 known_ids: frozenset[str] | None = None) -> None:
         super().__init__()
-        self.corpus_size, self.summary = corpus_size, summary
+        self.corpus_size, self.summary, self.known_ids = corpus_size, summary, known_ids
 
 
 class AnalyserReady(Message):
@@ -96,8 +97,8 @@ class RelatedLoaded(Message):
 
 
 class BriefWritten(Message):
-    """The export finished; ``path`` is the written file."""
+    """The export finished; ``path`` is the written file, ``edit``: open it in $EDITOR."""
 
-    def __init__(self, path) -> None:
+    def __init__(self, path, edit: bool = False) -> None:
         super().__init__()
-        self.path = path
+        self.path, self.edit = path, edit

@@ -36,6 +36,8 @@ async def test_r_fetches_indexes_and_shows_new_articles(site, quick, tmp_path):
         await settle(pilot, rounds=200)
         before = list(app.query_one(ArticleList).article_ids)
         assert not site.hits("/b/atom.xml")[1:]  # nothing fetched at start-up (fetch.on_start: false)
+        await pilot.press("enter")  # out of the search bar, where the app starts
+        await settle(pilot)
         await pilot.press("r")
         await settle(pilot, rounds=400)
         shown = app.query_one(ArticleList).article_ids
@@ -68,6 +70,8 @@ async def test_wire_copies_shown_once_and_c_expands_them(site, quick, tmp_path):
         assert len(rows) == 7 and app.corpus_size == 8
         (wire,) = [r for r in rows if "copies" in r]
         assert "2 copies: " in wire and "한빛경제" in wire and "동해일보" in wire
+        await pilot.press("enter")  # out of the search bar, where the app starts
+        await settle(pilot)
         await pilot.press("c")
         await settle(pilot)
         assert len(results.row_texts()) == 8
@@ -87,6 +91,8 @@ async def test_feeds_screen_shows_the_fetch_log_and_r_refreshes(site, quick, tmp
     app, engine = followed_app(site, quick, tmp_path / "data", "/a/rss.xml", "/b/atom.xml", fetched=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, rounds=200)
+        await pilot.press("enter")  # out of the search bar, where the app starts
+        await settle(pilot)
         await pilot.press("F")
         await settle(pilot)
         screen = app.screen

@@ -15,4 +15,5 @@ COMMAND_MODULES = (
     "timeline_cmd",
     "export_cmd",
     "feed_cmd", "fetch_cmd", "add_cmd",
+    "saved_cmd",
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from . import copies_view
 from ._output import clean, console, date_text, print_json, text
@@ -31,6 +32,14 @@ def run(args: argparse.Namespace, ctx) -> int:
             for r, others in shown
         ])
         return 0
+    out = console()
+    if not out.is_terminal:  # a pipe or file gets every id and title whole, one per line
+        for r, others in shown:
+            title = r.title + (f"  ({copies_view.note(r, others)})" if others else "")
+            line = "\t".join(" ".join(clean(v).split()) for v in (
+                r.id, date_text(r.published, r.published_confidence), r.publisher or "—", title))
+            sys.stdout.write(line + "\n")
+        return 0
     from rich.table import Table
 
     table = Table(box=None, pad_edge=False, show_edge=False)
@@ -43,7 +52,7 @@ def run(args: argparse.Namespace, ctx) -> int:
         title = r.title + (f"  ({copies_view.note(r, others)})" if others else "")
         table.add_row(text(r.id), date_text(r.published, r.published_confidence), text(r.publisher or "—"),
                       text(title))
-    console().print(table)
+    out.print(table)
     return 0
 
 

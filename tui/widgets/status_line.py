@@ -9,6 +9,8 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from ..cells import plural
+
 
 class StatusLine(Static):
     """Bound to the app's reactives (see ``BriefingApp.compose``)."""
@@ -23,8 +25,8 @@ class StatusLine(Static):
     def render(self) -> Text:
         ms = "-- ms" if self.freeze_timings else f"{self.elapsed_ms:.0f} ms"
         parts = [
-            f"{self.corpus_size} articles",
-            f"{self.result_count} results",
+            plural(self.corpus_size, "article"),
+            plural(self.result_count, "result"),
             ms,
         ]
         if self.marked_count:

@@ -55,9 +55,11 @@ class EventList(OptionList):
     BINDINGS = list_bindings() + bindings_for("open")
 
     class OpenEvent(Message):
-        def __init__(self, article_id: str) -> None:
+        """Open ``article_id`` at the event's sentence (``span``: offsets in the body)."""
+
+        def __init__(self, article_id: str, span: tuple[int, int] | None = None) -> None:
             super().__init__()
-            self.article_id = article_id
+            self.article_id, self.span = article_id, span
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -86,7 +88,8 @@ class EventList(OptionList):
 
     def action_open_article(self) -> None:
         if (event := self.highlighted_event) is not None:
-            self.post_message(self.OpenEvent(event.article_id))
+            span = (event.start, event.end) if getattr(event, "end", 0) > event.start else None
+            self.post_message(self.OpenEvent(event.article_id, span))
 
 
 class TimelinePane(Vertical):
