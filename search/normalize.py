@@ -1,0 +1,134 @@
+"""One text normalisation for the index and for queries, with offsets back into the original.
+
+Before analysis every text (article title and body, query) is brought to one form:
+
+- Unicode NFKC: full-width Latin and digits to ASCII (``ＳａｍＳｕｎｇ`` -> ``SamSung``), half-width
+  katakana to full-width, decomposed Hangul (NFD, as macOS writes file names and some pages
+  their text) to syllables, compatibility characters to their plain form;
+- Hangul compatibility jamo typed as a word (``ㅅㅏㅁㅅㅓㅇ``) composed into syllables, as an
+  input method would (NFKC alone maps them to loose conjoining jamo);
+- format characters removed: soft hyphens, zero-width spaces and joiners, bidi marks and
+  embeddings, byte-order marks (Unicode category Cf), which split words invisibly.
+
+:func:`normalize` returns the normalised text and, when it differs from the input, where each
+of its characters came from, so analysed terms keep offsets into the text as displayed
+(highlights and snippets). Most texts are already normal: they are returned as they are, at
+the cost of one C-level check.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import NamedTuple
+
+# Format characters (Unicode category Cf) that occur in text: soft hyphen, Arabic and Syriac
+# marks, Mongolian vowel separator, zero-width space/non-joiner/joiner, LRM/RLM, bidi
+# embeddings and isolates, word joiner and invisible operators, BOM, interlinear annotation,
+# tag characters.
+_FORMAT_CLASS = (
+    "\u00ad\u0600-\u0605\u061c\u06dd\u070f\u08e2\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
+)
+_FORMAT = re.compile(f"[{_FORMAT_CLASS}]")
+_COMPAT_JAMO = "\u3131-\u318e"
+_JAMO_WORD = re.compile(f"[{_COMPAT_JAMO}]*[\u314f-\u3163][{_COMPAT_JAMO}]*")  # a run with a vowel
+
+_CHO = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
+_JUNG = "ㅏㅐㅑㅒㅓㅔㅕㅖㅗㅘㅙㅚㅛㅜㅝㅞㅟㅠㅡㅢㅣ"
+_JONG = ("", "ㄱ", "ㄲ", "ㄳ", "ㄴ", "ㄵ", "ㄶ", "ㄷ", "ㄹ", "ㄺ", "ㄻ", "ㄼ", "ㄽ", "ㄾ", "ㄿ", "ㅀ",
+         "ㅁ", "ㅂ", "ㅄ", "ㅅ", "ㅆ", "ㅇ", "ㅈ", "ㅊ", "ㅋ", "ㅌ", "ㅍ", "ㅎ")
+_JONG_INDEX = {c: i for i, c in enumerate(_JONG) if c}
+
+
+class Normalized(NamedTuple):
+    """A normalised text; ``starts[k]``/``ends[k]``: the span of the original text that gave
+    its character ``k`` (both None when the text was already normal)."""
+
+    text: str
+    starts: list[int] | None = None
+    ends: list[int] | None = None
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The span of the original text behind ``text[start:end]`` (``end > start``)."""
+        if self.starts is None or self.ends is None:
+            return start, end
+        return self.starts[start], self.ends[end - 1]
+
+
+def is_normal(text: str) -> bool:
+    """True if :func:`normalize` leaves ``text`` as it is."""
+    return (unicodedata.is_normalized("NFKC", text) and not _FORMAT.search(text)
+            and not _JAMO_WORD.search(text))
+
+
+def normalize(text: str) -> Normalized:
+    """``text`` in the one form analysis uses (see module doc), with offsets to the original."""
+    if is_normal(text):
+        return Normalized(text)
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if _FORMAT.match(ch):
+            i += 1
+            continue
+        if "\u3131" <= ch <= "\u318e":
+            m = _JAMO_WORD.match(text, i)
+            if m:
+                for c, s, e in _compose_jamo(m.group(), i):
+                    out.append(c)
+                    starts.append(s)
+                    ends.append(e)
+                i = m.end()
+            else:  # a lone consonant (ㅋㅋ): kept as written
+                out.append(ch)
+                starts.append(i)
+                ends.append(i + 1)
+                i += 1
+            continue
+        # a starter and the characters that combine with it (marks, Hangul vowel/final jamo)
+        parts, j, last = [ch], i + 1, i + 1
+        while j < n:
+            c = text[j]
+            if _FORMAT.match(c):
+                j += 1
+            elif unicodedata.combining(c) or "\u1160" <= c <= "\u11ff" or "\ud7b0" <= c <= "\ud7ff":
+                parts.append(c)
+                j += 1
+                last = j
+            else:
+                break
+        for c in unicodedata.normalize("NFKC", "".join(parts)):
+            out.append(c)
+            starts.append(i)
+            ends.append(last)
+        i = j
+    return Normalized("".join(out), starts, ends)
+
+
+def normalize_text(text: str) -> str:
+    """The normalised text alone (queries: their offsets refer to the normalised query)."""
+    return normalize(text).text
+
+
+def _compose_jamo(run: str, base: int) -> list[tuple[str, int, int]]:
+    """Compatibility jamo composed into syllables (initial, vowel, final when no vowel
+    follows it), each with its span; jamo that do not start a syllable stay as they are."""
+    out: list[tuple[str, int, int]] = []
+    i = 0
+    while i < len(run):
+        c = run[i]
+        if c in _CHO and i + 1 < len(run) and run[i + 1] in _JUNG:
+            lead, vowel, tail, k = _CHO.index(c), _JUNG.index(run[i + 1]), 0, i + 2
+            if k < len(run) and run[k] in _JONG_INDEX and not (k + 1 < len(run) and run[k + 1] in _JUNG):
+                tail, k = _JONG_INDEX[run[k]], k + 1
+            out.append((chr(0xAC00 + (lead * 21 + vowel) * 28 + tail), base + i, base + k))
+            i = k
+        else:
+            out.append((c, base + i, base + i + 1))
+            i += 1
+    return out
