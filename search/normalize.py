@@ -96,7 +96,8 @@ def normalize(text: str) -> Normalized:
             c = text[j]
             if _FORMAT.match(c):
                 j += 1
-            elif unicodedata.combining(c) or "\u1160" <= c <= "\u11ff" or "\ud7b0" <= c <= "\ud7ff":
+            elif (unicodedata.combining(c) or "\u1160" <= c <= "\u11ff" or "\ud7b0" <= c <= "\ud7ff"
+                  or c in "\uff9e\uff9f"):  # half-width (semi-)voiced marks join their kana
                 parts.append(c)
                 j += 1
                 last = j

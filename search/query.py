@@ -255,7 +255,8 @@ class _Builder:
             return strict, strict
         by_grams = _and([wq.Term(GRAM_FIELD, g) for g in grams])
         either = _or([strict, by_grams])
-        if any(self._rare(m[0].lower()) for m in morphemes):
+        if len(surface) == 1 or any(self._rare(m[0].lower()) for m in morphemes):
+            # a one-syllable word (뇌, 새) also where it stands alone but Kiwi read it otherwise
             return either, either
         return strict, either
 

@@ -334,6 +334,8 @@ class BriefingApp(App[int]):
         self.result_count = message.result.total
         self.elapsed_ms = message.result.elapsed_ms
         self.status_message, self._index_summary = self._index_summary, ""
+        if message.result.matched == "most" and not self.status_message:
+            self.status_message = "few articles have every word: showing those with most of them"
         self.query_one(ArticleList).show(message.result.hits[:FIRST_ROWS], set(self.marks.ids),
                                          keep_highlight=same_query)
         started = self._search_started.pop(message.seq, None)
