@@ -109,6 +109,29 @@ def test_text_variants_are_found(recall, query, article):
     assert article in _ids(recall, query)
 
 
+_NFD = unicodedata.normalize("NFD", "메모리반도체 디스플레이 사업")
+
+
+@pytest.mark.parametrize("body, query", [
+    (_NFD, "디스플레이"),  # a body in NFD (the index gets it as written: JSON Lines, Markdown)
+    ("엔비\u00ad디아 실적 발표", "엔비디아"),  # a soft hyphen
+    ("디스\u200f플레이 패널", "디스플레이"),  # right-to-left mark
+    ("ＳａｍＳｕｎｇ 엑시노스２５００ 출시", "samsung 엑시노스2500"),  # full-width
+    ("ｿﾆｰ 이미지센서", "ソニー"),  # half-width katakana
+    ("ㅅㅏㄹㅏㅇ 고백", "사랑"),  # compatibility jamo
+])
+def test_the_index_normalises_what_it_is_given(tmp_path, body, query):
+    from search.index import ArticleIndex, IndexDoc
+
+    ix = ArticleIndex(tmp_path / "ix")
+    ix.update([IndexDoc(id="variant", title="", body=body), IndexDoc(id="other", title="", body="다른 기사 본문")])
+    res = ix.search(query)
+    assert [h.id for h in res.hits] == ["variant"]
+    for s, e in res.hits[0].snippet_spans:  # highlights fall on the text as written
+        assert 0 <= s < e <= len(res.hits[0].snippet)
+    ix.close()
+
+
 def test_hanja_name_is_found_by_its_hangul_reading_through_the_gazetteer(tmp_path):
     from search import analysis
     from search.config import GazetteerEntry
