@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from search.errors import QueryError  # noqa: E402
+from search.errors import QueryError
 
 DEPTH = 10  # a title not found in the first DEPTH results adds 0 to the MRR
 

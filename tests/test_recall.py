@@ -16,7 +16,7 @@ import pytest
 
 from bench import known_item
 from search.normalize import normalize
-from tests.conftest import DATA, ROOT, run_cli
+from tests.conftest import DATA, run_cli
 
 CORPUS = DATA / "recall-corpus"
 
