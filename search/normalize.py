@@ -64,20 +64,81 @@ def is_normal(text: str) -> bool:
 
 
 def normalize(text: str) -> Normalized:
-    """``text`` in the one form analysis uses (see module doc), with offsets to the original."""
+    """``text`` in the one form analysis uses (see module doc), with offsets to the original.
+
+    Only the words (whitespace-separated) holding a character that normalisation may change
+    are rewritten character by character; the rest is copied, so a long body with one ``…``
+    costs little more than a normal one."""
     if is_normal(text):
         return Normalized(text)
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
-    i, n = 0, len(text)
+    pos = 0
+    for start, end in _changed_words(text):
+        if start > pos:
+            out.append(text[pos:start])
+            starts.extend(range(pos, start))
+            ends.extend(range(pos + 1, start + 1))
+        _normalize_span(text, start, end, out, starts, ends)
+        pos = end
+    if pos < len(text):
+        out.append(text[pos:])
+        starts.extend(range(pos, len(text)))
+        ends.extend(range(pos + 1, len(text) + 1))
+    return Normalized("".join(out), starts, ends)
+
+
+_changing: re.Pattern | None = None
+
+
+def _changing_chars() -> re.Pattern:
+    """Characters NFKC may change alone or with their neighbour, format characters and jamo
+    (built on first use from the Unicode database: a few milliseconds)."""
+    global _changing
+    if _changing is None:
+        bad = [c for c in map(chr, range(0x80, 0x10000))
+               if not ("\ud800" <= c <= "\udfff")
+               and (unicodedata.combining(c) or not unicodedata.is_normalized("NFKC", c))]
+        ranges: list[str] = []
+        for c in bad:
+            if ranges and ord(ranges[-1][-1]) == ord(c) - 1:
+                ranges[-1] = ranges[-1][0] + c
+            else:
+                ranges.append(c)
+        parts = "".join(re.escape(r[0]) + ("-" + re.escape(r[-1]) if len(r) > 1 else "") for r in ranges)
+        extra = "\U0001d400-\U0001d7ff\U0001f100-\U0001f2ff\U0002f800-\U0002fa1f"
+        _changing = re.compile(f"[{parts}{extra}{_FORMAT_CLASS}\u1100-\u11ff\u3131-\u318e\ud7b0-\ud7ff]")
+    return _changing
+
+
+_SPACE = re.compile(r"\s")
+
+
+def _changed_words(text: str):
+    """Spans of the whitespace-separated words holding a character normalisation may change."""
+    last_end = -1
+    for m in _changing_chars().finditer(text):
+        if m.start() < last_end:
+            continue
+        start = m.start()
+        while start > 0 and not text[start - 1].isspace():
+            start -= 1
+        nxt = _SPACE.search(text, m.end())
+        end = nxt.start() if nxt else len(text)
+        last_end = end
+        yield start, end
+
+
+def _normalize_span(text: str, i: int, n: int, out: list[str], starts: list[int], ends: list[int]) -> None:
+    """Normalise ``text[i:n]`` character by character (see module doc), appending to ``out``."""
     while i < n:
         ch = text[i]
         if _FORMAT.match(ch):
             i += 1
             continue
         if "\u3131" <= ch <= "\u318e":
-            m = _JAMO_WORD.match(text, i)
+            m = _JAMO_WORD.match(text, i, n)
             if m:
                 for c, s, e in _compose_jamo(m.group(), i):
                     out.append(c)
@@ -108,7 +169,6 @@ def normalize(text: str) -> Normalized:
             starts.append(i)
             ends.append(last)
         i = j
-    return Normalized("".join(out), starts, ends)
 
 
 def normalize_text(text: str) -> str:
