@@ -27,6 +27,7 @@ from whoosh.analysis import Token, Tokenizer
 from .kiwi import add_user_words, get_kiwi, kiwi_config
 from .kiwi import tokenize as kiwi_tokenize
 from .kiwi import tokenize_many as kiwi_tokenize_many
+from .normalize import Normalized, normalize, normalize_text  # noqa: F401 (normalize_text: for query.py)
 
 # Kiwi tags kept as terms (the part before "-": VV-R, VA-I ... are irregular stems).
 CONTENT_TAGS = frozenset({"NNG", "NNP", "NR", "SL", "SN", "SH", "XR", "VV", "VA", "W_SERIAL"})
@@ -44,6 +45,7 @@ MIN_HANGUL_ALIAS_CHARS = 3  # shorter Hangul aliases (삼성, 암, 매경) are a
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _LATIN = re.compile(r"[A-Za-z]")
+_HANJA = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 # alias (lowercased single term) -> canonical name; multi-word alias terms -> canonical name
 _aliases: dict[str, str] = {}
@@ -69,13 +71,28 @@ class Term(NamedTuple):
 # --- Kiwi access -------------------------------------------------------------------------
 
 
-def _compact(tokens) -> list[tuple[str, str, int, int]]:
-    """Kept morphemes only, as (form, base tag, start, end)."""
+# Words of other scripts inside what Kiwi tags SW (Japanese, Cyrillic...): katakana runs,
+# hiragana runs (particles and okurigana when short), letters and digits of any other script.
+_OTHER_WORD = re.compile(r"[\u30a1-\u30fa\u30fc-\u30ff\u31f0-\u31ff]+|[\u3041-\u309f]+|[^\W_\u3040-\u30ff]+")
+MIN_HIRAGANA_CHARS = 3  # shorter hiragana runs are particles and endings (が, へ, する)
+
+
+def _compact(tokens, norm: Normalized | None = None) -> list[tuple[str, str, int, int]]:
+    """Kept morphemes only, as (form, base tag, start, end); offsets into the original text
+    when ``norm`` (the normalised text Kiwi analysed) says where its characters came from."""
     out = []
     for t in tokens:
         base = t.tag.split("-", 1)[0]
         if base in CONTENT_TAGS:
             out.append((t.form, base, t.start, t.start + t.len))
+        elif base == "SW":  # Kiwi's "other symbol": Japanese and other scripts come here whole
+            for m in _OTHER_WORD.finditer(t.form):
+                word = m.group()
+                if "\u3041" <= word[0] <= "\u309f" and len(word) < MIN_HIRAGANA_CHARS:
+                    continue
+                out.append((word, "SL", t.start + m.start(), t.start + m.end()))
+    if norm is not None and norm.starts is not None:
+        out = [(form, tag, *norm.span(s, e)) for form, tag, s, e in out]
     return out
 
 
@@ -84,7 +101,8 @@ def _kiwi_tokens(text: str) -> list[tuple[str, str, int, int]]:
     cached = _pretokenized.get(text)
     if cached is not None:
         return cached
-    return _compact(kiwi_tokenize(text))
+    norm = normalize(text)
+    return _compact(kiwi_tokenize(norm.text), norm)
 
 
 def tokenize_many(texts: Iterable[str], decompound: bool = True) -> Tokens:
@@ -96,7 +114,9 @@ def tokenize_many(texts: Iterable[str], decompound: bool = True) -> Tokens:
     unique = [t for t in dict.fromkeys(texts) if t]
     if not unique:
         return {}
-    table = {text: _compact(toks) for text, toks in zip(unique, kiwi_tokenize_many(unique))}
+    norms = [normalize(t) for t in unique]
+    table = {text: _compact(toks, norm)
+             for text, norm, toks in zip(unique, norms, kiwi_tokenize_many([n.text for n in norms]))}
     if decompound:
         for toks in table.values():
             for form, tag, _s, _e in toks:
@@ -230,11 +250,19 @@ def analyze_terms(text: str, mode: str = "index") -> list[str]:
     return [t.text for t in analyze(text, mode)]
 
 
-def query_groups(text: str) -> list[list[tuple[str, ...]]]:
+def query_morphemes(text: str) -> list[tuple[str, str, int, int]]:
+    """The kept morphemes of a query text analysed as a whole, as (form, tag, start, end):
+    a word analysed inside the query gets the analysis it has in a sentence (``간`` in
+    ``일본 간 경쟁`` is a particle-like noun there, the noun "liver" alone)."""
+    return _base_terms(text)
+
+
+def query_groups(text: str, base: list[tuple[str, str, int, int]] | None = None) -> list[list[tuple[str, ...]]]:
     """Query-mode alternatives per position; each alternative is a tuple of terms that must
-    all occur (an alias whose canonical name has several terms, e.g. ``샘 올트먼``)."""
+    all occur (an alias whose canonical name has several terms, e.g. ``샘 올트먼``).
+    ``base``: the morphemes of ``text`` from an analysis in context (:func:`query_morphemes`)."""
     groups: list[list[tuple[str, ...]]] = []
-    for pos, (form, _tag, _s, _e) in enumerate(_base_terms(text)):
+    for pos, (form, _tag, _s, _e) in enumerate(_base_terms(text) if base is None else base):
         lower = form.lower()
         alts = [(lower,)]
         canonical = _aliases.get(lower)
@@ -252,6 +280,50 @@ def query_groups(text: str) -> list[list[tuple[str, ...]]]:
             # ("솔리다임" -> 솔리다 + 이 + ㅁ): the whole word is an alternative
             groups[0].append((word,))
     return groups
+
+
+# Character n-grams (the "grams" field): Lucene's CJK bigram idea beside the morphemes. Runs
+# of Hangul syllables, kana and Han characters give their overlapping bigrams, a run of one
+# character that character, so a word Kiwi splits one way alone and another way in a sentence
+# is still found by its characters.
+_GRAM_RUN = re.compile(r"[\uac00-\ud7a3\u3041-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+
+
+def gram_terms(text: str) -> list[str]:
+    """The character bigrams (unigram for a one-character run) of ``text``, normalised."""
+    out: list[str] = []
+    for m in _GRAM_RUN.finditer(normalize(text).text):
+        run = m.group()
+        if len(run) == 1:
+            out.append(run)
+        else:
+            out.extend(run[i : i + 2] for i in range(len(run) - 1))
+    return out
+
+
+# A kicker: a bracketed label before or after a headline ([단독], 【속보】, [산업 핫이슈], <인터뷰>).
+_KICKER_HEAD = re.compile(r"^\s*(?:\[[^\]]*\]|【[^】]*】|〈[^〉]*〉|<[^>]*>|\([^)]*\))\s*")
+_KICKER_TAIL = re.compile(r"\s*(?:\[[^\]]*\]|【[^】]*】)\s*$")
+
+
+def strip_kickers(title: str) -> str:
+    """``title`` without bracketed kickers at its start and end."""
+    core = title
+    while True:
+        stripped = _KICKER_TAIL.sub("", _KICKER_HEAD.sub("", core, count=1), count=1)
+        if stripped == core or not stripped.strip():
+            return core
+        core = stripped
+
+
+def _letters(text: str) -> str:
+    return "".join(ch for ch in normalize(text).text.lower() if ch.isalnum())
+
+
+def title_keys(title: str) -> tuple[str, str]:
+    """(whole, core): the letters and digits of a title, and of the title without kickers;
+    the same headline with other punctuation or spacing gives the same keys."""
+    return _letters(title), _letters(strip_kickers(title))
 
 
 def term_spans(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
@@ -398,7 +470,7 @@ class PairTokenizer(Tokenizer):
 
 def _alias_usable(alias: str) -> bool:
     """English aliases and Hangul variants of 3+ characters expand; short abbreviations do not."""
-    if _LATIN.search(alias):
+    if _LATIN.search(alias) or _HANJA.search(alias):  # 孫正義, 鴻海: Hanja forms of names
         return len(alias) >= 2
     return len(alias) >= MIN_HANGUL_ALIAS_CHARS
 

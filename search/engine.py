@@ -55,6 +55,7 @@ class SearchResult:
     total: int
     elapsed_ms: float
     terms: list[str] = field(default_factory=list)  # analysed query terms, for highlighting
+    matched: str = "all"  # "all": every query word matched; "most": too few did, most of them
 
 
 @dataclass
@@ -747,6 +748,7 @@ class Engine:
         return SearchResult(
             query=query, sort=sort, hits=hits, total=result.total,
             elapsed_ms=(time.perf_counter() - started) * 1000, terms=list(result.terms),
+            matched=result.matched,
         )
 
     def _with_index(self, use):

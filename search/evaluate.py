@@ -59,6 +59,29 @@ def _or(parts: list[Matches]) -> Matches:
     return Matches(unique, np.bincount(inverse, weights=scores, minlength=len(unique)))
 
 
+def _at_least(parts: list[Matches], minmatch: int) -> Matches:
+    """Documents in at least ``minmatch`` of ``parts``, with the sum of their scores."""
+    parts = [p for p in parts if len(p)]
+    if len(parts) < minmatch:
+        return Matches.empty()
+    ids = np.concatenate([p.ids for p in parts])
+    scores = np.concatenate([p.scores for p in parts])
+    unique, inverse, counts = np.unique(ids, return_inverse=True, return_counts=True)
+    summed = np.bincount(inverse, weights=scores, minlength=len(unique))
+    keep = counts >= minmatch
+    return Matches(unique[keep], summed[keep])
+
+
+def _and_maybe(a: Matches, b: Matches) -> Matches:
+    """``a``'s documents; those also in ``b`` add ``b``'s score."""
+    if not len(a) or not len(b):
+        return a
+    _common, ia, ib = np.intersect1d(a.ids, b.ids, assume_unique=True, return_indices=True)
+    scores = a.scores.copy()
+    scores[ia] += b.scores[ib]
+    return Matches(a.ids, scores)
+
+
 def _and_not(a: Matches, b: Matches) -> Matches:
     if not len(b) or not len(a):
         return a
@@ -246,6 +269,10 @@ class Evaluator:
             return _scaled(out, q.boost)
         if isinstance(q, wq.Or) and not q.minmatch and q.scale is None:
             return _scaled(_or([self._eval(leaf, s) for s in q.subqueries]), q.boost)
+        if isinstance(q, wq.Or) and q.scale is None:  # minimum-should-match
+            return _scaled(_at_least([self._eval(leaf, s) for s in q.subqueries], q.minmatch), q.boost)
+        if isinstance(q, wq.AndMaybe):
+            return _scaled(_and_maybe(self._eval(leaf, q.a), self._eval(leaf, q.b)), q.boost)
         if isinstance(q, wq.AndNot):
             return _scaled(_and_not(self._eval(leaf, q.a), self._eval(leaf, q.b)), q.boost)
         if isinstance(q, wq.DateRange) and q.fieldname == "published":

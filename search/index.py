@@ -38,12 +38,14 @@ from .evaluate import Evaluator
 from .snippet import make_snippet
 from .query import ENTITY_FIELDS, EntityResolver, parse_query
 
-VERSION = 2  # bump when the schema or the analyser changes what is indexed
+VERSION = 3  # bump when the schema or the analyser changes what is indexed (3: normalised text,
+# other scripts, the "grams" and "title_key" fields)
 INDEX_VERSION = VERSION
 META_FILE = "briefing-index.json"
 INDEX_NAME = "MAIN"
 BATCH_SIZE = 64  # documents analysed per parallel Kiwi call
 LOCK_TIMEOUT_S = 0.5
+FORGIVE_BELOW = 5  # fewer articles with every query word: search those with most of them
 
 Progress = Callable[[int, int, str], None]
 
@@ -105,6 +107,7 @@ class IndexResult:
     total: int
     elapsed_ms: float
     terms: list[str]
+    matched: str = "all"  # "all": every query word matched; "most": the forgiving query (see search)
 
 
 def build_schema() -> Schema:
@@ -117,6 +120,8 @@ def build_schema() -> Schema:
         body=TEXT(analyzer=ana, stored=True, phrase=False),  # no positions: read fast
         body_pairs=TEXT(analyzer=analysis.PairTokenizer(), phrase=False),  # phrases (see analysis.pair_terms)
         entities=TEXT(analyzer=ana, phrase=False),  # canonical names, for plain-word search
+        grams=TEXT(analyzer=ana, phrase=False),  # character bigrams of title and body (analysis.gram_terms)
+        title_key=KEYWORD(commas=True),  # "=" whole title key, "~" without kickers (analysis.title_keys)
         publisher=KEYWORD(commas=True, lowercase=True, stored=True),  # one value, spaces kept
         published=DATETIME(stored=True),
         published_ord=NUMERIC(int, bits=32, sortable=True),  # date ordinal, 0 = unknown
@@ -150,12 +155,17 @@ def _fields_of(doc: IndexDoc) -> dict:
         body=doc.body or "",
         body_pairs=doc.body or "",
         entities=_entity_terms(doc),
+        grams=analysis.gram_terms(doc.title or "") + analysis.gram_terms(doc.body or ""),
+        title_key=",".join(f"{mark}{key}" for mark, key in zip("=~", analysis.title_keys(doc.title or ""))
+                           if key),
         published_ord=doc.published.toordinal() if doc.published else 0,
         published_confidence=float(doc.published_confidence),
         byline=_clean_list(doc.byline),
         content_hash=doc.content_hash,
         source_path=doc.source_path,
     )
+    if not f["title_key"]:
+        del f["title_key"]
     if doc.publisher:
         f["publisher"] = doc.publisher.replace(",", " ")
     if doc.published:
@@ -368,7 +378,15 @@ class ArticleIndex:
         s = self._s()
         parsed = parse_query(query, self._resolver(resolve_entity), reader=s.reader())
         by_date = sort == "date" or parsed.empty
-        top, total = self._evaluator().top(parsed.query, max(1, limit) if limit is not None else None, by_date)
+        n = max(1, limit) if limit is not None else None
+        top, total = self._evaluator().top(parsed.ranked(parsed.query), n, by_date)
+        matched = "all"
+        if parsed.relaxed is not None and (total == 0 or (total < FORGIVE_BELOW and parsed.words > 1)):
+            # few articles have every word (a pasted headline, a word split another way):
+            # rank those with most of the words (query.MOST_OF) instead
+            more, more_total = self._evaluator().top(parsed.ranked(parsed.relaxed), n, by_date)
+            if more_total > total:
+                top, total, matched = more, more_total, "most"
         hits = []
         for docnum, score in top:
             stored = s.stored_fields(docnum)
@@ -387,7 +405,7 @@ class ArticleIndex:
                 )
             )
         elapsed = (time.perf_counter() - t0) * 1000
-        return IndexResult(hits=hits, total=total, elapsed_ms=elapsed, terms=parsed.terms)
+        return IndexResult(hits=hits, total=total, elapsed_ms=elapsed, terms=parsed.terms, matched=matched)
 
     @_locked
     def facets(self, ids: Iterable[str] | None = None) -> dict[str, list[tuple[str, int]]]:
@@ -638,6 +656,7 @@ class SegmentBuilder:
                 "body": [t.text for t in analysis.analyze(fields["body"])],
                 "body_pairs": analysis.pair_terms(fields["body_pairs"]),
                 "entities": fields["entities"],  # terms already (see _entity_terms)
+                "grams": fields["grams"],  # terms already (analysis.gram_terms)
             })
         self.count += 1
         return docnum

@@ -16,6 +16,7 @@ position are ORed, successive positions ANDed). Anything malformed raises
 from __future__ import annotations
 
 import calendar
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -32,6 +33,14 @@ POSITIONAL_FIELDS = ("title", "body")  # fields phrases search
 PAIR_FIELDS = {"body": "body_pairs"}  # phrases in these fields match adjacent-term pairs
 FIELDS = (*ENTITY_FIELDS, "publisher", "title", "body", "byline", "date")
 MAX_QUERY_CHARS = 1000
+GRAM_FIELD = "grams"  # character bigrams (analysis.gram_terms)
+TITLE_KEY_FIELD = "title_key"  # "=" whole-title key, "~" without kickers (analysis.title_keys)
+RARE_DOCS = 2  # a query morpheme in fewer articles may be a word split another way: bigrams too
+MOST_OF = 2 / 3  # the forgiving query needs this share of the query's words
+# A query that is an article's title, punctuation and kickers aside, puts that article first
+# (a known-item search: a pasted headline); the score is added to the BM25F score.
+TITLE_EXACT_BOOST = 1000.0
+TITLE_CORE_BOOST = 500.0
 
 EntityResolver = Callable[[str, str], "str | None"]
 
@@ -47,6 +56,13 @@ class ParsedQuery:
     query: wq.Query
     terms: list[str] = field(default_factory=list)
     empty: bool = False
+    relaxed: wq.Query | None = None  # most of the words (see parse_query); None: same as query
+    title: wq.Query | None = None  # articles whose title is the query: a score to add (ranked())
+    words: int = 0  # plain words and phrases of the query (a single word is forgiven only when it finds nothing)
+
+    def ranked(self, q: wq.Query) -> wq.Query:
+        """``q`` (``query`` or ``relaxed``) with the title match adding to the score."""
+        return q if self.title is None else wq.AndMaybe(q, self.title)
 
 
 @dataclass
@@ -56,6 +72,9 @@ class _Item:
     field: str | None = None
     negated: bool = False
     canonical: str | None = None
+    start: int = 0  # where the word is in the (normalised) query
+    optional: bool = False  # a word of a bracketed kicker ([단독], [산업 핫이슈])
+    end: int = 0  # end of a field or OR item in the query
 
 
 # --- lexing ------------------------------------------------------------------------------
@@ -79,10 +98,18 @@ def _read_word(s: str, i: int) -> tuple[str, int]:
 
 
 _QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\uff02": '"', "\u201e": '"'})
+_LOOSE_QUOTES = str.maketrans({"\u201c": " ", "\u201d": " ", "\uff02": " ", "\u201e": " "})
+
+
+_KICKER = re.compile(r"\[[^\[\]]*\]|【[^【】]*】")
 
 
 def _lex(s: str) -> list[_Item]:
-    s = s.translate(_QUOTES)  # “typographic” quotes pasted from articles work as phrases
+    quoted = s.translate(_QUOTES)  # “typographic” quotes pasted from articles work as phrases
+    if quoted.count('"') % 2 and quoted.count('"') != s.count('"'):
+        quoted = s.translate(_LOOSE_QUOTES)  # unbalanced ones in a pasted headline are punctuation
+    s = quoted
+    kickers = [m.span() for m in _KICKER.finditer(s)]
     items: list[_Item] = []
     i = 0
     while i < len(s):
@@ -99,8 +126,9 @@ def _lex(s: str) -> list[_Item]:
             text, i = _read_quoted(s, i)
             if not text.strip():
                 raise QueryError('empty phrase "": put words between the quotes, e.g. "AI 수출 프로그램"')
-            items.append(_Item("phrase", text, negated=negated))
+            items.append(_Item("phrase", text, negated=negated, start=i - len(text) - 1))
             continue
+        start = i
         word, i = _read_word(s, i)
         m = _FIELD_PREFIX.match(word)
         if m and not m.group(2).startswith("//"):  # a URL is a word, not a field
@@ -114,14 +142,15 @@ def _lex(s: str) -> list[_Item]:
             if not value.strip():
                 example = "date:2025-02" if name == "date" else f"{name}:소프트뱅크" if name in ENTITY_FIELDS else f'{name}:"..."'
                 raise QueryError(f"'{name}:' needs a value right after the colon, e.g. {example}")
-            items.append(_Item("field", value.strip(), field=name, negated=negated))
+            items.append(_Item("field", value.strip(), field=name, negated=negated, start=start, end=i))
             continue
         if word == "OR" and not negated:
-            items.append(_Item("or"))
+            items.append(_Item("or", start=start, end=i))
             continue
         if word == "OR":
             raise QueryError("'-OR' is not valid: OR joins two words, e.g. 소프트뱅크 OR 오픈AI")
-        items.append(_Item("word", word, negated=negated))
+        optional = any(ks <= start and i <= ke for ks, ke in kickers)
+        items.append(_Item("word", word, negated=negated, start=start, optional=optional))
     return _merge_multiword_aliases(items)
 
 
@@ -186,9 +215,10 @@ class _Builder:
     def _alt_query(self, fname: str, alt: tuple[str, ...]) -> wq.Query:
         return _and([wq.Term(fname, t) for t in alt])
 
-    def words(self, text: str, fields=TEXT_FIELDS, collect: bool = True) -> wq.Query | None:
-        """All analysed positions of ``text`` must match, in one of ``fields``."""
-        groups = analysis.query_groups(text)
+    def words(self, text: str, fields=TEXT_FIELDS, collect: bool = True, base=None) -> wq.Query | None:
+        """All analysed positions of ``text`` must match, in one of ``fields`` (``base``: the
+        morphemes of ``text`` analysed in the context of the query)."""
+        groups = analysis.query_groups(text, base)
         if not groups:
             return None
         if collect:
@@ -207,11 +237,34 @@ class _Builder:
             per_field.append(_and(conj))
         return _or(per_field)
 
-    def phrase(self, text: str, fields=POSITIONAL_FIELDS, collect: bool = True) -> wq.Query | None:
+    def _rare(self, term: str) -> bool:
+        """Found in fewer than RARE_DOCS articles' titles and bodies (with a reader only)."""
+        if self.reader is None:
+            return False
+        return sum(self.reader.doc_frequency(f, term) for f in POSITIONAL_FIELDS) < RARE_DOCS
+
+    def word_unit(self, item: _Item, morphemes) -> tuple[wq.Query | None, wq.Query | None]:
+        """(strict, forgiving) queries of one plain query word. Strict: its morphemes, or its
+        character bigrams when a morpheme is missing or rare in the index; forgiving: either."""
+        strict = self.words(item.text, collect=True, base=morphemes)
+        if strict is None or not morphemes:
+            return strict, strict
+        surface = item.text[morphemes[0][2] - item.start : morphemes[-1][3] - item.start]
+        grams = list(dict.fromkeys(analysis.gram_terms(surface)))
+        if not grams:
+            return strict, strict
+        by_grams = _and([wq.Term(GRAM_FIELD, g) for g in grams])
+        either = _or([strict, by_grams])
+        if len(surface) == 1 or any(self._rare(m[0].lower()) for m in morphemes):
+            # a one-syllable word (뇌, 새) also where it stands alone but Kiwi read it otherwise
+            return either, either
+        return strict, either
+
+    def phrase(self, text: str, fields=POSITIONAL_FIELDS, collect: bool = True, base=None) -> wq.Query | None:
         """The analysed terms of ``text`` in this order, adjacent (positions)."""
-        groups = analysis.query_groups(text)
+        groups = analysis.query_groups(text, base)
         if len(groups) <= 1:
-            return self.words(text, tuple(f for f in fields if f != "entities") or fields, collect)
+            return self.words(text, tuple(f for f in fields if f != "entities") or fields, collect, base)
         singles = [[alt[0] for alt in g if len(alt) == 1] for g in groups]
         if collect:
             for g in singles:
@@ -343,18 +396,100 @@ def parse_query(text: str, resolve_entity: EntityResolver | None = None, reader=
         )
     if not text.strip():
         return ParsedQuery(wq.Every(), [], empty=True)
+    text = analysis.normalize_text(text)  # the same form as the indexed text (search.normalize)
     builder = _Builder(resolve_entity, reader)
     positives: list[wq.Query] = []
     negatives: list[wq.Query] = []
-    for unit in _group_or(_lex(text)):
-        q = _or([builder.item(it) for it in unit])
+    others: list[wq.Query] = []  # required in the forgiving query too (fields, OR groups)
+    required: list[wq.Query] = []  # phrases
+    words: list[tuple[wq.Query, wq.Query]] = []  # (strict, forgiving) per plain word
+    kicker_words: list[tuple[wq.Query, wq.Query]] = []
+    phrase_words: list[tuple[wq.Query, wq.Query]] = []  # the words of phrases, for the forgiving query
+    items = _lex(text)
+    in_context = _morphemes_in_context(text, items)
+    for unit in _group_or(items):
+        it = unit[0]
+        if len(unit) == 1 and it.kind == "word" and not it.negated:
+            strict, forgiving = builder.word_unit(it, in_context.get(id(it), []))
+            if strict is not None:
+                (kicker_words if it.optional else words).append((strict, forgiving))
+            continue
+        if len(unit) == 1 and it.kind == "phrase" and not it.negated:
+            q = builder.phrase(it.text, base=in_context.get(id(it)))
+            if q is not None:
+                positives.append(q)
+                required.append(q)
+            for word in _words_of(it):  # a pasted headline's quoted words count one by one
+                strict, forgiving = builder.word_unit(word, in_context.get(id(word), []))
+                if forgiving is not None:
+                    phrase_words.append((strict, forgiving))
+            continue
+        q = _or([builder.item(x) for x in unit])
         if q is None:
             continue
-        (negatives if unit[0].negated else positives).append(q)
-    if not positives and not negatives:
+        if not it.negated:
+            others.append(q)
+        (negatives if it.negated else positives).append(q)
+    if not words and not phrase_words:  # a query of kicker words alone needs them
+        words, kicker_words = kicker_words, []
+    if not positives and not negatives and not words:
         raise QueryError(
             f"nothing to search for in {text[:40]!r}: particles and punctuation alone are not searchable"
         )
-    pos = _and(positives) or wq.Every()
-    final = wq.AndNot(pos, _or(negatives)) if negatives else pos
-    return ParsedQuery(final, builder.terms, empty=False)
+    title = _title_query(text)
+    strict = _and(positives + [q for q, _f in words]) or wq.Every()
+    if kicker_words:
+        strict = wq.AndMaybe(strict, _or([q for q, _f in kicker_words]))
+    relaxed = None
+    # a query that is phrases alone means them; beside other words (a pasted headline with a
+    # quotation) the phrases' words count one by one in the forgiving query
+    counted = words + phrase_words if words else []
+    if counted:
+        pool = [f for _q, f in counted + kicker_words]
+        need = max(1, math.ceil(MOST_OF * len(counted)))
+        relaxed = _and(others + ([] if phrase_words else required)
+                       + [wq.Or(pool, minmatch=need) if len(pool) > 1 else pool[0]])
+    if negatives:
+        strict = wq.AndNot(strict, _or(negatives))
+        relaxed = wq.AndNot(relaxed, _or(negatives)) if relaxed is not None else None
+    return ParsedQuery(strict, builder.terms, empty=False, relaxed=relaxed, title=title,
+                       words=len(counted) + len(required))
+
+
+def _words_of(phrase: _Item) -> list[_Item]:
+    """The whitespace-separated words of a phrase item, as word items (cached on the item)."""
+    got = getattr(phrase, "_words", None)
+    if got is None:
+        got = [_Item("word", m.group(), start=phrase.start + m.start())
+               for m in re.finditer(r"\S+", phrase.text)]
+        phrase._words = got  # type: ignore[attr-defined]
+    return got
+
+
+def _morphemes_in_context(text: str, items: list[_Item]) -> dict[int, list]:
+    """The morphemes of each plain word and phrase item and of each word of a phrase (by id),
+    from one analysis of the query with its field values and ORs blanked out (offsets kept)."""
+    plain = [it for it in items if it.kind in ("word", "phrase")]
+    if not plain:
+        return {}
+    chars = list(text)  # the query as typed (a pasted headline: as the title was analysed)
+    for it in items:
+        if it.kind in ("field", "or"):
+            chars[it.start : it.end] = " " * (it.end - it.start)
+    spans = [(it.start, it.start + len(it.text), id(it)) for it in plain]
+    spans += [(w.start, w.start + len(w.text), id(w)) for it in plain if it.kind == "phrase" for w in _words_of(it)]
+    out: dict[int, list] = {key: [] for _s, _e, key in spans}
+    for morpheme in analysis.query_morphemes("".join(chars)):
+        for start, end, key in spans:
+            if start <= morpheme[2] < end and morpheme[3] <= end:
+                out[key].append(morpheme)
+    return out
+
+
+def _title_query(text: str) -> wq.Query | None:
+    """Articles whose title is the query, punctuation aside (whole, or without kickers)."""
+    whole, core = analysis.title_keys(text)
+    if not whole:
+        return None
+    return wq.Or([wq.Term(TITLE_KEY_FIELD, f"={whole}", boost=TITLE_EXACT_BOOST),
+                  wq.Term(TITLE_KEY_FIELD, f"~{core}", boost=TITLE_CORE_BOOST)])

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
+from .normalize import normalize
+
 SNIPPET_CHARS = 220  # lead snippet length when the body has no match
 SNIPPET_CONTEXT = 50  # characters of context around the matches
 SNIPPET_MATCH_CHARS = 120  # at most this much text between the first and last match shown
@@ -33,9 +35,10 @@ def term_hits(body: str, terms: Iterable[str]) -> list[tuple[int, int]]:
     if not wanted:
         return []
     pattern = re.compile("|".join(re.escape(t) for t in wanted), re.IGNORECASE)
+    norm = normalize(body)  # terms are normalised (NFKC...); offsets go back to the body as shown
     merged: list[tuple[int, int]] = []
-    for m in pattern.finditer(body):
-        s, e = m.span()
+    for m in pattern.finditer(norm.text):
+        s, e = norm.span(*m.span())
         if merged and s <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
         else:

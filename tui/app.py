@@ -481,6 +481,8 @@ class BriefingApp(FeedRefresh, WireCopiesView, App[int]):
             mark_seen(self.saved, self._opening_saved, [h.id for h in message.result.hits])
             self._opening_saved = None
             self._store_saved()
+        if message.result.matched == "most" and not self.status_message:
+            self.status_message = "few articles have every word: showing those with most of them"
         self.query_one(ArticleList).show(message.result.hits[:FIRST_ROWS], set(self.marks.ids),
                                          keep_highlight=same_query)
         started = self._search_started.pop(message.seq, None)

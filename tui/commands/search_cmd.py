@@ -16,8 +16,10 @@ HELP = ("search the corpus: words (AND), OR, -word, \"phrases\", field:value "
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("query", nargs="+", help="the query (quote it in the shell)")
     p.add_argument("--json", action="store_true",
-                   help="JSON output: id, title, publisher, published, score (BM25F; 0 when sorted by date), "
-                        "snippet, highlights ([start, end) character ranges of the matched terms in the snippet)")
+                   help="JSON output: matched (\"all\": every word matched; \"most\": few articles had every word, "
+                        "those with most of them are listed), and per result id, title, publisher, published, "
+                        "score (BM25F; 0 when sorted by date), snippet, highlights ([start, end) character ranges "
+                        "of the matched terms in the snippet)")
     p.add_argument("--limit", type=int, default=20, metavar="N", help="at most N results (default 20)")
     p.add_argument("--sort", choices=("relevance", "date"), default="relevance", help="result order")
     copies_view.add_argument(p)
@@ -37,7 +39,7 @@ def run(args: argparse.Namespace, ctx) -> int:
     shown = copies_view.collapse(engine, result.hits, args.all_copies)  # wire copies once, noted
     if args.json:
         print_json({
-            "query": query, "sort": args.sort, "total": result.total,
+            "query": query, "sort": args.sort, "total": result.total, "matched": result.matched,
             "elapsed_ms": round(result.elapsed_ms, 2),
             "results": [
                 {"id": h.id, "title": h.title, "publisher": h.publisher,
@@ -49,8 +51,9 @@ def run(args: argparse.Namespace, ctx) -> int:
         })
         return 0
     out = console()
+    most = ", few articles have every word: those with most of them" if result.matched == "most" else ""
     out.print(text((f"{result.total} result(s) for", "dim"), f" {query} ",
-                   (f"({result.elapsed_ms:.1f} ms, by {args.sort})", "dim")))
+                   (f"({result.elapsed_ms:.1f} ms, by {args.sort}{most})", "dim")))
     from rich.text import Text
 
     for h, others in shown:
