@@ -32,6 +32,7 @@ from typing import Iterable, Iterator, NamedTuple, Sequence
 
 from .gazetteer import Gazetteer
 from .kiwi import add_user_words
+from .ne_lexicon import NeLexicon, shipped_lexicon
 from .kiwi import tokenize as kiwi_tokenize
 from .kiwi import tokenize_many as kiwi_tokenize_many
 
@@ -64,7 +65,23 @@ ORG_SUFFIXES = (
     "상공회의소", "위원회", "연합회", "협의회", "협회", "재단", "연구소", "연구원", "대학교",
     "대학", "공사", "공단", "거래소", "포럼", "학회", "연맹", "조합", "기구", "법원", "검찰청",
     "경찰청", "행정부", "정부", "부", "처", "청", "실", "국회", "TF", "태스크포스", "대",
+    "학과", "학부", "대학원", "리그",
 )
+# sports teams named by a city or a sponsor ("삼성 라이온즈", "뉴욕 양키스"): organisations
+TEAM_WORDS = frozenset((
+    "라이온즈", "트윈스", "타이거즈", "베어스", "이글스", "자이언츠", "히어로즈", "다이노스", "위즈",
+    "랜더스", "와이번스", "양키스", "다저스", "레드삭스", "화이트삭스", "메츠", "컵스", "에인절스",
+    "매리너스", "블루제이스", "레인저스", "애스트로스", "파드리스", "브레이브스", "필리스", "카디널스",
+    "오리올스", "로열스", "타이거스", "가디언스", "파이리츠", "브루어스", "로키스", "말린스",
+    "내셔널스", "애슬레틱스", "다이아몬드백스", "유나이티드", "스틸러스", "블루윙즈", "점보스",
+    "스카이워커스", "라이온스", "호크스", "불스", "레이커스", "셀틱스", "워리어스", "닉스", "히트",
+    "FC", "SC", "핫스퍼", "유벤투스",
+))
+# particles Kiwi sometimes leaves glued to an unknown name ("히로시가"): after a vowel ...
+_VOWEL_PARTICLES = ("가", "는", "를", "와", "랑")
+# ... after a consonant; and after either
+_CONSONANT_PARTICLES = ("이", "은", "을", "과", "이랑")
+_ANY_PARTICLES = ("에게", "께서", "에서", "의")
 GENERIC_ORG_WORDS = {"행정부", "입법부", "사법부", "집행부", "지도부", "수뇌부", "경영진부", "사령탑"}
 SURNAMES = set(
     "김이박최정강조윤장임한오서신권황안송류유전홍고문양손배백허남심노하곽성차주우구민진지엄"
@@ -167,6 +184,26 @@ class _Candidate:
 TITLE_WINDOW = 15  # characters after a full name searched for its title ("이재용 삼성전자 회장")
 
 
+def _has_coda(syllable: str) -> bool:
+    return "가" <= syllable <= "힣" and (ord(syllable) - 0xAC00) % 28 != 0
+
+
+def strip_particle(name: str) -> str:
+    """``name`` without a particle glued to its end ("다나카 히로시가" -> "다나카 히로시"), when
+    the particle agrees with the syllable before it and a name of 2+ syllables remains; a
+    three-syllable Korean name ("김정은") keeps its last syllable."""
+    last_word = name.rsplit(" ", 1)[-1]
+    if len(last_word) == 3 and last_word[0] in SURNAMES and " " not in name:
+        return name
+    for particles, coda in ((_ANY_PARTICLES, None), (_VOWEL_PARTICLES, False), (_CONSONANT_PARTICLES, True)):
+        for p in particles:
+            stem = last_word[: -len(p)]
+            if last_word.endswith(p) and len(stem) >= 2 and _HANGUL_RE.fullmatch(stem) and \
+                    (coda is None or _has_coda(stem[-1]) == coda):
+                return name[: len(name) - len(p)]
+    return name
+
+
 def _determiner_like(word) -> bool:
     """One syllable Kiwi read as a determiner (MM): "이 회장" is "this chairman" or "Chairman
     Lee" (이/MM or 이/NNP, Kiwi's choice varies with its search width); a short form still has
@@ -259,9 +296,10 @@ def source_credits(mentions: Iterable[Mention]) -> list[tuple[str, int]]:
 
 
 USE_MODEL = True  # add the shipped learned tagger's spans (see bench/eval_entities.py)
-# weakest morpheme's score above O needed to keep a model span, per KLUE type (tuned by
-# cross-validation inside the KLUE tuning part and on the seeds: bench/eval_entities.py --cv)
-MODEL_MIN_MARGIN: dict[str, float] = {"PS": 25.0, "LC": 60.0, "OG": 60.0}
+# weakest morpheme's score above O needed to keep a model span, per KLUE type (chosen by
+# cross-validation inside the KLUE tuning part and on the seeds: bench/eval_entities.py --cv;
+# margins of the Viterbi tagger, not comparable with the greedy one's)
+MODEL_MIN_MARGIN: dict[str, float] = {"PS": 10.0, "LC": 20.0, "OG": 30.0}
 MODEL_NEEDS_PROPER = True  # keep model spans only if they contain a proper-noun morpheme
 MODEL_WINDOW = 4  # with MODEL_NEEDS_PROPER, the model scores only morphemes this near a name
 MODEL_LATIN = True  # accept capitalised Latin words from the model
@@ -313,9 +351,11 @@ def _tokenize_many(texts: list[str], gazetteer: Gazetteer) -> list[list[_Token]]
 class _Extractor:
     """Extraction state for one text."""
 
-    def __init__(self, text: str, tokens: list[_Token], gazetteer: Gazetteer, tagger=None):
+    def __init__(self, text: str, tokens: list[_Token], gazetteer: Gazetteer, tagger=None,
+                 lexicon: NeLexicon | None = None):
         self.text = text
         self.gaz = gazetteer
+        self.lexicon = lexicon if lexicon is not None else shipped_lexicon()
         self.tagger = tagger
         self.hints: list[tuple[int, int, str]] = []
         self.tokens = tokens
@@ -401,6 +441,7 @@ class _Extractor:
         self._find_blocked()
         self._gazetteer_candidates()
         self._suffix_candidates()
+        self._team_candidates()
         self._title_candidates()
         self._short_forms()
         self._propagate()
@@ -409,7 +450,69 @@ class _Extractor:
         if self.tagger is not None:
             self._model_candidates()
             chosen = self._select()
+        if self._defined_aliases(chosen):
+            chosen = self._select()
         return self._finish(chosen)
+
+    # -- teams and definitions ----------------------------------------------------------------------
+    def _team_candidates(self) -> None:
+        """"삼성 라이온즈", "뉴욕 양키스", "LA 다저스": a team word, with the city or sponsor
+        word before it on the same line, is one organisation."""
+        for k, word in enumerate(self.words):
+            stem = self._stem(word)
+            team = next((t for t in TEAM_WORDS if stem.endswith(t)), None)
+            if team is None or (len(stem) > len(team) and not stem[: -len(team)].strip()):
+                continue
+            start = word.start
+            if len(stem) == len(team) and k >= 1:
+                prev = self.words[k - 1]
+                if self.text[prev.end:word.start] == " " and prev.bare and \
+                        any(t.tag in ("NNP", "SL", "SH") for t in prev.tokens):
+                    start = prev.start
+                    if k >= 2:
+                        first = self.words[k - 2]
+                        if self.text[first.end:prev.start] == " " and first.bare and \
+                                any(t.tag in ("NNP", "SL") for t in first.tokens) and \
+                                self.gaz.resolve(prev.text) is None and \
+                                self.lexicon.entity_type(prev.text) is None:
+                            start = first.start  # "라쿠텐 골든 이글스"
+                elif len(team) <= 2:
+                    continue  # "FC", "히트" alone name no team
+            elif len(team) <= 2 and len(stem) == len(team):
+                continue
+            end = word.start + len(stem)
+            self.add(start, end, "org", _SPACE_RUN_RE.sub(" ", self.text[start:end]), 3)
+
+    def _stem(self, word: _Word) -> str:
+        """The word without the particles and punctuation Kiwi found at its end."""
+        end = word.start
+        for t in word.tokens:
+            if t.tag in NOUN_TAGS or t.tag == "XSN":
+                end = t.end
+            else:
+                break
+        return self.text[word.start:end]
+
+    def _defined_aliases(self, chosen: list[_Candidate]) -> bool:
+        """"과학기술정보통신부(과기정통부)", "반도체산업협회(SIA)": the short form in brackets
+        right after a name is an alias of it for the rest of the text. True if any was found."""
+        found = False
+        for c in list(chosen):
+            if c.type == "person" or self.text[c.end:c.end + 1] != "(":
+                continue
+            close = self.text.find(")", c.end + 1, c.end + 16)
+            if close < 0:
+                continue
+            short = self.text[c.end + 1:close]
+            if not _is_abbreviation(short, self.text[c.start:c.end]):
+                continue
+            self.add(c.end + 1, close, c.type, c.name, 3, c.media)
+            for m in re.finditer(re.escape(short), self.text[close:]):
+                a, b = close + m.start(), close + m.end()
+                if self.left_ok(a) and self.right_ok(b):
+                    self.add(a, b, c.type, c.name, 3, c.media)
+            found = True
+        return found
 
     def morphs(self) -> list[tuple[str, str, int, int]]:
         return [(t.form, t.tag, t.start, t.end) for t in self.tokens]
@@ -429,10 +532,28 @@ class _Extractor:
                     covered = hi
         return active
 
-    def _model_candidates(self) -> None:
-        morphs = self.tokens  # _Token is the (form, tag, start, end) tuple the tagger reads
+    def _model_spans(self) -> Iterator[tuple[int, int, str, float]]:
+        """The tagger's spans, line by line (a line's spans do not depend on other lines)."""
         active = self._model_active() if MODEL_NEEDS_PROPER else None
-        for start, end, label, margin in self.tagger.scored_spans(self.text, morphs, self.hints, active):
+        if "\n" not in self.text:
+            yield from self.tagger.scored_spans(self.text, self.tokens, self.hints, active)
+            return
+        line_start = 0
+        for line in self.text.split("\n"):
+            line_end = line_start + len(line)
+            lo = bisect.bisect_left(self.token_start_list, line_start)
+            hi = bisect.bisect_left(self.token_start_list, line_end)
+            if lo < hi and (active is None or any(active[lo:hi])):
+                morphs = [(t[0], t[1], t[2] - line_start, t[3] - line_start) for t in self.tokens[lo:hi]]
+                hints = [(a - line_start, b - line_start, h) for a, b, h in self.hints
+                         if line_start <= a and b <= line_end]
+                for a, b, label, margin in self.tagger.scored_spans(
+                        line, morphs, hints, None if active is None else active[lo:hi]):
+                    yield a + line_start, b + line_start, label, margin
+            line_start = line_end + 1
+
+    def _model_candidates(self) -> None:
+        for start, end, label, margin in self._model_spans():
             if margin < MODEL_MIN_MARGIN.get(label, 0.0):
                 continue
             surface = self.text[start:end]
@@ -444,15 +565,38 @@ class _Extractor:
                 continue  # an acronym or number is not a person
             if label == "PS" and len(surface.strip()) == 1 and DROP_BARE_SURNAMES:
                 continue  # a bare surname the rules could not resolve to a full name
+            if label == "PS" and end < len(self.text) and _LATIN_DIGIT_RE.match(self.text[end]):
+                continue  # "코로나19", "갤럭시S24": a product or a disease, not a person
             type_ = _MODEL_TYPE[label]
             entry = self.gaz.resolve(surface)
             if entry is not None:
                 type_, name = entry.type, entry.name
             else:
                 name = _SPACE_RUN_RE.sub(" ", surface)
-                if type_ == "org" and any(surface.endswith(s) for s in COMPANY_SUFFIXES):
-                    type_ = "company"
+                type_ = self._evidence_type(surface, type_)
+                if type_ is None:
+                    continue
             self.add(start, end, type_, name, 0)
+
+    def _evidence_type(self, surface: str, type_: str) -> str | None:
+        """The type a discovered name's own evidence gives (None: not a name): the lexicon
+        (a country is a place, a ministry an organisation), its suffix (a university, a team,
+        a department), and never a person made of common nouns."""
+        known = self.lexicon.entity_type(surface)
+        if known is not None:
+            return known
+        words = surface.split()
+        if type_ == "person" and any(self.lexicon.common_noun(w) for w in words):
+            return None
+        last = words[-1] if words else surface
+        if any(last.endswith(t) for t in TEAM_WORDS if len(t) > 2):
+            return "org"
+        if type_ != "org" and len(last) >= 3 and last.endswith(("대학교", "대학", "학과", "학부", "위원회", "협회",
+                                                                "재단", "연구원", "연구소", "부", "처", "청")):
+            return "org"
+        if type_ == "org" and any(surface.endswith(s) for s in COMPANY_SUFFIXES):
+            return "company"
+        return type_
 
     def _find_blocked(self) -> None:
         for m in _BYLINE_BRACKET_RE.finditer(self.text):
@@ -479,6 +623,9 @@ class _Extractor:
     def add(self, start: int, end: int, type_: str, name: str, priority: int, media: bool = False) -> None:
         if start >= end or self.blocked and any(a <= start < b for a, b in self.blocked):
             return
+        if type_ == "person" and priority < 3 and name == self.text[start:end]:
+            name = strip_particle(name)
+            end = start + len(name)
         cand = _Candidate(start, end, type_, name, priority, media=media)
         self.candidates.append(cand)
         self._by_span.setdefault((start, end), cand)
@@ -555,8 +702,11 @@ class _Extractor:
             return len(word.tokens) == 1 and word.tokens[0].tag == "NNP"
         return any(t.tag == "NNP" for t in word.tokens) and all(t.tag in NAME_TAGS for t in word.tokens)
 
+    def _one_line(self, start: int, end: int) -> bool:
+        return "\n" not in self.text[start:end]
+
     def _foreign_word(self, word: _Word) -> bool:
-        return (
+        return not self.lexicon.common_noun(word.text) and (
             word.bare and 2 <= len(word.text) <= 6 and bool(_HANGUL_RE.fullmatch(word.text))
             and self.gaz.resolve(word.text) is None and word.text not in self.reporters
             and not self.title_len(word) and not _ends_with_any(word.text, _COMPANY_ORG_SUFFIXES)
@@ -577,7 +727,8 @@ class _Extractor:
             n_aff += 1
         for n in range(n_aff, -1, -1):  # fewer affiliations if an "affiliation" is the name
             k = j - 1 - n
-            if k >= 0 and self._name_at(k, title, self.words[k + 1:j]):
+            if k >= 0 and self._one_line(self.words[k].start, self.words[j].start) and \
+                    self._name_at(k, title, self.words[k + 1:j]):
                 return
 
     def _name_at(self, k: int, title: str, affiliations: list[_Word]) -> bool:
@@ -594,8 +745,9 @@ class _Extractor:
             return True
         if k >= 1 and self._foreign_word(name_word):
             first = self.words[k - 1]
-            if self._foreign_word(first) and first.end + 1 == name_word.start and \
-                    any(t.tag == "NNP" for t in first.tokens + name_word.tokens):
+            if self._foreign_word(first) and self.text[first.end:name_word.start] == " " and \
+                    any(t.tag == "NNP" for t in first.tokens + name_word.tokens) and \
+                    not (len(first.text) == 3 and self._name_word(first)):
                 name = f"{first.text} {name_word.text}"
                 self.add(first.start, name_word.end, "person", name, 2)
                 self._discover_affiliations(affiliations, title)
@@ -743,7 +895,8 @@ class _Extractor:
             if self._affiliation(self.words[k]) and k >= 1 and self._covered_exact(self.words[k]) is not None:
                 k -= 1  # "모리타 NEC 사장"
             prev = self.words[k]
-            if self._covered_exact(prev) is not None or not (prev.bare or _determiner_like(prev)):
+            if self._covered_exact(prev) is not None or not (prev.bare or _determiner_like(prev)) or \
+                    not self._one_line(prev.start, word.start):
                 continue
             person = self._resolve_short(prev.text, prev.start, persons, word.text[:tlen])
             if person is None:
@@ -856,6 +1009,19 @@ class _Extractor:
     def _reported_by(self, c: _Candidate) -> bool:
         after = self.text[c.end:c.end + 120]
         return bool(_ACCORDING_RE.match(after) or _REPORT_AFTER_RE.match(after))
+
+
+_ACRONYM_RE = re.compile(r"[A-Z][A-Za-z0-9&]{1,9}")
+
+
+def _is_abbreviation(short: str, long: str) -> bool:
+    """``short`` (the text in brackets after ``long``) reads as its short form: a Latin
+    acronym, or a shorter Hangul word starting with the same syllable ("과기정통부")."""
+    if not short or short != short.strip() or " " in short:
+        return False
+    if _ACRONYM_RE.fullmatch(short):
+        return short.upper() not in LATIN_NON_NAMES or len(long) > 6
+    return bool(_HANGUL_RE.fullmatch(short)) and 2 <= len(short) < len(long) and short[0] == long[0]
 
 
 def _credit_before(before: str) -> bool:

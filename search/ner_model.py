@@ -1,30 +1,30 @@
-"""A small learned named-entity tagger over Kiwi morphemes (greedy averaged perceptron).
+"""A small learned named-entity tagger over Kiwi morphemes (structured perceptron, Viterbi).
 
 It labels morphemes B-/I-/O for PS (person), LC (place) and OG (organisation), using the
-morpheme, its tag, its neighbours, spacing and the gazetteer/rule hints of
-:mod:`search.entities` as features. Training is pure Python; tagging adds up a text's feature
-weights with numpy (installed with kiwipiepy), bit for bit as the pure-Python
-:meth:`NerTagger.predict_reference` does. The weights ship gzipped in
+morpheme, its tag, its neighbours, spacing, the gazetteer/rule hints of :mod:`search.entities`
+and the konec lexicon groups of the morpheme and of its word (:mod:`search.ne_lexicon`) as
+features, and decodes a whole sentence at once: Viterbi over the static scores plus
+label-transition weights (first order), so a later morpheme can change an earlier label.
+Tagging adds up a text's feature weights with numpy (installed with kiwipiepy), bit for bit
+as the pure-Python :meth:`NerTagger.predict_reference` does. The weights ship gzipped in
 ``search/models_data/`` (trained on part of KLUE-NER, CC BY-SA 4.0: see the licence file
-there). Nothing is downloaded at run time.
+there). Nothing is downloaded at run time. Training lives outside the package:
 
-Train (reads the KLUE files given on the command line, writes the model file):
-
-    python -m search.ner_model train /work/shared/eval/klue-ner/wikitree-dev-a.tsv
+    python -m training.ner_train /work/shared/eval/klue-ner/wikitree-dev-a.tsv
 """
 
 from __future__ import annotations
 
 import bisect
 import gzip
-import heapq
 import json
 import operator
-import random
 import threading
 from collections import defaultdict
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
+
+from .ne_lexicon import NeLexicon, shipped_lexicon
 
 if TYPE_CHECKING:  # numpy is imported when the fast scorer is first built
     import numpy as np
@@ -38,6 +38,9 @@ SKIP_TAGS = frozenset({
     "VV", "VA", "VX", "VCP", "VCN", "XSV", "XSA", "MAG", "MAJ", "SF", "SP", "SE", "SSO", "SSC",
 })
 LABELS = ("O",) + tuple(f"{p}-{t}" for t in TYPES for p in ("B", "I"))
+PREVIOUS = ("<s>",) + LABELS  # what the label before a morpheme can be
+# a word's leading run of these tags is its stem, looked up whole in the lexicon
+STEM_TAGS = frozenset({"NNP", "NNG", "SL", "SH", "SN", "XPN", "XSN", "NR"})
 
 # A morpheme as the tagger sees it: (form, POS tag, start, end).
 Morph = tuple[str, str, int, int]
@@ -78,10 +81,35 @@ def hint_labels(morphs: Sequence[Morph], hints: Sequence[Hint], starts: Sequence
                 first = False
 
 
+def stem_features(text: str, morphs: Sequence[Morph], lexicon: NeLexicon) -> list[str]:
+    """Per morpheme, the lexicon feature of its word's stem (the leading run of noun-like
+    morphemes of the space-separated word) with B/I for its place in it; ``-`` outside stems."""
+    n = len(morphs)
+    out = ["-"] * n
+    i = 0
+    while i < n:
+        start = morphs[i][2]
+        if not (i == 0 or start == 0 or text[start - 1].isspace()) or morphs[i][1] not in STEM_TAGS:
+            i += 1
+            continue
+        j = i
+        while j + 1 < n and morphs[j + 1][1] in STEM_TAGS and morphs[j + 1][2] == morphs[j][3]:
+            j += 1
+        value = lexicon.feature(text[start:morphs[j][3]])
+        out[i] = value + "B"
+        for k in range(i + 1, j + 1):
+            out[k] = value + "I"
+        i = j + 1
+    return out
+
+
 def token_features(text: str, morphs: Sequence[Morph], hints: Sequence[Hint],
-                   active: Sequence[bool] | None = None) -> list[list[str]]:
+                   active: Sequence[bool] | None = None,
+                   lexicon: NeLexicon | None = None) -> list[list[str]]:
     """The static features of every morpheme (without the previous-label features); morphemes
     whose ``active`` flag is false get none."""
+    lexicon = lexicon if lexicon is not None else shipped_lexicon()
+    stems = stem_features(text, morphs, lexicon)
     n = len(morphs)
     hint_at: list[str] = ["-"] * n
     for i, hint in hint_labels(morphs, hints, [m[2] for m in morphs]):
@@ -129,15 +157,19 @@ def token_features(text: str, morphs: Sequence[Morph], hints: Sequence[Hint],
             "pe=" + (morphs[prv[-1]][0] if prv else "<s>"),
             "pet=" + (morphs[prv[-1]][1] if prv else "BOS"),
         ]
+        lex = lexicon.feature(form)
+        f += ["lx=" + lex, "lxt=" + lex + "|" + tag, "lxw=" + stems[i]]
         feats.append(f)
     return feats
 
 
 class NerTagger:
-    """Averaged-perceptron morpheme tagger; ``weights[feature][label] -> float``."""
+    """Structured-perceptron morpheme tagger; ``weights[feature][label] -> float``."""
 
-    def __init__(self, weights: dict[str, dict[str, float]] | None = None):
+    def __init__(self, weights: dict[str, dict[str, float]] | None = None,
+                 lexicon: NeLexicon | None = None):
         self.weights: dict[str, dict[str, float]] = weights if weights is not None else {}
+        self.lexicon = lexicon if lexicon is not None else shipped_lexicon()
         self._rows: dict[str, tuple[tuple[int, float], ...]] | None = None
         self._fast: _FastScorer | None = None
 
@@ -151,7 +183,8 @@ class NerTagger:
             }
         return self._rows
 
-    def _score_vector(self, feats: Iterable[str]) -> list[float]:
+    def score_vector(self, feats: Iterable[str]) -> list[float]:
+        """The summed weights of ``feats`` per label (indexed like :data:`LABELS`)."""
         scores = [0.0] * len(LABELS)
         rows = self._compiled()
         for f in feats:
@@ -161,55 +194,42 @@ class NerTagger:
                     scores[i] += value
         return scores
 
+    def transition_rows(self) -> Callable[[str, str], tuple[list[float], list[float]]]:
+        """(prev, tag) -> the weight rows of ``pl=prev`` and ``pl|t=prev|tag``."""
+        cache: dict[tuple[str, str], tuple[list[float], list[float]]] = {}
+
+        def rows(prev: str, tag: str) -> tuple[list[float], list[float]]:
+            found = cache.get((prev, tag))
+            if found is None:
+                found = cache[(prev, tag)] = (self.score_vector(("pl=" + prev,)),
+                                              self.score_vector(("pl|t=" + prev + "|" + tag,)))
+            return found
+        return rows
+
     # -- inference --------------------------------------------------------------------------------
-    def _scores(self, feats: Iterable[str]) -> dict[str, float]:
-        scores: dict[str, float] = defaultdict(float)
-        w = self.weights
-        for f in feats:
-            row = w.get(f)
-            if row:
-                for label, value in row.items():
-                    scores[label] += value
-        return scores
-
-    @staticmethod
-    def _dynamic(prev: str, prev2: str, morph: Morph) -> list[str]:
-        return ["pl=" + prev, "pl|t=" + prev + "|" + morph[1], "pl2=" + prev2 + "|" + prev]
-
     def predict(self, text: str, morphs: Sequence[Morph], hints: Sequence[Hint],
                 active: Sequence[bool] | None = None) -> tuple[list[str], list[float]]:
-        """Labels and, per morpheme, how far the label's score is above O's; morphemes whose
-        ``active`` flag is false are labelled O without scoring (a caller's speed-up).
+        """Labels (the best sequence) and, per morpheme, how far its label's score is above O's
+        (given the previous label); morphemes whose ``active`` flag is false, or with a
+        :data:`SKIP_TAGS` tag, are labelled O without scoring.
 
         Same labels and margins, bit for bit, as :meth:`predict_reference`, about ten times
         faster (see :class:`_FastScorer`)."""
         if self._fast is None or self._fast.weights is not self.weights:
-            self._fast = _FastScorer(self.weights)
+            self._fast = _FastScorer(self.weights, self.lexicon)
         return self._fast.predict(text, morphs, hints, active)
 
     def predict_reference(self, text: str, morphs: Sequence[Morph], hints: Sequence[Hint],
                           active: Sequence[bool] | None = None) -> tuple[list[str], list[float]]:
         """:meth:`predict` spelled out over the feature strings of :func:`token_features`."""
-        static = token_features(text, morphs, hints, active)
-        labels: list[str] = []
-        margins: list[float] = []
-        prev, prev2 = "<s>", "<s>"
+        static = token_features(text, morphs, hints, active, self.lexicon)
+        rows: list[list[float] | None] = []
         for i, feats in enumerate(static):
             if morphs[i][1] in SKIP_TAGS or (active is not None and not active[i]):
-                labels.append("O")
-                margins.append(0.0)
-                prev2, prev = prev, "O"
-                continue
-            scores = self._score_vector(feats + self._dynamic(prev, prev2, morphs[i]))
-            best = _best_index(scores, prev)
-            label = LABELS[best]
-            labels.append(label)
-            margins.append(scores[best] - scores[0])
-            prev2, prev = prev, label
-        return labels, margins
-
-    def predict_labels(self, text: str, morphs: Sequence[Morph], hints: Sequence[Hint]) -> list[str]:
-        return self.predict(text, morphs, hints)[0]
+                rows.append(None)
+            else:
+                rows.append(self.score_vector(feats))
+        return viterbi(rows, [m[1] for m in morphs], self.transition_rows())
 
     def scored_spans(self, text: str, morphs: Sequence[Morph], hints: Sequence[Hint],
                      active: Sequence[bool] | None = None) -> list[tuple[int, int, str, float]]:
@@ -236,66 +256,104 @@ class NerTagger:
         """Entity spans ``(start, end, PS|LC|OG)`` whose weakest morpheme clears ``min_margin``."""
         return [(a, b, t) for a, b, t, m in self.scored_spans(text, morphs, hints) if m >= min_margin]
 
-    # -- training -------------------------------------------------------------------------------
-    @classmethod
-    def train(cls, data: Sequence[tuple[str, list[Morph], list[Hint], list[str]]],
-              epochs: int = 12, seed: int = 13) -> "NerTagger":
-        """Greedy averaged-perceptron training on (text, morphs, hints, gold labels)."""
-        weights: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-        totals: dict[tuple[str, str], float] = defaultdict(float)
-        stamps: dict[tuple[str, str], int] = defaultdict(int)
-        step = 0
-        model = cls(weights)  # type: ignore[arg-type]
-        order = list(range(len(data)))
-        rng = random.Random(seed)
-        static_cache = [token_features(t, m, h) for t, m, h, _ in data]
-        for _ in range(epochs):
-            rng.shuffle(order)
-            for idx in order:
-                _, morphs, _, gold = data[idx]
-                prev, prev2 = "<s>", "<s>"
-                for i, feats in enumerate(static_cache[idx]):
-                    if morphs[i][1] in SKIP_TAGS:
-                        prev2, prev = prev, "O"
-                        continue
-                    step += 1
-                    full = feats + cls._dynamic(prev, prev2, morphs[i])
-                    guess = _best(model._scores(full), prev)
-                    truth = gold[i]
-                    if guess != truth:
-                        for f in full:
-                            for label, delta in ((truth, 1.0), (guess, -1.0)):
-                                key = (f, label)
-                                totals[key] += (step - stamps[key]) * weights[f][label]
-                                stamps[key] = step
-                                weights[f][label] += delta
-                    prev2, prev = prev, guess
-        averaged: dict[str, dict[str, float]] = {}
-        for (f, label), total in list(totals.items()):
-            total += (step - stamps[(f, label)]) * weights[f][label]
-            value = round(total / step, 3)
-            if value:
-                averaged.setdefault(f, {})[label] = value
-        return cls(averaged)
-
     # -- persistence ---------------------------------------------------------------------------
     def save(self, path: Path = MODEL_PATH) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        payload = {"format": "briefing-ner-perceptron/1", "labels": LABELS, "weights": self.weights}
+        payload = {"format": FORMAT, "labels": LABELS, "weights": self.weights}
         with gzip.open(path, "wt", encoding="utf-8") as fh:
             json.dump(payload, fh, ensure_ascii=False, separators=(",", ":"))
 
     @classmethod
-    def load(cls, path: Path = MODEL_PATH) -> "NerTagger":
+    def load(cls, path: Path = MODEL_PATH, lexicon: NeLexicon | None = None) -> "NerTagger":
         with gzip.open(path, "rt", encoding="utf-8") as fh:
             payload = json.load(fh)
-        return cls(payload["weights"])
+        if payload.get("format") != FORMAT:
+            raise ValueError(f"{path}: not a {FORMAT} model")
+        return cls(payload["weights"], lexicon)
+
+
+FORMAT = "briefing-ner-perceptron/2"  # /2: first-order transitions, Viterbi, lexicon features
+_ALLOWED = [[label[0] != "I" or prev[2:] == label[2:] for label in LABELS] for prev in PREVIOUS]
+_PREV_INDEX = {prev: i for i, prev in enumerate(PREVIOUS)}
+
+
+def viterbi(static: Sequence[list[float] | None], tags: Sequence[str],
+            transitions: Callable[[str, str], tuple[list[float], list[float]]]
+            ) -> tuple[list[str], list[float]]:
+    """The best label sequence under static scores plus transition rows.
+
+    ``static[i]`` is a morpheme's score per label, or None for a morpheme forced to O;
+    ``transitions(prev, tag)`` gives two rows added (in that order) when the previous label is
+    ``prev``. An I- label only follows a B- or I- label of its type. Returns the labels and, per
+    morpheme, its label's score minus O's given the chosen previous label (0.0 when forced)."""
+    n = len(static)
+    labels = ["O"] * n
+    margins = [0.0] * n
+    i = 0
+    while i < n:
+        if static[i] is None:
+            i += 1
+            continue
+        j = i
+        while j + 1 < n and static[j + 1] is not None:
+            j += 1
+        _decode_run(static, tags, transitions, i, j + 1, "<s>" if i == 0 else "O", labels, margins)
+        i = j + 1
+    return labels, margins
+
+
+def _local(row: list[float], prev: str, tag: str, transitions) -> list[float]:
+    pl, plt = transitions(prev, tag)
+    return [a + b + c for a, b, c in zip(row, pl, plt)]
+
+
+def _decode_run(static, tags, transitions, lo: int, hi: int, first_prev: str,
+                labels: list[str], margins: list[float]) -> None:
+    """Viterbi over morphemes lo..hi-1 (all scored), entered from ``first_prev``."""
+    k = len(LABELS)
+    neg = float("-inf")
+    allowed_first = _ALLOWED[_PREV_INDEX[first_prev]]
+    first = _local(static[lo], first_prev, tags[lo], transitions)
+    best = [v if ok else neg for v, ok in zip(first, allowed_first)]
+    locals_: list[list[list[float]]] = [[first]]
+    back: list[list[int]] = []
+    for i in range(lo + 1, hi):
+        row, tag = static[i], tags[i]
+        scores_by_prev = []
+        new = [neg] * k
+        ptr = [0] * k
+        for p in range(k):
+            if best[p] == neg:
+                scores_by_prev.append(None)
+                continue
+            local = _local(row, LABELS[p], tag, transitions)
+            scores_by_prev.append(local)
+            allowed = _ALLOWED[p + 1]
+            base = best[p]
+            for y in range(k):
+                if allowed[y]:
+                    v = base + local[y]
+                    if v > new[y]:
+                        new[y], ptr[y] = v, p
+        locals_.append(scores_by_prev)
+        back.append(ptr)
+        best = new
+    y = max(range(k), key=lambda c: (best[c], -c))  # ties go to the lower index (O first)
+    path = [y]
+    for ptr in reversed(back):
+        y = ptr[y]
+        path.append(y)
+    path.reverse()
+    for offset, y in enumerate(path):
+        i = lo + offset
+        local = locals_[0][0] if offset == 0 else locals_[offset][path[offset - 1]]
+        labels[i] = LABELS[y]
+        margins[i] = local[y] - local[0]
 
 
 # --- fast inference ---------------------------------------------------------------------------
 _PAD_BEFORE = ("<s>", "BOS")
 _PAD_AFTER = ("</s>", "EOS")
-_B_COLUMNS = tuple(i for i, label in enumerate(LABELS) if label == "O" or label.startswith("B-"))
 _EP_NAMES = ("only", "first", "last", "mid")
 _SECOND, _THIRD, _FOURTH = operator.itemgetter(1), operator.itemgetter(2), operator.itemgetter(3)
 # str.isspace() is false above U+3000 (IDEOGRAPHIC SPACE); tests/test_entities_speed_equivalence.py checks
@@ -305,21 +363,21 @@ _MAX_SPACE = 0x3000
 class _FastScorer:
     """:meth:`NerTagger.predict_reference` with the same floating-point sums in the same order.
 
-    A morpheme's score for a label is a left-to-right sum over its features: 34 static ones,
-    then three about the previous labels. Here every feature string has a row in a dense weight
+    A morpheme's score for a label is a left-to-right sum over its features: 37 static ones,
+    then two about the previous label. Here every feature string has a row in a dense weight
     matrix (an absent label adds 0.0, which changes no sum). Morphemes are interned as
     (form, tag) ids whose per-template feature ids are computed once, so a text's feature ids
     come from numpy lookups instead of string building; the static sums of all scored
-    morphemes are added column by column with numpy (elementwise, in the same order); and the
-    common case of two preceding O labels is decided for all morphemes at once. Morphemes
-    after an entity label are finished one by one in Python.
+    morphemes are added column by column with numpy (elementwise, in the same order); the
+    shared :func:`viterbi` then decodes them with the transition rows.
     """
 
-    def __init__(self, weights: dict[str, dict[str, float]]):
+    def __init__(self, weights: dict[str, dict[str, float]], lexicon: NeLexicon):
         import numpy as np
 
         self.np = np
         self.weights = weights
+        self.lexicon = lexicon
         self.lock = threading.Lock()
         index = {label: i for i, label in enumerate(LABELS)}
         self.fid: dict[str, int] = {f: i for i, f in enumerate(weights, start=1)}  # 0: no weights
@@ -331,6 +389,7 @@ class _FastScorer:
             matrix[list(r), list(c)] = v
         self.matrix = matrix
         self._rows: list[list[float]] | None = None  # matrix as Python floats, made on first use
+        self._trans: dict[tuple[str, str], tuple[list[float], list[float]]] = {}
         # form pairs ("-1w|w=", "+1w|+2w="): (form id << 32 | form id) -> feature id, under every
         # split at a "|" (forms may contain one; a pair of forms gives one string either way)
         self.form_id: dict[str, int] = {}
@@ -352,7 +411,6 @@ class _FastScorer:
         self.ep_id = np.array([fid("ep=" + name, 0) for name in _EP_NAMES], dtype=np.intp)
         self.sb_id = np.array([fid("sb=False", 0), fid("sb=True", 0)], dtype=np.intp)
         self.sa_id = np.array([fid("sa=False", 0), fid("sa=True", 0)], dtype=np.intp)
-        self.pl_o, self.pl2_oo = fid("pl=O", 0), fid("pl2=O|O", 0)
         space = np.zeros(_MAX_SPACE + 2, dtype=bool)
         space[[c for c in range(_MAX_SPACE + 1) if chr(c).isspace()]] = True
         self.space = space
@@ -375,7 +433,8 @@ class _FastScorer:
         self.pad_after = self._morph(*_PAD_AFTER)
 
     # -- vocabularies ---------------------------------------------------------------------------
-    _MORPH_COLUMNS = ("-1w", "+1w", "ne", "pe", "-1t", "+1t", "-2t", "+2t", "pet", "tag", "skip", "form")
+    _MORPH_COLUMNS = ("-1w", "+1w", "ne", "pe", "-1t", "+1t", "-2t", "+2t", "pet", "tag", "skip", "form",
+                      "lx", "lxt")
 
     def _form(self, form: str) -> int:
         return self.form_id.setdefault(form, len(self.form_id))
@@ -404,6 +463,9 @@ class _FastScorer:
         col["tag"][k] = self._tag(tag)
         col["skip"][k] = tag in SKIP_TAGS
         col["form"][k] = self._form(form)
+        lex = self.lexicon.feature(form)
+        col["lx"][k] = fid("lx=" + lex, 0)
+        col["lxt"][k] = fid("lxt=" + lex + "|" + tag, 0)
         # the ten features of the morpheme alone, summed left to right (accumulate is sequential)
         ids = [fid(f, 0) for f in (
             "b", "w=" + form, "t=" + tag, "wt=" + form + "|" + tag, "p1=" + form[:1], "p2=" + form[:2],
@@ -416,7 +478,7 @@ class _FastScorer:
     def _grow_small(self, n_tags: int, n_hints: int) -> None:
         np = self.np
         shapes = {"-1t|t": (n_tags, n_tags), "t|+1t": (n_tags, n_tags), "sb|t": (2, n_tags),
-                  "sa|+1t": (2, n_tags), "pl|t=O": (n_tags,), "rest|t=-": (n_tags,), "h": (n_hints,), "-1h": (n_hints,),
+                  "sa|+1t": (2, n_tags), "rest|t=-": (n_tags,), "h": (n_hints,), "-1h": (n_hints,),
                   "+1h": (n_hints,), "h|t": (n_hints, n_tags)}
         for name, shape in shapes.items():
             new = np.zeros(shape, dtype=np.intp)
@@ -430,7 +492,7 @@ class _FastScorer:
         if t is not None:
             return t
         t = len(self.tags)
-        if t >= self.tables["pl|t=O"].shape[0]:
+        if t >= self.tables["rest|t=-"].shape[0]:
             self._grow_small(2 * t, self.tables["h"].shape[0])
         self.tags.append(tag)
         self.tag_id[tag] = t
@@ -443,7 +505,6 @@ class _FastScorer:
         for flag in (False, True):
             tb["sb|t"][int(flag), t] = fid("sb|t=" + str(flag) + tag, 0)
             tb["sa|+1t"][int(flag), t] = fid("sa|+1t=" + str(flag) + tag, 0)
-        tb["pl|t=O"][t] = fid("pl|t=O|" + tag, 0)
         tb["rest|t=-"][t] = fid("rest|t=-|" + tag, 0)
         for h, hint in enumerate(self.hints):
             tb["h|t"][h, t] = fid("h|t=" + hint + "|" + tag, 0)
@@ -455,7 +516,7 @@ class _FastScorer:
             return h
         h = len(self.hints)
         if h >= self.tables["h"].shape[0]:
-            self._grow_small(self.tables["pl|t=O"].shape[0], 2 * h)
+            self._grow_small(self.tables["rest|t=-"].shape[0], 2 * h)
         self.hints.append(hint)
         self.hint_id[hint] = h
         fid, tb = self.fid.get, self.tables
@@ -542,6 +603,8 @@ class _FastScorer:
                 rest = "|".join(tags[i + 1:j + 1]) or "-"
                 rest_ids[r] = get("rest=" + rest, 0)
                 rest_tag_ids[r] = get("rest|t=" + rest + "|" + tags[i], 0)
+        stems = stem_features(text, morphs, self.lexicon)
+        stem_ids = [self.fid.get("lxw=" + stems[i], 0) for i in scored.tolist()]
         columns = (
             self.sb_id[sb], self.sa_id[sa], col["-1w"][p1], col["-1t"][p1], col["+1w"][n1],
             col["+1t"][n1], col["-2t"][p2], col["+2t"][n2], tb["-1t|t"][tp1, t0], tb["t|+1t"][t0, tn1],
@@ -549,113 +612,25 @@ class _FastScorer:
             tb["-1h"][hint_ids[scored]], tb["+1h"][hint_ids[scored + 2]], self.ep_id[ep],
             rest_ids, rest_tag_ids,
             col["ne"][next_word], col["pe"][prev_word], col["pet"][prev_word],
+            col["lx"][k], col["lxt"][k], np.array(stem_ids, dtype=np.intp),
         )
         static = self.lex_sum[k]  # fancy indexing copies
         for ids in columns:
             static += matrix[ids]  # elementwise, the same order as a left-to-right sum
-        # previous two labels O: the dynamic features are known, decide every morpheme at once
-        after_o = static + matrix[self.pl_o]
-        after_o += matrix[tb["pl|t=O"][t0]]
-        after_o += matrix[self.pl2_oo]
-        b_columns = np.array(_B_COLUMNS)
-        best_o = b_columns[after_o[:, b_columns].argmax(axis=1)]  # first maximum: ties go to O
-        margin_o = (after_o[np.arange(len(scored)), best_o] - after_o[:, 0]).tolist()
-        # Only some morphemes need a look: those the O,O case labels as an entity, the first
-        # two (after "<s>") and the two after any entity label (their state is not O,O). The
-        # others are O with margin 0.0 (a score minus itself), the defaults.
-        row_at = [-1] * n
-        for r, i in enumerate(scored.tolist()):
-            row_at[i] = r
-        todo = [r for r in (row_at[0], row_at[1] if n > 1 else -1) if r >= 0]
-        todo += np.flatnonzero(best_o).tolist()
-        heapq.heapify(todo)
-        best_o = best_o.tolist()
-        scored_list = scored.tolist()
-        static_rows = None
-        fid_get = self.fid.get
-        rows = self._rows
-        last_done = -1
-        while todo:
-            r = heapq.heappop(todo)
-            if r <= last_done:
-                continue
-            last_done = r
-            i = scored_list[r]
-            prev = labels[i - 1] if i >= 1 else "<s>"
-            prev2 = labels[i - 2] if i >= 2 else "<s>"
-            if prev == "O" and prev2 == "O":
-                best, margin = best_o[r], margin_o[r]
-            else:
-                if static_rows is None:
-                    static_rows = static.tolist()
-                    if rows is None:
-                        rows = self._rows = self.matrix.tolist()
-                scores = static_rows[r]
-                tag = morphs[i][1]
-                for f in ("pl=" + prev, "pl|t=" + prev + "|" + tag, "pl2=" + prev2 + "|" + prev):
-                    scores = [a + b for a, b in zip(scores, rows[fid_get(f, 0)])]
-                best = _best_index(scores, prev)
-                margin = scores[best] - scores[0]
-            labels[i] = LABELS[best]
-            margins[i] = margin
-            if best:
-                for j in (i + 1, i + 2):
-                    if j < n and row_at[j] >= 0:
-                        heapq.heappush(todo, row_at[j])
-        return labels, margins
+        rows: list[list[float] | None] = [None] * n
+        for i, row in zip(scored.tolist(), static.tolist()):
+            rows[i] = row
+        return viterbi(rows, list(map(_SECOND, morphs)), self._transitions)
 
-
-def _best(scores: dict[str, float], prev: str) -> str:
-    """Highest-scoring label that keeps the B/I sequence valid (ties go to O)."""
-    best, best_score = "O", scores.get("O", 0.0)
-    for label in LABELS[1:]:
-        if label.startswith("I-") and prev[2:] != label[2:]:
-            continue
-        value = scores.get(label, 0.0)
-        if value > best_score:
-            best, best_score = label, value
-    return best
-
-
-def _best_index(scores: list[float], prev: str) -> int:
-    """:func:`_best` over a score vector indexed like :data:`LABELS`."""
-    best, best_score = 0, scores[0]
-    prev_type = prev[2:]
-    for i in range(1, len(LABELS)):
-        if scores[i] > best_score and (LABELS[i][0] == "B" or LABELS[i][2:] == prev_type):
-            best, best_score = i, scores[i]
-    return best
-
-
-def labels_to_spans(morphs: Sequence[Morph], labels: Sequence[str]) -> list[tuple[int, int, str]]:
-    spans: list[tuple[int, int, str]] = []
-    cur: list | None = None
-    for morph, label in zip(morphs, labels):
-        if label.startswith("I-") and cur is not None and cur[2] == label[2:]:
-            cur[1] = morph[3]
-            continue
-        if cur is not None:
-            spans.append(tuple(cur))  # type: ignore[arg-type]
-            cur = None
-        if label != "O":
-            cur = [morph[2], morph[3], label[2:]]
-    if cur is not None:
-        spans.append(tuple(cur))  # type: ignore[arg-type]
-    return spans
-
-
-def spans_to_labels(morphs: Sequence[Morph], spans: Iterable[tuple[int, int, str]]) -> list[str]:
-    """Gold char spans to morpheme labels (a morpheme starting inside a span belongs to it)."""
-    labels = ["O"] * len(morphs)
-    for a, b, t in spans:
-        if t not in TYPES:
-            continue
-        first = True
-        for i, (_, _, s, _) in enumerate(morphs):
-            if a <= s < b:
-                labels[i] = ("B-" if first else "I-") + t
-                first = False
-    return labels
+    def _transitions(self, prev: str, tag: str) -> tuple[list[float], list[float]]:
+        found = self._trans.get((prev, tag))
+        if found is None:
+            if self._rows is None:
+                self._rows = self.matrix.tolist()
+            get = self.fid.get
+            found = self._trans[(prev, tag)] = (self._rows[get("pl=" + prev, 0)],
+                                                 self._rows[get("pl|t=" + prev + "|" + tag, 0)])
+        return found
 
 
 _lock = threading.Lock()
@@ -673,82 +648,3 @@ def shipped_tagger() -> NerTagger | None:
                 except (OSError, ValueError, KeyError):
                     _cached[key] = None
     return _cached[key]
-
-
-def _main(argv: list[str] | None = None) -> int:
-    import argparse
-    import time
-
-    ap = argparse.ArgumentParser(prog="python -m search.ner_model")
-    sub = ap.add_subparsers(dest="cmd", required=True)
-    tr = sub.add_parser("train", help="train on KLUE-NER files (tuning part: sentence index % 5 != 4)")
-    tr.add_argument("files", nargs="+", type=Path)
-    tr.add_argument("--epochs", type=int, default=12)
-    tr.add_argument("--all", action="store_true", help="use every sentence (no held-out part)")
-    tr.add_argument("--out", type=Path, default=MODEL_PATH)
-    args = ap.parse_args(argv)
-
-    from .config import load_config
-    from .entities import model_inputs
-    from .gazetteer import Gazetteer
-
-    sys_path_bench = Path(__file__).resolve().parents[1]
-    import sys
-
-    sys.path.insert(0, str(sys_path_bench))
-    from bench.eval_entities import klue_split
-
-    gaz = Gazetteer.from_entries(load_config(use_user_file=False).gazetteer)
-    sentences = []
-    for path in args.files:
-        sents = read_klue(path)
-        sentences += sents if args.all else klue_split(sents, "tune")
-    t0 = time.perf_counter()
-    inputs = model_inputs([s for s, _ in sentences], gaz)
-    data = []
-    for (text, gold), (morphs, hints) in zip(sentences, inputs):
-        data.append((text, morphs, hints, spans_to_labels(morphs, gold)))
-    print(f"features for {len(data)} sentences in {time.perf_counter() - t0:.1f} s")
-    t0 = time.perf_counter()
-    tagger = NerTagger.train(data, epochs=args.epochs)
-    print(f"trained in {time.perf_counter() - t0:.1f} s; {len(tagger.weights)} features")
-    tagger.save(args.out)
-    print(f"wrote {args.out} ({args.out.stat().st_size / 1024:.0f} KiB)")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(_main())
-
-
-# --- KLUE-NER files -----------------------------------------------------------------------------
-def read_klue(path: Path) -> list[tuple[str, set[tuple[int, int, str]]]]:
-    """Sentences of a KLUE-NER char-per-line file: (text, {(start, end, TYPE)})."""
-    sentences = []
-    chars: list[str] = []
-    tags: list[str] = []
-
-    def flush() -> None:
-        if chars:
-            spans, start, cur = set(), None, None
-            for i, tag in enumerate(tags + ["O"]):
-                if start is not None and not tag.startswith("I-"):
-                    spans.add((start, i, cur))
-                    start = None
-                if tag.startswith("B-"):
-                    start, cur = i, tag[2:]
-            sentences.append(("".join(chars), spans))
-        chars.clear()
-        tags.clear()
-
-    for line in path.read_text(encoding="utf-8").split("\n"):
-        if line.startswith("##"):
-            continue
-        if not line:
-            flush()
-            continue
-        ch, _, tag = line.rpartition("\t")
-        chars.append(ch if ch else " ")
-        tags.append(tag.strip() or "O")
-    flush()
-    return sentences
