@@ -1016,12 +1016,15 @@ _ACRONYM_RE = re.compile(r"[A-Z][A-Za-z0-9&]{1,9}")
 
 def _is_abbreviation(short: str, long: str) -> bool:
     """``short`` (the text in brackets after ``long``) reads as its short form: a Latin
-    acronym, or a shorter Hangul word starting with the same syllable ("과기정통부")."""
+    acronym, or a shorter Hangul word whose syllables occur in ``long`` in order ("과기정통부")."""
     if not short or short != short.strip() or " " in short:
         return False
     if _ACRONYM_RE.fullmatch(short):
         return short.upper() not in LATIN_NON_NAMES or len(long) > 6
-    return bool(_HANGUL_RE.fullmatch(short)) and 2 <= len(short) < len(long) and short[0] == long[0]
+    if not _HANGUL_RE.fullmatch(short) or not 2 <= len(short) < len(long):
+        return False
+    rest = iter(long)
+    return all(ch in rest for ch in short)  # a subsequence
 
 
 def _credit_before(before: str) -> bool:
@@ -1040,6 +1043,9 @@ def _ends_with_any(text: str, suffixes: Iterable[str]) -> bool:
     return text.endswith(suffixes if isinstance(suffixes, tuple) else tuple(suffixes))
 
 
+_FALLBACK_PARTICLES = ("은", "는", "이", "가", "을", "를", "의", "에", "와", "과", "도", "로", "으로", "만")
+
+
 def _gazetteer_only(text: str, gazetteer: Gazetteer) -> list[Mention]:
     """Fallback when analysis fails: gazetteer hits at non-word boundaries only."""
     out: list[Mention] = []
@@ -1052,6 +1058,9 @@ def _gazetteer_only(text: str, gazetteer: Gazetteer) -> list[Mention]:
             after = text[hit.end] if hit.end < len(text) else " "
             if _WORD_CHAR_RE.match(before) or (_LATIN_RE.match(after) and _LATIN_RE.match(text[hit.end - 1])):
                 continue
+            if _HANGUL_RE.match(after) and _HANGUL_RE.match(text[hit.end - 1]) and \
+                    not text.startswith(_FALLBACK_PARTICLES, hit.end):
+                continue  # "애플리케이션": inside a longer word
             entry = hit.entries[0]
             out.append(Mention(hit.start, hit.end, text[hit.start:hit.end], entry.type, entry.name))
             last_end = hit.end
