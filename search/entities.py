@@ -77,6 +77,8 @@ TEAM_WORDS = frozenset((
     "스카이워커스", "라이온스", "호크스", "불스", "레이커스", "셀틱스", "워리어스", "닉스", "히트",
     "FC", "SC", "핫스퍼", "유벤투스",
 ))
+_LONG_TEAM_WORDS = tuple(t for t in TEAM_WORDS if len(t) > 2)
+_TEAM_RE = re.compile("|".join(sorted(TEAM_WORDS, key=len, reverse=True)))
 # particles Kiwi sometimes leaves glued to an unknown name ("히로시가"): after a vowel ...
 _VOWEL_PARTICLES = ("가", "는", "를", "와", "랑")
 # ... after a consonant; and after either
@@ -458,7 +460,9 @@ class _Extractor:
     def _team_candidates(self) -> None:
         """"삼성 라이온즈", "뉴욕 양키스", "LA 다저스": a team word, with the city or sponsor
         word before it on the same line, is one organisation."""
-        for k, word in enumerate(self.words):
+        found = {bisect.bisect_right(self.word_starts, m.start()) - 1 for m in _TEAM_RE.finditer(self.text)}
+        for k in sorted(found):
+            word = self.words[k]
             stem = self._stem(word)
             team = next((t for t in TEAM_WORDS if stem.endswith(t)), None)
             if team is None or (len(stem) > len(team) and not stem[: -len(team)].strip()):
@@ -532,28 +536,10 @@ class _Extractor:
                     covered = hi
         return active
 
-    def _model_spans(self) -> Iterator[tuple[int, int, str, float]]:
-        """The tagger's spans, line by line (a line's spans do not depend on other lines)."""
-        active = self._model_active() if MODEL_NEEDS_PROPER else None
-        if "\n" not in self.text:
-            yield from self.tagger.scored_spans(self.text, self.tokens, self.hints, active)
-            return
-        line_start = 0
-        for line in self.text.split("\n"):
-            line_end = line_start + len(line)
-            lo = bisect.bisect_left(self.token_start_list, line_start)
-            hi = bisect.bisect_left(self.token_start_list, line_end)
-            if lo < hi and (active is None or any(active[lo:hi])):
-                morphs = [(t[0], t[1], t[2] - line_start, t[3] - line_start) for t in self.tokens[lo:hi]]
-                hints = [(a - line_start, b - line_start, h) for a, b, h in self.hints
-                         if line_start <= a and b <= line_end]
-                for a, b, label, margin in self.tagger.scored_spans(
-                        line, morphs, hints, None if active is None else active[lo:hi]):
-                    yield a + line_start, b + line_start, label, margin
-            line_start = line_end + 1
-
     def _model_candidates(self) -> None:
-        for start, end, label, margin in self._model_spans():
+        active = self._model_active() if MODEL_NEEDS_PROPER else None
+        # the tagger reads each line as a sentence of its own
+        for start, end, label, margin in self.tagger.scored_spans(self.text, self.tokens, self.hints, active):
             if margin < MODEL_MIN_MARGIN.get(label, 0.0):
                 continue
             surface = self.text[start:end]
@@ -589,12 +575,12 @@ class _Extractor:
         if type_ == "person" and any(self.lexicon.common_noun(w) for w in words):
             return None
         last = words[-1] if words else surface
-        if any(last.endswith(t) for t in TEAM_WORDS if len(t) > 2):
+        if last.endswith(_LONG_TEAM_WORDS):
             return "org"
         if type_ != "org" and len(last) >= 3 and last.endswith(("대학교", "대학", "학과", "학부", "위원회", "협회",
                                                                 "재단", "연구원", "연구소", "부", "처", "청")):
             return "org"
-        if type_ == "org" and any(surface.endswith(s) for s in COMPANY_SUFFIXES):
+        if type_ == "org" and surface.endswith(COMPANY_SUFFIXES):
             return "company"
         return type_
 

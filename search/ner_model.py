@@ -81,26 +81,47 @@ def hint_labels(morphs: Sequence[Morph], hints: Sequence[Hint], starts: Sequence
                 first = False
 
 
-def stem_features(text: str, morphs: Sequence[Morph], lexicon: NeLexicon) -> list[str]:
+def stem_features(text: str, morphs: Sequence[Morph], lexicon: NeLexicon,
+                  wanted: Sequence[int] | None = None) -> list[str]:
     """Per morpheme, the lexicon feature of its word's stem (the leading run of noun-like
-    morphemes of the space-separated word) with B/I for its place in it; ``-`` outside stems."""
+    morphemes of the space-separated word) with B/I for its place in it; ``-`` outside stems.
+    With ``wanted`` (sorted morpheme indices), only the stems holding those are looked up."""
     n = len(morphs)
     out = ["-"] * n
+    if wanted is not None:
+        for i in wanted:
+            if out[i] != "-" or morphs[i][1] not in STEM_TAGS:
+                continue
+            j = i  # back to the stem's first morpheme: a word start, through stem morphemes
+            while j > 0 and morphs[j][2] > 0 and not text[morphs[j][2] - 1].isspace() and \
+                    morphs[j - 1][1] in STEM_TAGS and morphs[j - 1][3] == morphs[j][2]:
+                j -= 1
+            start = morphs[j][2]
+            if start > 0 and not text[start - 1].isspace() and j > 0:
+                continue  # the run does not start the word: no stem
+            _stem_at(text, morphs, lexicon, j, out)
+        return out
     i = 0
     while i < n:
         start = morphs[i][2]
         if not (i == 0 or start == 0 or text[start - 1].isspace()) or morphs[i][1] not in STEM_TAGS:
             i += 1
             continue
-        j = i
-        while j + 1 < n and morphs[j + 1][1] in STEM_TAGS and morphs[j + 1][2] == morphs[j][3]:
-            j += 1
-        value = lexicon.feature(text[start:morphs[j][3]])
-        out[i] = value + "B"
-        for k in range(i + 1, j + 1):
-            out[k] = value + "I"
-        i = j + 1
+        i = _stem_at(text, morphs, lexicon, i, out) + 1
     return out
+
+
+def _stem_at(text: str, morphs: Sequence[Morph], lexicon: NeLexicon, i: int, out: list[str]) -> int:
+    """Label the stem starting at morpheme ``i`` in ``out``; returns its last index."""
+    j = i
+    n = len(morphs)
+    while j + 1 < n and morphs[j + 1][1] in STEM_TAGS and morphs[j + 1][2] == morphs[j][3]:
+        j += 1
+    value = lexicon.feature(text[morphs[i][2]:morphs[j][3]])
+    out[i] = value + "B"
+    for k in range(i + 1, j + 1):
+        out[k] = value + "I"
+    return j
 
 
 def token_features(text: str, morphs: Sequence[Morph], hints: Sequence[Hint],
@@ -194,17 +215,9 @@ class NerTagger:
                     scores[i] += value
         return scores
 
-    def transition_rows(self) -> Callable[[str, str], tuple[list[float], list[float]]]:
-        """(prev, tag) -> the weight rows of ``pl=prev`` and ``pl|t=prev|tag``."""
-        cache: dict[tuple[str, str], tuple[list[float], list[float]]] = {}
-
-        def rows(prev: str, tag: str) -> tuple[list[float], list[float]]:
-            found = cache.get((prev, tag))
-            if found is None:
-                found = cache[(prev, tag)] = (self.score_vector(("pl=" + prev,)),
-                                              self.score_vector(("pl|t=" + prev + "|" + tag,)))
-            return found
-        return rows
+    def transitions(self) -> "Transitions":
+        """The label-transition weights of this tagger."""
+        return Transitions(lambda f: self.score_vector((f,)))
 
     # -- inference --------------------------------------------------------------------------------
     def predict(self, text: str, morphs: Sequence[Morph], hints: Sequence[Hint],
@@ -221,15 +234,27 @@ class NerTagger:
 
     def predict_reference(self, text: str, morphs: Sequence[Morph], hints: Sequence[Hint],
                           active: Sequence[bool] | None = None) -> tuple[list[str], list[float]]:
-        """:meth:`predict` spelled out over the feature strings of :func:`token_features`."""
-        static = token_features(text, morphs, hints, active, self.lexicon)
+        """:meth:`predict` spelled out over the feature strings of :func:`token_features`, line
+        by line (each line of ``text`` is a sentence of its own)."""
+        starts = [m[2] for m in morphs]
+        line_starts = _line_starts(text, starts)
         rows: list[list[float] | None] = []
-        for i, feats in enumerate(static):
-            if morphs[i][1] in SKIP_TAGS or (active is not None and not active[i]):
-                rows.append(None)
-            else:
-                rows.append(self.score_vector(feats))
-        return viterbi(rows, [m[1] for m in morphs], self.transition_rows())
+        bounds = [0, *line_starts, len(morphs)]
+        for lo, hi in zip(bounds, bounds[1:]):
+            offset = text.rfind("\n", 0, morphs[lo][2]) + 1 if lo < len(morphs) else 0
+            end = text.find("\n", offset)
+            line = text[offset:] if end < 0 else text[offset:end]
+            shifted = [(m[0], m[1], m[2] - offset, m[3] - offset) for m in morphs[lo:hi]]
+            line_hints = [(a - offset, b - offset, h) for a, b, h in hints
+                          if offset <= a and b <= offset + len(line)]
+            static = token_features(line, shifted, line_hints, None if active is None else active[lo:hi],
+                                    self.lexicon)
+            for i, feats in zip(range(lo, hi), static):
+                if morphs[i][1] in SKIP_TAGS or (active is not None and not active[i]):
+                    rows.append(None)
+                else:
+                    rows.append(self.score_vector(feats))
+        return viterbi(rows, [m[1] for m in morphs], self.transitions(), line_starts)
 
     def scored_spans(self, text: str, morphs: Sequence[Morph], hints: Sequence[Hint],
                      active: Sequence[bool] | None = None) -> list[tuple[int, int, str, float]]:
@@ -277,78 +302,109 @@ _ALLOWED = [[label[0] != "I" or prev[2:] == label[2:] for label in LABELS] for p
 _PREV_INDEX = {prev: i for i, prev in enumerate(PREVIOUS)}
 
 
-def viterbi(static: Sequence[list[float] | None], tags: Sequence[str],
-            transitions: Callable[[str, str], tuple[list[float], list[float]]]
-            ) -> tuple[list[str], list[float]]:
+def viterbi(static: Sequence[list[float] | None], tags: Sequence[str], transitions: "Transitions",
+            line_starts: Sequence[int] = ()) -> tuple[list[str], list[float]]:
     """The best label sequence under static scores plus transition rows.
 
     ``static[i]`` is a morpheme's score per label, or None for a morpheme forced to O;
-    ``transitions(prev, tag)`` gives two rows added (in that order) when the previous label is
-    ``prev``. An I- label only follows a B- or I- label of its type. Returns the labels and, per
-    morpheme, its label's score minus O's given the chosen previous label (0.0 when forced)."""
+    ``transitions.row(prev, tag)`` is added when the previous label is ``prev``. An I- label only follows a B- or I- label of its type. The morphemes at
+    ``line_starts`` begin new sentences. Returns the labels and, per morpheme, its label's score
+    minus O's given the chosen previous label (0.0 when forced)."""
     n = len(static)
     labels = ["O"] * n
     margins = [0.0] * n
+    new_line = set(line_starts)
+    new_line.add(0)
     i = 0
     while i < n:
         if static[i] is None:
             i += 1
             continue
         j = i
-        while j + 1 < n and static[j + 1] is not None:
+        while j + 1 < n and static[j + 1] is not None and j + 1 not in new_line:
             j += 1
-        _decode_run(static, tags, transitions, i, j + 1, "<s>" if i == 0 else "O", labels, margins)
+        _decode_run(static, tags, transitions, i, j + 1, "<s>" if i in new_line else "O", labels, margins)
         i = j + 1
     return labels, margins
 
 
-def _local(row: list[float], prev: str, tag: str, transitions) -> list[float]:
-    pl, plt = transitions(prev, tag)
-    return [a + b + c for a, b, c in zip(row, pl, plt)]
+def _line_starts(text: str, starts: Sequence[int]) -> list[int]:
+    """Indices of the morphemes that begin a line after the first (none for one-line text)."""
+    if "\n" not in text:
+        return []
+    out = []
+    pos = text.find("\n")
+    while pos >= 0:
+        i = bisect.bisect_right(starts, pos)
+        if i < len(starts) and (not out or out[-1] != i) and i > 0:
+            out.append(i)
+        pos = text.find("\n", pos + 1)
+    return out
 
 
 def _decode_run(static, tags, transitions, lo: int, hi: int, first_prev: str,
                 labels: list[str], margins: list[float]) -> None:
-    """Viterbi over morphemes lo..hi-1 (all scored), entered from ``first_prev``."""
-    k = len(LABELS)
+    """Viterbi over morphemes lo..hi-1 (all scored), entered from ``first_prev``: a label's
+    score at a morpheme is its static score plus the transition row from the previous label."""
     neg = float("-inf")
+    enter = transitions.row(first_prev, tags[lo])
     allowed_first = _ALLOWED[_PREV_INDEX[first_prev]]
-    first = _local(static[lo], first_prev, tags[lo], transitions)
-    best = [v if ok else neg for v, ok in zip(first, allowed_first)]
-    locals_: list[list[list[float]]] = [[first]]
+    best = [r + t if ok else neg for r, t, ok in zip(static[lo], enter, allowed_first)]
     back: list[list[int]] = []
     for i in range(lo + 1, hi):
-        row, tag = static[i], tags[i]
-        scores_by_prev = []
-        new = [neg] * k
-        ptr = [0] * k
-        for p in range(k):
-            if best[p] == neg:
-                scores_by_prev.append(None)
-                continue
-            local = _local(row, LABELS[p], tag, transitions)
-            scores_by_prev.append(local)
-            allowed = _ALLOWED[p + 1]
-            base = best[p]
-            for y in range(k):
-                if allowed[y]:
-                    v = base + local[y]
-                    if v > new[y]:
-                        new[y], ptr[y] = v, p
-        locals_.append(scores_by_prev)
+        new = []
+        ptr = []
+        for value, column in zip(static[i], transitions.columns(tags[i])):
+            top, arg = neg, 0
+            for p, t in column:
+                v = best[p] + t
+                if v > top:
+                    top, arg = v, p
+            new.append(top + value)
+            ptr.append(arg)
         back.append(ptr)
         best = new
-    y = max(range(k), key=lambda c: (best[c], -c))  # ties go to the lower index (O first)
+    top = max(best)
+    y = best.index(top)  # ties go to the lower index (O first)
     path = [y]
     for ptr in reversed(back):
         y = ptr[y]
         path.append(y)
     path.reverse()
-    for offset, y in enumerate(path):
-        i = lo + offset
-        local = locals_[0][0] if offset == 0 else locals_[offset][path[offset - 1]]
+    prev = first_prev
+    for i, y in zip(range(lo, hi), path):
+        row, trans = static[i], transitions.row(prev, tags[i])
         labels[i] = LABELS[y]
-        margins[i] = local[y] - local[0]
+        margins[i] = (row[y] + trans[y]) - (row[0] + trans[0])
+        prev = LABELS[y]
+
+
+class Transitions:
+    """Label-transition weights: for a previous label and a morpheme tag, the rows of the
+    features ``pl=prev`` and ``pl|t=prev|tag`` added together (memoised; build a new one when
+    the weights change)."""
+
+    def __init__(self, weight_row: Callable[[str], list[float]]):
+        self.weight_row = weight_row
+        self._rows: dict[tuple[str, str], list[float]] = {}
+        self._columns: dict[str, list[list[tuple[int, float]]]] = {}
+
+    def row(self, prev: str, tag: str) -> list[float]:
+        found = self._rows.get((prev, tag))
+        if found is None:
+            pl, plt = self.weight_row("pl=" + prev), self.weight_row("pl|t=" + prev + "|" + tag)
+            found = self._rows[(prev, tag)] = [a + b for a, b in zip(pl, plt)]
+        return found
+
+    def columns(self, tag: str) -> list[list[tuple[int, float]]]:
+        """Per label, the (previous label index, transition weight) pairs allowed before it."""
+        found = self._columns.get(tag)
+        if found is None:
+            rows = [self.row(prev, tag) for prev in LABELS]
+            found = self._columns[tag] = [
+                [(p, rows[p][y]) for p in range(len(LABELS)) if _ALLOWED[p + 1][y]]
+                for y in range(len(LABELS))]
+        return found
 
 
 # --- fast inference ---------------------------------------------------------------------------
@@ -389,7 +445,7 @@ class _FastScorer:
             matrix[list(r), list(c)] = v
         self.matrix = matrix
         self._rows: list[list[float]] | None = None  # matrix as Python floats, made on first use
-        self._trans: dict[tuple[str, str], tuple[list[float], list[float]]] = {}
+        self.transitions = Transitions(self._weight_row)
         # form pairs ("-1w|w=", "+1w|+2w="): (form id << 32 | form id) -> feature id, under every
         # split at a "|" (forms may contain one; a pair of forms gives one string either way)
         self.form_id: dict[str, int] = {}
@@ -580,15 +636,32 @@ class _FastScorer:
             hint_ids[i + 1] = self._hint(hint)
         k = karr[scored]
         p2, p1, n1, n2 = padded[scored], padded[scored + 1], padded[scored + 3], padded[scored + 4]
+        before_hint, after_hint = hint_ids[scored], hint_ids[scored + 2]
+        first, last = e_first[scored], e_last[scored]
+        next_word, prev_word = padded[last + 3], padded[first + 1]
+        line_starts = _line_starts(text, starts_list)
+        if line_starts:  # each line is a sentence of its own: no neighbour across a line break
+            marks = np.zeros(n, dtype=np.intp)
+            marks[line_starts] = 1
+            line_of = np.cumsum(marks)
+            lp = np.concatenate(([-1, -1], line_of, [-2, -2]))  # lp[i + 2]: morpheme i's line
+            here = line_of[scored]
+            before, after = self.pad_before, self.pad_after
+            p2 = np.where(lp[scored] == here, p2, before)
+            p1 = np.where(lp[scored + 1] == here, p1, before)
+            n1 = np.where(lp[scored + 3] == here, n1, after)
+            n2 = np.where(lp[scored + 4] == here, n2, after)
+            before_hint = np.where(lp[scored + 1] == here, before_hint, self.hint_id["<s>"])
+            after_hint = np.where(lp[scored + 3] == here, after_hint, self.hint_id["</s>"])
+            next_word = np.where(lp[last + 3] == here, next_word, after)
+            prev_word = np.where(lp[first + 1] == here, prev_word, before)
         tag_of = col["tag"]
         t0, tp1, tn1 = tag_of[k], tag_of[p1], tag_of[n1]
         sb = space_before[scored].astype(np.intp)
         sa = space_after[scored].astype(np.intp)
         h = hint_ids[scored + 1]
-        first, last = e_first[scored], e_last[scored]
         size, pos = last - first + 1, scored - first
         ep = np.where(size == 1, 0, np.where(pos == 0, 1, np.where(pos == size - 1, 2, 3)))
-        next_word, prev_word = padded[last + 3], padded[first + 1]
         form = col["form"]
         pair_next = self._pair("+1w|+2w", form[n1] << 32 | form[n2])
         pair_prev = self._pair("-1w|w", form[p1] << 32 | form[k])
@@ -603,13 +676,14 @@ class _FastScorer:
                 rest = "|".join(tags[i + 1:j + 1]) or "-"
                 rest_ids[r] = get("rest=" + rest, 0)
                 rest_tag_ids[r] = get("rest|t=" + rest + "|" + tags[i], 0)
-        stems = stem_features(text, morphs, self.lexicon)
-        stem_ids = [self.fid.get("lxw=" + stems[i], 0) for i in scored.tolist()]
+        scored_list = scored.tolist()
+        stems = stem_features(text, morphs, self.lexicon, scored_list)
+        stem_ids = [self.fid.get("lxw=" + stems[i], 0) for i in scored_list]
         columns = (
             self.sb_id[sb], self.sa_id[sa], col["-1w"][p1], col["-1t"][p1], col["+1w"][n1],
             col["+1t"][n1], col["-2t"][p2], col["+2t"][n2], tb["-1t|t"][tp1, t0], tb["t|+1t"][t0, tn1],
             pair_next, pair_prev, tb["sb|t"][sb, t0], tb["sa|+1t"][sa, tn1], tb["h"][h], tb["h|t"][h, t0],
-            tb["-1h"][hint_ids[scored]], tb["+1h"][hint_ids[scored + 2]], self.ep_id[ep],
+            tb["-1h"][before_hint], tb["+1h"][after_hint], self.ep_id[ep],
             rest_ids, rest_tag_ids,
             col["ne"][next_word], col["pe"][prev_word], col["pet"][prev_word],
             col["lx"][k], col["lxt"][k], np.array(stem_ids, dtype=np.intp),
@@ -620,17 +694,12 @@ class _FastScorer:
         rows: list[list[float] | None] = [None] * n
         for i, row in zip(scored.tolist(), static.tolist()):
             rows[i] = row
-        return viterbi(rows, list(map(_SECOND, morphs)), self._transitions)
+        return viterbi(rows, list(map(_SECOND, morphs)), self.transitions, line_starts)
 
-    def _transitions(self, prev: str, tag: str) -> tuple[list[float], list[float]]:
-        found = self._trans.get((prev, tag))
-        if found is None:
-            if self._rows is None:
-                self._rows = self.matrix.tolist()
-            get = self.fid.get
-            found = self._trans[(prev, tag)] = (self._rows[get("pl=" + prev, 0)],
-                                                 self._rows[get("pl|t=" + prev + "|" + tag, 0)])
-        return found
+    def _weight_row(self, feature: str) -> list[float]:
+        if self._rows is None:
+            self._rows = self.matrix.tolist()
+        return self._rows[self.fid.get(feature, 0)]
 
 
 _lock = threading.Lock()

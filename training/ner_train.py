@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from search.ne_lexicon import NeLexicon, shipped_lexicon
-from search.ner_model import LABELS, MODEL_PATH, SKIP_TAGS, TYPES, Hint, Morph, NerTagger, token_features, viterbi
+from search.ner_model import (LABELS, MODEL_PATH, SKIP_TAGS, TYPES, Hint, Morph, NerTagger, Transitions,
+                               token_features, viterbi)
 from training.klue import klue_split, read_klue
 
 Example = tuple[str, list[Morph], list[Hint], list[str]]
@@ -75,8 +76,9 @@ class _Averaged:
                 out = [a + b for a, b in zip(out, row)]
         return out
 
-    def transitions(self, prev: str, tag: str) -> tuple[list[float], list[float]]:
-        return (self.w.get("pl=" + prev, self.zero), self.w.get("pl|t=" + prev + "|" + tag, self.zero))
+    def transitions(self) -> Transitions:
+        """The current transition weights (a fresh memo: the weights change after updates)."""
+        return Transitions(lambda f: self.w.get(f, self.zero))
 
     def averaged(self) -> dict[str, dict[str, float]]:
         out: dict[str, dict[str, float]] = {}
@@ -106,7 +108,7 @@ def train(data: Sequence[Example], epochs: int = 10, seed: int = 13,
             model.step += 1
             tags = [m[1] for m in morphs]
             rows = [None if tag in SKIP_TAGS else model.scores(f) for tag, f in zip(tags, static[idx])]
-            guess, _ = viterbi(rows, tags, model.transitions)
+            guess, _ = viterbi(rows, tags, model.transitions())
             if guess == gold:
                 continue
             gold_prev = guess_prev = "<s>"
