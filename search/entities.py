@@ -77,6 +77,7 @@ TEAM_WORDS = frozenset((
     "스카이워커스", "라이온스", "호크스", "불스", "레이커스", "셀틱스", "워리어스", "닉스", "히트",
     "FC", "SC", "핫스퍼", "유벤투스",
 ))
+_DERIVING_SUFFIXES = frozenset("산제계식풍인")  # 미국산, 일본제, 한국계, 한국식, 미국인
 _LONG_TEAM_WORDS = tuple(t for t in TEAM_WORDS if len(t) > 2)
 _TEAM_RE = re.compile("|".join(sorted(TEAM_WORDS, key=len, reverse=True)))
 # particles Kiwi sometimes leaves glued to an unknown name ("히로시가"): after a vowel ...
@@ -551,8 +552,9 @@ class _Extractor:
                 continue  # an acronym or number is not a person
             if label == "PS" and len(surface.strip()) == 1 and DROP_BARE_SURNAMES:
                 continue  # a bare surname the rules could not resolve to a full name
-            if label == "PS" and end < len(self.text) and _LATIN_DIGIT_RE.match(self.text[end]):
-                continue  # "코로나19", "갤럭시S24": a product or a disease, not a person
+            if end < len(self.text) and self.text[end].isdigit() or \
+                    label == "PS" and end < len(self.text) and _LATIN_DIGIT_RE.match(self.text[end]):
+                continue  # "코로나19", "GDDR7", "갤럭시S24": a product or a disease, not a name
             type_ = _MODEL_TYPE[label]
             entry = self.gaz.resolve(surface)
             if entry is not None:
@@ -571,6 +573,8 @@ class _Extractor:
         known = self.lexicon.entity_type(surface)
         if known is not None:
             return known
+        if len(surface) >= 3 and surface[-1] in _DERIVING_SUFFIXES and self._place_stem(surface[:-1]):
+            return None  # "미국산", "한국계", "일본식": a word derived from a place name
         words = surface.split()
         if type_ == "person" and any(self.lexicon.common_noun(w) for w in words):
             return None
@@ -583,6 +587,9 @@ class _Extractor:
         if type_ == "org" and surface.endswith(COMPANY_SUFFIXES):
             return "company"
         return type_
+
+    def _place_stem(self, stem: str) -> bool:
+        return self.gaz.resolve(stem, "place") is not None or self.lexicon.entity_type(stem) == "place"
 
     def _find_blocked(self) -> None:
         for m in _BYLINE_BRACKET_RE.finditer(self.text):
