@@ -144,3 +144,29 @@ def test_no_mention_crosses_a_line(gaz):
     text = "\n".join(LINES)
     assert not [m for m in extract_mentions(text, gaz) if "\n" in m.text]
     assert not [m for m in extract_mentions("김철수\n다저스", gaz) if "\n" in m.text]
+
+
+# --- a company query and the articles that only mention apps ---------------------------------
+@pytest.mark.slow
+def test_company_query_skips_articles_about_applications(tmp_path):
+    from search.engine import Engine
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "apple.md").write_text(
+        "# 애플, 새 아이폰 공개\n\n2024년 9월 10일\n\n애플은 10일 미국 캘리포니아에서 새 아이폰을 공개했다. "
+        "팀 쿡 최고경영자는 인공지능 기능을 강조했다.\n", encoding="utf-8")
+    (corpus / "apps.md").write_text(
+        "# 모바일 애플리케이션 시장 급성장\n\n2024년 9월 11일\n\n국내 모바일 애플리케이션 시장이 빠르게 "
+        "커지고 있다. 애플리케이션 개발자들은 구독 모델을 늘리고 있다.\n", encoding="utf-8")
+    config = load_config(use_user_file=False)
+    engine = Engine(config, tmp_path / "data")
+    try:
+        engine.set_corpus([corpus])
+        engine.update()
+        for query in ("애플", "company:애플"):
+            titles = [h.title for h in engine.search(query).hits]
+            assert titles == ["애플, 새 아이폰 공개"], (query, titles)
+        assert [e.name for e in engine.entities("company")] == ["애플"]
+    finally:
+        engine.close()
