@@ -9,10 +9,20 @@ raises on odd input. Sources of mentions, strongest first:
 2. names discovered from titles and suffixes: ``유영상 SK텔레콤 사장`` (person before a title,
    with an optional affiliation), ``LG전자``/``미래에셋증권`` (company suffixes), ``서초구``/
    ``아이치현`` (place suffixes), ``국방부``/``도쿄포럼`` (organisation suffixes);
-3. short forms ``최 회장``/``모리타 사장`` resolved to a person named in full in the same text,
+3. sports teams with their city or sponsor (``삼성 라이온즈``, ``뉴욕 양키스``: organisations);
+4. short forms ``최 회장``/``모리타 사장`` resolved to a person named in full in the same text,
    and later bare repeats of a discovered name;
-4. (weakest, optional) confident spans of the learned tagger in :mod:`search.ner_model`, kept
-   only where nothing above matched, with a proper-noun morpheme, above per-type margins.
+5. (weakest, optional) confident spans of the learned tagger in :mod:`search.ner_model`, kept
+   only where nothing above matched, with a proper-noun morpheme, above per-type margins, typed
+   by evidence where there is some (the konec lexicon of :mod:`search.ne_lexicon`: ``인도`` is a
+   country, so a place; suffixes: a university, a team) and never a person made of common nouns;
+6. a short form defined in brackets after a name (``과학기술정보통신부(과기정통부)``,
+   ``반도체산업협회(SIA)``) names the same entity for the rest of the text.
+
+Kiwi analyses the text line by line and the tagger reads each line as a sentence, so a line gets
+the same mentions alone or inside a longer text (short forms, bracketed aliases and repeats of
+a name discovered elsewhere still link across lines), and no mention crosses a line break.
+A gazetteer alias only matches at Kiwi morpheme boundaries (``애플`` is not in ``애플리케이션``).
 
 Reporter names (``박해리 기자``) never become entities; media outlets that only credit a photo
 or a report (``[사진=연합뉴스]``, ``닛케이에 따르면``) get ``role="source"``.
@@ -32,9 +42,9 @@ from typing import Iterable, Iterator, NamedTuple, Sequence
 
 from .gazetteer import Gazetteer
 from .kiwi import add_user_words
-from .ne_lexicon import NeLexicon, shipped_lexicon
 from .kiwi import tokenize as kiwi_tokenize
 from .kiwi import tokenize_many as kiwi_tokenize_many
+from .ne_lexicon import NeLexicon, shipped_lexicon
 
 # --- vocabulary ---------------------------------------------------------------------------
 CORPORATE_TITLES = (
@@ -561,9 +571,10 @@ class _Extractor:
                 type_, name = entry.type, entry.name
             else:
                 name = _SPACE_RUN_RE.sub(" ", surface)
-                type_ = self._evidence_type(surface, type_)
-                if type_ is None:
+                evidence = self._evidence_type(surface, type_)
+                if evidence is None:
                     continue
+                type_ = evidence
             self.add(start, end, type_, name, 0)
 
     def _evidence_type(self, surface: str, type_: str) -> str | None:

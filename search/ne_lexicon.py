@@ -45,7 +45,7 @@ class NeLexicon:
         self._feature: dict[str, str] = {}
 
     @classmethod
-    def load(cls, path: Path = LEXICON_PATH) -> "NeLexicon":
+    def load(cls, path: Path = LEXICON_PATH) -> NeLexicon:
         rows: dict[str, tuple[tuple[str, int], ...]] = {}
         with gzip.open(path, "rt", encoding="utf-8") as fh:
             for line in fh:

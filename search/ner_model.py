@@ -21,6 +21,7 @@ import json
 import operator
 import threading
 from collections import defaultdict
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
@@ -215,7 +216,7 @@ class NerTagger:
                     scores[i] += value
         return scores
 
-    def transitions(self) -> "Transitions":
+    def transitions(self) -> Transitions:
         """The label-transition weights of this tagger."""
         return Transitions(lambda f: self.score_vector((f,)))
 
@@ -240,7 +241,7 @@ class NerTagger:
         line_starts = _line_starts(text, starts)
         rows: list[list[float] | None] = []
         bounds = [0, *line_starts, len(morphs)]
-        for lo, hi in zip(bounds, bounds[1:]):
+        for lo, hi in pairwise(bounds):
             offset = text.rfind("\n", 0, morphs[lo][2]) + 1 if lo < len(morphs) else 0
             end = text.find("\n", offset)
             line = text[offset:] if end < 0 else text[offset:end]
@@ -302,7 +303,7 @@ _ALLOWED = [[label[0] != "I" or prev[2:] == label[2:] for label in LABELS] for p
 _PREV_INDEX = {prev: i for i, prev in enumerate(PREVIOUS)}
 
 
-def viterbi(static: Sequence[list[float] | None], tags: Sequence[str], transitions: "Transitions",
+def viterbi(static: Sequence[list[float] | None], tags: Sequence[str], transitions: Transitions,
             line_starts: Sequence[int] = ()) -> tuple[list[str], list[float]]:
     """The best label sequence under static scores plus transition rows.
 
@@ -332,7 +333,7 @@ def _line_starts(text: str, starts: Sequence[int]) -> list[int]:
     """Indices of the morphemes that begin a line after the first (none for one-line text)."""
     if "\n" not in text:
         return []
-    out = []
+    out: list[int] = []
     pos = text.find("\n")
     while pos >= 0:
         i = bisect.bisect_right(starts, pos)

@@ -8,7 +8,12 @@ import pytest
 
 from search import entities as E
 from search.config import load_config
-from search.entities import entity_counts, extract_mentions, extract_mentions_many, strip_particle
+from search.entities import (
+    entity_counts,
+    extract_mentions,
+    extract_mentions_many,
+    strip_particle,
+)
 from search.gazetteer import Gazetteer
 
 

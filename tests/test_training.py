@@ -55,4 +55,4 @@ def test_trains_on_a_few_sentences_from_the_command_line(tmp_path: Path):
 def test_search_does_not_import_bench_or_training():
     for path in (ROOT / "search").rglob("*.py"):
         source = path.read_text(encoding="utf-8")
-        assert not re.search(r"^\s*(?:from|import)\s+(?:bench|training)\b", source, re.M), path
+        assert not re.search(r"^\s*(?:from|import)\s+(?:bench|training)\b", source, re.MULTILINE), path

@@ -9,8 +9,9 @@ within the tuning part) is the development fold of ``bench/eval_entities.py --cv
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence, TypeVar
+from typing import TypeVar
 
 T = TypeVar("T")
 Sentence = tuple[str, set[tuple[int, int, str]]]

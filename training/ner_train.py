@@ -14,12 +14,22 @@ from __future__ import annotations
 import argparse
 import random
 import time
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from search.ne_lexicon import NeLexicon, shipped_lexicon
-from search.ner_model import (LABELS, MODEL_PATH, SKIP_TAGS, TYPES, Hint, Morph, NerTagger, Transitions,
-                               token_features, viterbi)
+from search.ner_model import (
+    LABELS,
+    MODEL_PATH,
+    SKIP_TAGS,
+    TYPES,
+    Hint,
+    Morph,
+    NerTagger,
+    Transitions,
+    token_features,
+    viterbi,
+)
 from training.klue import klue_split, read_klue
 
 Example = tuple[str, list[Morph], list[Hint], list[str]]
