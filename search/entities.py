@@ -87,6 +87,7 @@ TEAM_WORDS = frozenset((
     "스카이워커스", "라이온스", "호크스", "불스", "레이커스", "셀틱스", "워리어스", "닉스", "히트",
     "FC", "SC", "핫스퍼", "유벤투스",
 ))
+_NON_PERSON_TYPES = frozenset(("place", "org", "company"))
 _DERIVING_SUFFIXES = frozenset("산제계식풍인")  # 미국산, 일본제, 한국계, 한국식, 미국인
 _LONG_TEAM_WORDS = tuple(t for t in TEAM_WORDS if len(t) > 2)
 _TEAM_RE = re.compile("|".join(sorted(TEAM_WORDS, key=len, reverse=True)))
@@ -482,7 +483,7 @@ class _Extractor:
             if len(stem) == len(team) and k >= 1:
                 prev = self.words[k - 1]
                 if self.text[prev.end:word.start] == " " and prev.bare and \
-                        any(t.tag in ("NNP", "SL", "SH") for t in prev.tokens):
+                        any(t.tag in ("NNP", "SL", "SH") for t in prev.tokens) and not self._name_word(prev):
                     start = prev.start
                     if k >= 2:
                         first = self.words[k - 2]
@@ -689,14 +690,21 @@ class _Extractor:
             return False
         if _ends_with_any(word.text, _COMPANY_ORG_SUFFIXES) and len(word.text) >= 3:
             return True
+        if self.lexicon.entity_type(word.text) in _NON_PERSON_TYPES:
+            return True  # "멜로니 이탈리아 총리": a country
         return any(t.tag in ("NNP", "SL") for t in word.tokens) and not self._name_word(word)
+
+    def _not_a_name(self, text: str) -> bool:
+        """Known as a place, an organisation, a company or a common noun (the lexicon)."""
+        return self.lexicon.entity_type(text) in _NON_PERSON_TYPES or self.lexicon.common_noun(text)
 
     def _covered_exact(self, word: _Word) -> _Candidate | None:
         return self._by_span.get((word.start, word.end))
 
     def _name_word(self, word: _Word) -> bool:
         """A Korean personal name: 2-4 syllables, surname first, tagged as nouns by Kiwi."""
-        if not self._hangul_name_like(word.text) or not word.bare or len(word.text) > 3:
+        if not self._hangul_name_like(word.text) or not word.bare or len(word.text) > 3 or \
+                self._not_a_name(word.text):
             return False
         if _ends_with_any(word.text, _COMPANY_ORG_SUFFIXES) and len(word.text) > 2:
             return False
@@ -710,7 +718,7 @@ class _Extractor:
         return "\n" not in self.text[start:end]
 
     def _foreign_word(self, word: _Word) -> bool:
-        return not self.lexicon.common_noun(word.text) and (
+        return not self._not_a_name(word.text) and (
             word.bare and 2 <= len(word.text) <= 6 and bool(_HANGUL_RE.fullmatch(word.text))
             and self.gaz.resolve(word.text) is None and word.text not in self.reporters
             and not self.title_len(word) and not _ends_with_any(word.text, _COMPANY_ORG_SUFFIXES)
@@ -750,12 +758,17 @@ class _Extractor:
         if k >= 1 and self._foreign_word(name_word):
             first = self.words[k - 1]
             if self._foreign_word(first) and self.text[first.end:name_word.start] == " " and \
-                    any(t.tag == "NNP" for t in first.tokens + name_word.tokens) and \
-                    not (len(first.text) == 3 and self._name_word(first)):
+                    any(t.tag == "NNP" for t in first.tokens + name_word.tokens):
                 name = f"{first.text} {name_word.text}"
                 self.add(first.start, name_word.end, "person", name, 2)
                 self._discover_affiliations(affiliations, title)
                 return True
+        if affiliations and title in PUBLIC_TITLES and self._foreign_word(name_word) and \
+                any(t.tag == "NNP" for t in name_word.tokens):
+            # "멜로니 이탈리아 총리": one foreign name before a country or body and a public title
+            self.add(name_word.start, name_word.end, "person", name_word.text, 2)
+            self._discover_affiliations(affiliations, title)
+            return True
         return False
 
     def _discover_affiliations(self, words: list[_Word], title: str) -> None:
@@ -765,7 +778,8 @@ class _Extractor:
         for w in words:
             if self._covered_exact(w) is None and any(t.tag in ("NNP", "SL") for t in w.tokens):
                 if _LATIN_RE.search(w.text) or len(w.text) >= 2:
-                    self.add(w.start, w.end, type_, w.text, 1)
+                    known = self.lexicon.entity_type(w.text)  # "이탈리아 총리": a country
+                    self.add(w.start, w.end, known if known and known != "person" else type_, w.text, 1)
 
     def _glued_title(self, word: _Word) -> None:
         """"최태원회장": a name with the title written on."""
@@ -854,11 +868,15 @@ class _Extractor:
         return None
 
     def _place_stem_ok(self, surface: str, suffix: str) -> bool:
-        """"구/현/군" make places at 3+ syllables; "시/도/주" (also name endings) need 4+ or a known stem."""
+        """"구/현/군" make places at 3+ syllables; "시/도/주" (also name endings: "노부요시") need
+        a stem or a whole word known as a place (gazetteer or lexicon)."""
         stem = self.gaz.resolve(surface[: -len(suffix)])
         if stem is not None:
             return stem.type == "place"
-        return suffix in ("구", "현", "군", "특별시", "광역시") or len(surface) >= 4
+        if suffix in ("구", "현", "군", "특별시", "광역시"):
+            return True
+        return "place" in (self.lexicon.entity_type(surface[: -len(suffix)], min_count=1),
+                           self.lexicon.entity_type(surface, min_count=1))
 
     def _title_follows(self, pos: int) -> bool:
         """A title or honorific right after ``pos`` (same word or the next one)."""

@@ -89,6 +89,29 @@ def test_lexicon_types_discovered_names():
     assert lexicon.common_noun("투수") and lexicon.entity_type("투수") is None
 
 
+@pytest.mark.parametrize("text,person,place", [
+    ("멜로니 이탈리아 총리는 이날 로마에서 기자회견을 열었다.", "멜로니", "이탈리아"),
+    ("모디 인도 총리가 이틀 일정으로 방한했다.", "모디", "인도"),
+    ("룰라 브라질 대통령은 성명을 내고 유감을 표했다.", "룰라", "브라질"),
+])
+def test_a_country_between_a_name_and_a_title_is_a_place(gaz, text, person, place):
+    found = extract_mentions(text, gaz)
+    assert [m.name for m in found if m.type == "person"] == [person]
+    assert [m.type for m in found if m.text == place] == ["place"]
+
+
+def test_a_name_ending_like_a_city_is_still_a_name(gaz):
+    found = _found("시바타 노부요시 일본 경제산업성 장관은 수출 규제를 설명했다.", gaz)
+    assert ("시바타 노부요시", "person", "시바타 노부요시") in found
+    assert not [f for f in found if f[1] == "place" and "노부요시" in f[0]]
+
+
+def test_a_person_before_a_team_name_stays_a_person(gaz):
+    found = _found("김철수 다저스 감독은 경기 뒤 선수들을 칭찬했다.", gaz)
+    assert ("김철수", "person", "김철수") in found
+    assert ("다저스", "org", "다저스") in found
+
+
 # --- short forms defined in brackets -----------------------------------------------------------
 def test_bracketed_short_form_is_an_alias_for_the_rest_of_the_text(gaz):
     text = "한국반도체산업협회(반산협)는 이날 보고서를 냈다. 반산협 관계자는 수출이 늘 것이라고 말했다."
