@@ -151,7 +151,7 @@ def compare_seeds_korean_datetime(gold_path: Path) -> None:
 
 def read_klue(path: Path) -> list[tuple[str, list[tuple[int, int]]]]:
     """(sentence, DT spans) pairs from the one-char-per-line BIO file."""
-    from search.ner_model import read_klue as read_all
+    from training.klue import read_klue as read_all
 
     return [(text, sorted((a, b) for a, b, t in spans if t == "DT")) for text, spans in read_all(path)]
 

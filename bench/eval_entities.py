@@ -5,12 +5,15 @@ Usage (from the repository root, venv active):
     python bench/eval_entities.py                 # seeds + KLUE tuning part + held-out + nsmc
     python bench/eval_entities.py --tune-only     # what you may look at while tuning
     python bench/eval_entities.py --show-errors   # list misses and false positives
+    python bench/eval_entities.py --cv            # tuning aid: train on one fold of the tuning part
+    python bench/eval_entities.py --model FILE    # score another tagger file than the shipped one
 
 Seeds: each article is ingested with ``search.ingest.ingest_file``; entities come from the
 title and the body (story mentions only). Recall is over ``must`` names, precision counts
 ``must`` + ``ok`` as correct. KLUE: exact span + type match for PS, LC, OG (company and org
-both count as OG). The tuning part is every sentence whose index % 5 != 4 in
-wikitree-dev-a.tsv; the held-out part is index % 5 == 4; nsmc-dev.tsv is a second unseen set.
+both count as OG). The split is fixed in training/klue.py: the tuning part is every sentence
+whose index % 5 != 4 in wikitree-dev-a.tsv (the tagger is trained on it); the held-out part is
+index % 5 == 4, never trained or tuned on; nsmc-dev.tsv (movie reviews) is a second unseen set.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import yaml  # noqa: E402
 
 from bench.common import REPO_ROOT, print_table  # noqa: E402
-from search.ner_model import read_klue  # noqa: E402 (shared KLUE reader)
+from training.klue import klue_split, read_klue  # noqa: E402
 from search.config import load_config  # noqa: E402
 from search.entities import extract_mentions_many  # noqa: E402
 from search.gazetteer import Gazetteer  # noqa: E402
@@ -73,15 +76,7 @@ def seed_scores(gold_path: Path, seeds_dir: Path, gaz: Gazetteer, show_errors: b
                 title="Seeds (title + body via ingest_file) against seeds-gold.yaml")
 
 
-# --- KLUE -------------------------------------------------------------------------------------
-def klue_split(sentences, part: str):
-    if part == "tune":
-        return [s for i, s in enumerate(sentences) if i % 5 != 4]
-    if part == "heldout":
-        return [s for i, s in enumerate(sentences) if i % 5 == 4]
-    return sentences
-
-
+# --- KLUE ---------------------------------------------------------------------------------------
 def klue_scores(sentences, gaz: Gazetteer, label: str, show_errors: bool = False) -> list[tuple]:
     t0 = time.perf_counter()
     predicted = extract_mentions_many([s for s, _ in sentences], gaz)
@@ -115,33 +110,27 @@ def klue_scores(sentences, gaz: Gazetteer, label: str, show_errors: bool = False
 def cross_validate(gaz: Gazetteer) -> None:
     """Tuning aid: train on 3/4 of the tuning part, score the other 1/4 under several settings."""
     import search.entities as ent
-    from search.ner_model import NerTagger, spans_to_labels
-
-    tune = klue_split(read_klue(EVAL_DIR / "klue-ner" / "wikitree-dev-a.tsv"), "tune")
-    train = [s for j, s in enumerate(tune) if j % 4 != 3]
-    dev = [s for j, s in enumerate(tune) if j % 4 == 3]
-    inputs = ent.model_inputs([s for s, _ in train], gaz)
-    data = [(t, m, h, spans_to_labels(m, g)) for (t, g), (m, h) in zip(train, inputs)]
-    tagger = NerTagger.train(data)
     import search.ner_model as nm
+    from training.ner_train import examples, train
 
-    nm._cached[str(nm.MODEL_PATH)] = tagger
+    wikitree = read_klue(EVAL_DIR / "klue-ner" / "wikitree-dev-a.tsv")
+    train_part, dev = klue_split(wikitree, "train"), klue_split(wikitree, "dev")
+    nm._cached[str(nm.MODEL_PATH)] = train(examples(train_part, gaz))
     rows = []
-    saved = (ent.USE_MODEL, ent.MODEL_MIN_MARGIN, ent.MODEL_NEEDS_PROPER, ent.MODEL_LATIN)
-    for use, margin, proper, latin in [(False, 0, True, True), (True, 0, False, True), (True, 0, True, True),
-                                       (True, (25, 60, 60), True, True), (True, (15, 30, 30), True, True),
-                                       (True, (0, 30, 60), True, True), (True, (15, 30, 60), True, False),
-                                       (True, (0, 15, 30), False, True)]:
+    saved = (ent.USE_MODEL, ent.MODEL_MIN_MARGIN, ent.MODEL_NEEDS_PROPER)
+    for use, margin, proper in [(False, 0, True), (True, 0, False), (True, 0, True),
+                                (True, (5, 10, 10), True), (True, (10, 20, 20), True),
+                                (True, (25, 60, 60), True), (True, (5, 10, 10), False)]:
         if not isinstance(margin, tuple):
             margin = (margin, margin, margin)
-        ent.USE_MODEL, ent.MODEL_NEEDS_PROPER, ent.MODEL_LATIN = use, proper, latin
+        ent.USE_MODEL, ent.MODEL_NEEDS_PROPER = use, proper
         ent.MODEL_MIN_MARGIN = dict(zip(("PS", "LC", "OG"), margin))
-        label = f"model={use} margin={margin} proper={proper} latin={latin}"
+        label = f"model={use} margin={margin} proper={proper}"
         rows += [r for r in klue_scores(dev, gaz, label) if r[1] == "all"]
-    ent.USE_MODEL, ent.MODEL_MIN_MARGIN, ent.MODEL_NEEDS_PROPER, ent.MODEL_LATIN = saved
+    ent.USE_MODEL, ent.MODEL_MIN_MARGIN, ent.MODEL_NEEDS_PROPER = saved
     nm._cached.clear()
     print_table(("setting", "type", "gold", "pred", "P", "R", "F1"), rows,
-                title=f"Cross-validation inside the tuning part ({len(train)} train / {len(dev)} dev sentences)")
+                title=f"Cross-validation inside the tuning part ({len(train_part)} train / {len(dev)} dev sentences)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -152,6 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cv", action="store_true", help="tuning aid: cross-validate inside the tuning part")
     ap.add_argument("--margin", type=float, help="override MODEL_MIN_MARGIN")
     ap.add_argument("--no-model", action="store_true", help="rules and gazetteer only")
+    ap.add_argument("--model", type=Path, help="tagger file to score instead of the shipped one")
     ap.add_argument("--recall-profile", action="store_true",
                     help="every model span (margin 0, no proper-noun check, bare surnames kept): "
                          "the best KLUE setting found by --cv, not the app default")
@@ -166,6 +156,10 @@ def main(argv: list[str] | None = None) -> int:
         ent.MODEL_MIN_MARGIN = dict.fromkeys(("PS", "LC", "OG"), args.margin)
     if args.no_model:
         ent.USE_MODEL = False
+    if args.model:
+        import search.ner_model as nm
+
+        nm._cached[str(nm.MODEL_PATH)] = nm.NerTagger.load(args.model)
     if args.recall_profile:
         ent.MODEL_MIN_MARGIN = dict.fromkeys(("PS", "LC", "OG"), 0.0)
         ent.MODEL_NEEDS_PROPER = False

@@ -9,10 +9,20 @@ raises on odd input. Sources of mentions, strongest first:
 2. names discovered from titles and suffixes: ``유영상 SK텔레콤 사장`` (person before a title,
    with an optional affiliation), ``LG전자``/``미래에셋증권`` (company suffixes), ``서초구``/
    ``아이치현`` (place suffixes), ``국방부``/``도쿄포럼`` (organisation suffixes);
-3. short forms ``최 회장``/``모리타 사장`` resolved to a person named in full in the same text,
+3. sports teams with their city or sponsor (``삼성 라이온즈``, ``뉴욕 양키스``: organisations);
+4. short forms ``최 회장``/``모리타 사장`` resolved to a person named in full in the same text,
    and later bare repeats of a discovered name;
-4. (weakest, optional) confident spans of the learned tagger in :mod:`search.ner_model`, kept
-   only where nothing above matched, with a proper-noun morpheme, above per-type margins.
+5. (weakest, optional) confident spans of the learned tagger in :mod:`search.ner_model`, kept
+   only where nothing above matched, with a proper-noun morpheme, above per-type margins, typed
+   by evidence where there is some (the konec lexicon of :mod:`search.ne_lexicon`: ``인도`` is a
+   country, so a place; suffixes: a university, a team) and never a person made of common nouns;
+6. a short form defined in brackets after a name (``과학기술정보통신부(과기정통부)``,
+   ``반도체산업협회(SIA)``) names the same entity for the rest of the text.
+
+Kiwi analyses the text line by line and the tagger reads each line as a sentence, so a line gets
+the same mentions alone or inside a longer text (short forms, bracketed aliases and repeats of
+a name discovered elsewhere still link across lines), and no mention crosses a line break.
+A gazetteer alias only matches at Kiwi morpheme boundaries (``애플`` is not in ``애플리케이션``).
 
 Reporter names (``박해리 기자``) never become entities; media outlets that only credit a photo
 or a report (``[사진=연합뉴스]``, ``닛케이에 따르면``) get ``role="source"``.
@@ -34,6 +44,7 @@ from .gazetteer import Gazetteer
 from .kiwi import add_user_words
 from .kiwi import tokenize as kiwi_tokenize
 from .kiwi import tokenize_many as kiwi_tokenize_many
+from .ne_lexicon import NeLexicon, shipped_lexicon
 
 # --- vocabulary ---------------------------------------------------------------------------
 CORPORATE_TITLES = (
@@ -64,7 +75,27 @@ ORG_SUFFIXES = (
     "상공회의소", "위원회", "연합회", "협의회", "협회", "재단", "연구소", "연구원", "대학교",
     "대학", "공사", "공단", "거래소", "포럼", "학회", "연맹", "조합", "기구", "법원", "검찰청",
     "경찰청", "행정부", "정부", "부", "처", "청", "실", "국회", "TF", "태스크포스", "대",
+    "학과", "학부", "대학원", "리그",
 )
+# sports teams named by a city or a sponsor ("삼성 라이온즈", "뉴욕 양키스"): organisations
+TEAM_WORDS = frozenset((
+    "라이온즈", "트윈스", "타이거즈", "베어스", "이글스", "자이언츠", "히어로즈", "다이노스", "위즈",
+    "랜더스", "와이번스", "양키스", "다저스", "레드삭스", "화이트삭스", "메츠", "컵스", "에인절스",
+    "매리너스", "블루제이스", "레인저스", "애스트로스", "파드리스", "브레이브스", "필리스", "카디널스",
+    "오리올스", "로열스", "타이거스", "가디언스", "파이리츠", "브루어스", "로키스", "말린스",
+    "내셔널스", "애슬레틱스", "다이아몬드백스", "유나이티드", "스틸러스", "블루윙즈", "점보스",
+    "스카이워커스", "라이온스", "호크스", "불스", "레이커스", "셀틱스", "워리어스", "닉스", "히트",
+    "FC", "SC", "핫스퍼", "유벤투스",
+))
+_NON_PERSON_TYPES = frozenset(("place", "org", "company"))
+_DERIVING_SUFFIXES = frozenset("산제계식풍인")  # 미국산, 일본제, 한국계, 한국식, 미국인
+_LONG_TEAM_WORDS = tuple(t for t in TEAM_WORDS if len(t) > 2)
+_TEAM_RE = re.compile("|".join(sorted(TEAM_WORDS, key=len, reverse=True)))
+# particles Kiwi sometimes leaves glued to an unknown name ("히로시가"): after a vowel ...
+_VOWEL_PARTICLES = ("가", "는", "를", "와", "랑")
+# ... after a consonant; and after either
+_CONSONANT_PARTICLES = ("이", "은", "을", "과", "이랑")
+_ANY_PARTICLES = ("에게", "께서", "에서", "의")
 GENERIC_ORG_WORDS = {"행정부", "입법부", "사법부", "집행부", "지도부", "수뇌부", "경영진부", "사령탑"}
 SURNAMES = set(
     "김이박최정강조윤장임한오서신권황안송류유전홍고문양손배백허남심노하곽성차주우구민진지엄"
@@ -167,6 +198,26 @@ class _Candidate:
 TITLE_WINDOW = 15  # characters after a full name searched for its title ("이재용 삼성전자 회장")
 
 
+def _has_coda(syllable: str) -> bool:
+    return "가" <= syllable <= "힣" and (ord(syllable) - 0xAC00) % 28 != 0
+
+
+def strip_particle(name: str) -> str:
+    """``name`` without a particle glued to its end ("다나카 히로시가" -> "다나카 히로시"), when
+    the particle agrees with the syllable before it and a name of 2+ syllables remains; a
+    three-syllable Korean name ("김정은") keeps its last syllable."""
+    last_word = name.rsplit(" ", 1)[-1]
+    if len(last_word) == 3 and last_word[0] in SURNAMES and " " not in name:
+        return name
+    for particles, coda in ((_ANY_PARTICLES, None), (_VOWEL_PARTICLES, False), (_CONSONANT_PARTICLES, True)):
+        for p in particles:
+            stem = last_word[: -len(p)]
+            if last_word.endswith(p) and len(stem) >= 2 and _HANGUL_RE.fullmatch(stem) and \
+                    (coda is None or _has_coda(stem[-1]) == coda):
+                return name[: len(name) - len(p)]
+    return name
+
+
 def _determiner_like(word) -> bool:
     """One syllable Kiwi read as a determiner (MM): "이 회장" is "this chairman" or "Chairman
     Lee" (이/MM or 이/NNP, Kiwi's choice varies with its search width); a short form still has
@@ -259,9 +310,10 @@ def source_credits(mentions: Iterable[Mention]) -> list[tuple[str, int]]:
 
 
 USE_MODEL = True  # add the shipped learned tagger's spans (see bench/eval_entities.py)
-# weakest morpheme's score above O needed to keep a model span, per KLUE type (tuned by
-# cross-validation inside the KLUE tuning part and on the seeds: bench/eval_entities.py --cv)
-MODEL_MIN_MARGIN: dict[str, float] = {"PS": 25.0, "LC": 60.0, "OG": 60.0}
+# weakest morpheme's score above O needed to keep a model span, per KLUE type (chosen by
+# cross-validation inside the KLUE tuning part and on the seeds: bench/eval_entities.py --cv;
+# margins of the Viterbi tagger, not comparable with the greedy one's)
+MODEL_MIN_MARGIN: dict[str, float] = {"PS": 10.0, "LC": 20.0, "OG": 30.0}
 MODEL_NEEDS_PROPER = True  # keep model spans only if they contain a proper-noun morpheme
 MODEL_WINDOW = 4  # with MODEL_NEEDS_PROPER, the model scores only morphemes this near a name
 MODEL_LATIN = True  # accept capitalised Latin words from the model
@@ -313,9 +365,11 @@ def _tokenize_many(texts: list[str], gazetteer: Gazetteer) -> list[list[_Token]]
 class _Extractor:
     """Extraction state for one text."""
 
-    def __init__(self, text: str, tokens: list[_Token], gazetteer: Gazetteer, tagger=None):
+    def __init__(self, text: str, tokens: list[_Token], gazetteer: Gazetteer, tagger=None,
+                 lexicon: NeLexicon | None = None):
         self.text = text
         self.gaz = gazetteer
+        self.lexicon = lexicon if lexicon is not None else shipped_lexicon()
         self.tagger = tagger
         self.hints: list[tuple[int, int, str]] = []
         self.tokens = tokens
@@ -401,6 +455,7 @@ class _Extractor:
         self._find_blocked()
         self._gazetteer_candidates()
         self._suffix_candidates()
+        self._team_candidates()
         self._title_candidates()
         self._short_forms()
         self._propagate()
@@ -409,7 +464,71 @@ class _Extractor:
         if self.tagger is not None:
             self._model_candidates()
             chosen = self._select()
+        if self._defined_aliases(chosen):
+            chosen = self._select()
         return self._finish(chosen)
+
+    # -- teams and definitions ----------------------------------------------------------------------
+    def _team_candidates(self) -> None:
+        """"삼성 라이온즈", "뉴욕 양키스", "LA 다저스": a team word, with the city or sponsor
+        word before it on the same line, is one organisation."""
+        found = {bisect.bisect_right(self.word_starts, m.start()) - 1 for m in _TEAM_RE.finditer(self.text)}
+        for k in sorted(found):
+            word = self.words[k]
+            stem = self._stem(word)
+            team = next((t for t in TEAM_WORDS if stem.endswith(t)), None)
+            if team is None or (len(stem) > len(team) and not stem[: -len(team)].strip()):
+                continue
+            start = word.start
+            if len(stem) == len(team) and k >= 1:
+                prev = self.words[k - 1]
+                if self.text[prev.end:word.start] == " " and prev.bare and \
+                        any(t.tag in ("NNP", "SL", "SH") for t in prev.tokens) and not self._name_word(prev):
+                    start = prev.start
+                    if k >= 2:
+                        first = self.words[k - 2]
+                        if self.text[first.end:prev.start] == " " and first.bare and \
+                                any(t.tag in ("NNP", "SL") for t in first.tokens) and \
+                                self.gaz.resolve(prev.text) is None and \
+                                self.lexicon.entity_type(prev.text) is None:
+                            start = first.start  # "라쿠텐 골든 이글스"
+                elif len(team) <= 2:
+                    continue  # "FC", "히트" alone name no team
+            elif len(team) <= 2 and len(stem) == len(team):
+                continue
+            end = word.start + len(stem)
+            self.add(start, end, "org", _SPACE_RUN_RE.sub(" ", self.text[start:end]), 3)
+
+    def _stem(self, word: _Word) -> str:
+        """The word without the particles and punctuation Kiwi found at its end."""
+        end = word.start
+        for t in word.tokens:
+            if t.tag in NOUN_TAGS or t.tag == "XSN":
+                end = t.end
+            else:
+                break
+        return self.text[word.start:end]
+
+    def _defined_aliases(self, chosen: list[_Candidate]) -> bool:
+        """"과학기술정보통신부(과기정통부)", "반도체산업협회(SIA)": the short form in brackets
+        right after a name is an alias of it for the rest of the text. True if any was found."""
+        found = False
+        for c in list(chosen):
+            if c.type == "person" or self.text[c.end:c.end + 1] != "(":
+                continue
+            close = self.text.find(")", c.end + 1, c.end + 16)
+            if close < 0:
+                continue
+            short = self.text[c.end + 1:close]
+            if not _is_abbreviation(short, self.text[c.start:c.end]):
+                continue
+            self.add(c.end + 1, close, c.type, c.name, 3, c.media)
+            for m in re.finditer(re.escape(short), self.text[close:]):
+                a, b = close + m.start(), close + m.end()
+                if self.left_ok(a) and self.right_ok(b):
+                    self.add(a, b, c.type, c.name, 3, c.media)
+            found = True
+        return found
 
     def morphs(self) -> list[tuple[str, str, int, int]]:
         return [(t.form, t.tag, t.start, t.end) for t in self.tokens]
@@ -430,9 +549,9 @@ class _Extractor:
         return active
 
     def _model_candidates(self) -> None:
-        morphs = self.tokens  # _Token is the (form, tag, start, end) tuple the tagger reads
         active = self._model_active() if MODEL_NEEDS_PROPER else None
-        for start, end, label, margin in self.tagger.scored_spans(self.text, morphs, self.hints, active):
+        # the tagger reads each line as a sentence of its own
+        for start, end, label, margin in self.tagger.scored_spans(self.text, self.tokens, self.hints, active):
             if margin < MODEL_MIN_MARGIN.get(label, 0.0):
                 continue
             surface = self.text[start:end]
@@ -444,15 +563,45 @@ class _Extractor:
                 continue  # an acronym or number is not a person
             if label == "PS" and len(surface.strip()) == 1 and DROP_BARE_SURNAMES:
                 continue  # a bare surname the rules could not resolve to a full name
+            if end < len(self.text) and self.text[end].isdigit() or \
+                    label == "PS" and end < len(self.text) and _LATIN_DIGIT_RE.match(self.text[end]):
+                continue  # "코로나19", "GDDR7", "갤럭시S24": a product or a disease, not a name
             type_ = _MODEL_TYPE[label]
             entry = self.gaz.resolve(surface)
             if entry is not None:
                 type_, name = entry.type, entry.name
             else:
                 name = _SPACE_RUN_RE.sub(" ", surface)
-                if type_ == "org" and any(surface.endswith(s) for s in COMPANY_SUFFIXES):
-                    type_ = "company"
+                evidence = self._evidence_type(surface, type_)
+                if evidence is None:
+                    continue
+                type_ = evidence
             self.add(start, end, type_, name, 0)
+
+    def _evidence_type(self, surface: str, type_: str) -> str | None:
+        """The type a discovered name's own evidence gives (None: not a name): the lexicon
+        (a country is a place, a ministry an organisation), its suffix (a university, a team,
+        a department), and never a person made of common nouns."""
+        known = self.lexicon.entity_type(surface)
+        if known is not None:
+            return known
+        if len(surface) >= 3 and surface[-1] in _DERIVING_SUFFIXES and self._place_stem(surface[:-1]):
+            return None  # "미국산", "한국계", "일본식": a word derived from a place name
+        words = surface.split()
+        if type_ == "person" and any(self.lexicon.common_noun(w) for w in words):
+            return None
+        last = words[-1] if words else surface
+        if last.endswith(_LONG_TEAM_WORDS):
+            return "org"
+        if type_ != "org" and len(last) >= 3 and last.endswith(("대학교", "대학", "학과", "학부", "위원회", "협회",
+                                                                "재단", "연구원", "연구소", "부", "처", "청")):
+            return "org"
+        if type_ == "org" and surface.endswith(COMPANY_SUFFIXES):
+            return "company"
+        return type_
+
+    def _place_stem(self, stem: str) -> bool:
+        return self.gaz.resolve(stem, "place") is not None or self.lexicon.entity_type(stem) == "place"
 
     def _find_blocked(self) -> None:
         for m in _BYLINE_BRACKET_RE.finditer(self.text):
@@ -479,6 +628,9 @@ class _Extractor:
     def add(self, start: int, end: int, type_: str, name: str, priority: int, media: bool = False) -> None:
         if start >= end or self.blocked and any(a <= start < b for a, b in self.blocked):
             return
+        if type_ == "person" and priority < 3 and name == self.text[start:end]:
+            name = strip_particle(name)
+            end = start + len(name)
         cand = _Candidate(start, end, type_, name, priority, media=media)
         self.candidates.append(cand)
         self._by_span.setdefault((start, end), cand)
@@ -538,14 +690,21 @@ class _Extractor:
             return False
         if _ends_with_any(word.text, _COMPANY_ORG_SUFFIXES) and len(word.text) >= 3:
             return True
+        if self.lexicon.entity_type(word.text) in _NON_PERSON_TYPES:
+            return True  # "멜로니 이탈리아 총리": a country
         return any(t.tag in ("NNP", "SL") for t in word.tokens) and not self._name_word(word)
+
+    def _not_a_name(self, text: str) -> bool:
+        """Known as a place, an organisation, a company or a common noun (the lexicon)."""
+        return self.lexicon.entity_type(text) in _NON_PERSON_TYPES or self.lexicon.common_noun(text)
 
     def _covered_exact(self, word: _Word) -> _Candidate | None:
         return self._by_span.get((word.start, word.end))
 
     def _name_word(self, word: _Word) -> bool:
         """A Korean personal name: 2-4 syllables, surname first, tagged as nouns by Kiwi."""
-        if not self._hangul_name_like(word.text) or not word.bare or len(word.text) > 3:
+        if not self._hangul_name_like(word.text) or not word.bare or len(word.text) > 3 or \
+                self._not_a_name(word.text):
             return False
         if _ends_with_any(word.text, _COMPANY_ORG_SUFFIXES) and len(word.text) > 2:
             return False
@@ -555,8 +714,11 @@ class _Extractor:
             return len(word.tokens) == 1 and word.tokens[0].tag == "NNP"
         return any(t.tag == "NNP" for t in word.tokens) and all(t.tag in NAME_TAGS for t in word.tokens)
 
+    def _one_line(self, start: int, end: int) -> bool:
+        return "\n" not in self.text[start:end]
+
     def _foreign_word(self, word: _Word) -> bool:
-        return (
+        return not self._not_a_name(word.text) and (
             word.bare and 2 <= len(word.text) <= 6 and bool(_HANGUL_RE.fullmatch(word.text))
             and self.gaz.resolve(word.text) is None and word.text not in self.reporters
             and not self.title_len(word) and not _ends_with_any(word.text, _COMPANY_ORG_SUFFIXES)
@@ -577,7 +739,8 @@ class _Extractor:
             n_aff += 1
         for n in range(n_aff, -1, -1):  # fewer affiliations if an "affiliation" is the name
             k = j - 1 - n
-            if k >= 0 and self._name_at(k, title, self.words[k + 1:j]):
+            if k >= 0 and self._one_line(self.words[k].start, self.words[j].start) and \
+                    self._name_at(k, title, self.words[k + 1:j]):
                 return
 
     def _name_at(self, k: int, title: str, affiliations: list[_Word]) -> bool:
@@ -594,12 +757,18 @@ class _Extractor:
             return True
         if k >= 1 and self._foreign_word(name_word):
             first = self.words[k - 1]
-            if self._foreign_word(first) and first.end + 1 == name_word.start and \
+            if self._foreign_word(first) and self.text[first.end:name_word.start] == " " and \
                     any(t.tag == "NNP" for t in first.tokens + name_word.tokens):
                 name = f"{first.text} {name_word.text}"
                 self.add(first.start, name_word.end, "person", name, 2)
                 self._discover_affiliations(affiliations, title)
                 return True
+        if affiliations and title in PUBLIC_TITLES and self._foreign_word(name_word) and \
+                any(t.tag == "NNP" for t in name_word.tokens):
+            # "멜로니 이탈리아 총리": one foreign name before a country or body and a public title
+            self.add(name_word.start, name_word.end, "person", name_word.text, 2)
+            self._discover_affiliations(affiliations, title)
+            return True
         return False
 
     def _discover_affiliations(self, words: list[_Word], title: str) -> None:
@@ -609,7 +778,8 @@ class _Extractor:
         for w in words:
             if self._covered_exact(w) is None and any(t.tag in ("NNP", "SL") for t in w.tokens):
                 if _LATIN_RE.search(w.text) or len(w.text) >= 2:
-                    self.add(w.start, w.end, type_, w.text, 1)
+                    known = self.lexicon.entity_type(w.text)  # "이탈리아 총리": a country
+                    self.add(w.start, w.end, known if known and known != "person" else type_, w.text, 1)
 
     def _glued_title(self, word: _Word) -> None:
         """"최태원회장": a name with the title written on."""
@@ -698,11 +868,15 @@ class _Extractor:
         return None
 
     def _place_stem_ok(self, surface: str, suffix: str) -> bool:
-        """"구/현/군" make places at 3+ syllables; "시/도/주" (also name endings) need 4+ or a known stem."""
+        """"구/현/군" make places at 3+ syllables; "시/도/주" (also name endings: "노부요시") need
+        a stem or a whole word known as a place (gazetteer or lexicon)."""
         stem = self.gaz.resolve(surface[: -len(suffix)])
         if stem is not None:
             return stem.type == "place"
-        return suffix in ("구", "현", "군", "특별시", "광역시") or len(surface) >= 4
+        if suffix in ("구", "현", "군", "특별시", "광역시"):
+            return True
+        return "place" in (self.lexicon.entity_type(surface[: -len(suffix)], min_count=1),
+                           self.lexicon.entity_type(surface, min_count=1))
 
     def _title_follows(self, pos: int) -> bool:
         """A title or honorific right after ``pos`` (same word or the next one)."""
@@ -743,7 +917,8 @@ class _Extractor:
             if self._affiliation(self.words[k]) and k >= 1 and self._covered_exact(self.words[k]) is not None:
                 k -= 1  # "모리타 NEC 사장"
             prev = self.words[k]
-            if self._covered_exact(prev) is not None or not (prev.bare or _determiner_like(prev)):
+            if self._covered_exact(prev) is not None or not (prev.bare or _determiner_like(prev)) or \
+                    not self._one_line(prev.start, word.start):
                 continue
             person = self._resolve_short(prev.text, prev.start, persons, word.text[:tlen])
             if person is None:
@@ -858,6 +1033,22 @@ class _Extractor:
         return bool(_ACCORDING_RE.match(after) or _REPORT_AFTER_RE.match(after))
 
 
+_ACRONYM_RE = re.compile(r"[A-Z][A-Za-z0-9&]{1,9}")
+
+
+def _is_abbreviation(short: str, long: str) -> bool:
+    """``short`` (the text in brackets after ``long``) reads as its short form: a Latin
+    acronym, or a shorter Hangul word whose syllables occur in ``long`` in order ("과기정통부")."""
+    if not short or short != short.strip() or " " in short:
+        return False
+    if _ACRONYM_RE.fullmatch(short):
+        return short.upper() not in LATIN_NON_NAMES or len(long) > 6
+    if not _HANGUL_RE.fullmatch(short) or not 2 <= len(short) < len(long):
+        return False
+    rest = iter(long)
+    return all(ch in rest for ch in short)  # a subsequence
+
+
 def _credit_before(before: str) -> bool:
     """``_CREDIT_BEFORE_RE.search(before)`` for text without a newline, reading only its end:
     a credit word, then maybe whitespace, one of = : /, whitespace ("사진 제공=" ends in 제공,
@@ -874,6 +1065,9 @@ def _ends_with_any(text: str, suffixes: Iterable[str]) -> bool:
     return text.endswith(suffixes if isinstance(suffixes, tuple) else tuple(suffixes))
 
 
+_FALLBACK_PARTICLES = ("은", "는", "이", "가", "을", "를", "의", "에", "와", "과", "도", "로", "으로", "만")
+
+
 def _gazetteer_only(text: str, gazetteer: Gazetteer) -> list[Mention]:
     """Fallback when analysis fails: gazetteer hits at non-word boundaries only."""
     out: list[Mention] = []
@@ -886,6 +1080,9 @@ def _gazetteer_only(text: str, gazetteer: Gazetteer) -> list[Mention]:
             after = text[hit.end] if hit.end < len(text) else " "
             if _WORD_CHAR_RE.match(before) or (_LATIN_RE.match(after) and _LATIN_RE.match(text[hit.end - 1])):
                 continue
+            if _HANGUL_RE.match(after) and _HANGUL_RE.match(text[hit.end - 1]) and \
+                    not text.startswith(_FALLBACK_PARTICLES, hit.end):
+                continue  # "애플리케이션": inside a longer word
             entry = hit.entries[0]
             out.append(Mention(hit.start, hit.end, text[hit.start:hit.end], entry.type, entry.name))
             last_end = hit.end

@@ -25,9 +25,10 @@ TOKENIZE_OPTIONS = {"z_coda": False}
 # Splitting a single noun (analysis.decompose) compares the best split with the whole word;
 # a narrow beam drops the split, so it keeps Kiwi's default (the calls are tiny).
 KIWI_WORD_CUTOFF = 8.0
-# Recently analysed texts: analysis, entity extraction and tense detection all read the same
-# article bodies, so one Kiwi pass serves the three. Bounded: a few indexing batches.
-CACHE_TEXTS = 384
+# Recently analysed lines: analysis, entity extraction and tense detection all read the same
+# article bodies, so one Kiwi pass serves the three. Bounded: a few indexing batches. Texts are
+# analysed line by line, so a line gets the same morphemes alone or inside a longer text.
+CACHE_TEXTS = 8192
 # Kiwi's multi-word dictionary (entries such as "일본 경제 단체 연합회") costs ~190 MB of memory
 # once used; the gazetteer supplies the multi-word names briefing cares about.
 LOAD_MULTI_DICT = False
@@ -113,9 +114,31 @@ def _morphs(tokens, _new=tuple.__new__) -> list[Morph]:
 
 
 def tokenize_many(texts: Iterable[str]) -> list[list[Morph]]:
-    """Morphemes of each text; texts not analysed recently go to Kiwi in one call, which runs
-    on Kiwi's worker threads (one per core) with the GIL released."""
+    """Morphemes of each text, analysed line by line (a morpheme never spans a line break, and
+    a line's analysis does not depend on its neighbours); lines not analysed recently go to
+    Kiwi in one call, which runs on Kiwi's worker threads (one per core) with the GIL released."""
     texts = list(texts)
+    if not any("\n" in t for t in texts):
+        return _tokenize_lines(texts)
+    split = [t.split("\n") for t in texts]
+    per_line = iter(_tokenize_lines([line for lines in split for line in lines]))
+    out: list[list[Morph]] = []
+    new = tuple.__new__
+    for lines in split:
+        morphs: list[Morph] = []
+        offset = 0
+        for line in lines:
+            found = next(per_line)
+            if offset:
+                morphs += [new(Morph, (m[0], m[1], m[2] + offset, m[3])) for m in found]
+            else:
+                morphs += found
+            offset += len(line) + 1
+        out.append(morphs)
+    return out
+
+
+def _tokenize_lines(texts: list[str]) -> list[list[Morph]]:
     with _cache_lock:
         missing = [t for t in dict.fromkeys(texts) if t and t not in _cache]
     if missing:

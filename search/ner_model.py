@@ -1,30 +1,31 @@
-"""A small learned named-entity tagger over Kiwi morphemes (greedy averaged perceptron).
+"""A small learned named-entity tagger over Kiwi morphemes (structured perceptron, Viterbi).
 
 It labels morphemes B-/I-/O for PS (person), LC (place) and OG (organisation), using the
-morpheme, its tag, its neighbours, spacing and the gazetteer/rule hints of
-:mod:`search.entities` as features. Training is pure Python; tagging adds up a text's feature
-weights with numpy (installed with kiwipiepy), bit for bit as the pure-Python
-:meth:`NerTagger.predict_reference` does. The weights ship gzipped in
+morpheme, its tag, its neighbours, spacing, the gazetteer/rule hints of :mod:`search.entities`
+and the konec lexicon groups of the morpheme and of its word (:mod:`search.ne_lexicon`) as
+features, and decodes a whole sentence at once: Viterbi over the static scores plus
+label-transition weights (first order), so a later morpheme can change an earlier label.
+Tagging adds up a text's feature weights with numpy (installed with kiwipiepy), bit for bit
+as the pure-Python :meth:`NerTagger.predict_reference` does. The weights ship gzipped in
 ``search/models_data/`` (trained on part of KLUE-NER, CC BY-SA 4.0: see the licence file
-there). Nothing is downloaded at run time.
+there). Nothing is downloaded at run time. Training lives outside the package:
 
-Train (reads the KLUE files given on the command line, writes the model file):
-
-    python -m search.ner_model train /work/shared/eval/klue-ner/wikitree-dev-a.tsv
+    python -m training.ner_train /work/shared/eval/klue-ner/wikitree-dev-a.tsv
 """
 
 from __future__ import annotations
 
 import bisect
 import gzip
-import heapq
 import json
 import operator
-import random
 import threading
 from collections import defaultdict
+from itertools import pairwise
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
+
+from .ne_lexicon import NeLexicon, shipped_lexicon
 
 if TYPE_CHECKING:  # numpy is imported when the fast scorer is first built
     import numpy as np
@@ -38,6 +39,9 @@ SKIP_TAGS = frozenset({
     "VV", "VA", "VX", "VCP", "VCN", "XSV", "XSA", "MAG", "MAJ", "SF", "SP", "SE", "SSO", "SSC",
 })
 LABELS = ("O",) + tuple(f"{p}-{t}" for t in TYPES for p in ("B", "I"))
+PREVIOUS = ("<s>",) + LABELS  # what the label before a morpheme can be
+# a word's leading run of these tags is its stem, looked up whole in the lexicon
+STEM_TAGS = frozenset({"NNP", "NNG", "SL", "SH", "SN", "XPN", "XSN", "NR"})
 
 # A morpheme as the tagger sees it: (form, POS tag, start, end).
 Morph = tuple[str, str, int, int]
@@ -78,10 +82,56 @@ def hint_labels(morphs: Sequence[Morph], hints: Sequence[Hint], starts: Sequence
                 first = False
 
 
+def stem_features(text: str, morphs: Sequence[Morph], lexicon: NeLexicon,
+                  wanted: Sequence[int] | None = None) -> list[str]:
+    """Per morpheme, the lexicon feature of its word's stem (the leading run of noun-like
+    morphemes of the space-separated word) with B/I for its place in it; ``-`` outside stems.
+    With ``wanted`` (sorted morpheme indices), only the stems holding those are looked up."""
+    n = len(morphs)
+    out = ["-"] * n
+    if wanted is not None:
+        for i in wanted:
+            if out[i] != "-" or morphs[i][1] not in STEM_TAGS:
+                continue
+            j = i  # back to the stem's first morpheme: a word start, through stem morphemes
+            while j > 0 and morphs[j][2] > 0 and not text[morphs[j][2] - 1].isspace() and \
+                    morphs[j - 1][1] in STEM_TAGS and morphs[j - 1][3] == morphs[j][2]:
+                j -= 1
+            start = morphs[j][2]
+            if start > 0 and not text[start - 1].isspace() and j > 0:
+                continue  # the run does not start the word: no stem
+            _stem_at(text, morphs, lexicon, j, out)
+        return out
+    i = 0
+    while i < n:
+        start = morphs[i][2]
+        if not (i == 0 or start == 0 or text[start - 1].isspace()) or morphs[i][1] not in STEM_TAGS:
+            i += 1
+            continue
+        i = _stem_at(text, morphs, lexicon, i, out) + 1
+    return out
+
+
+def _stem_at(text: str, morphs: Sequence[Morph], lexicon: NeLexicon, i: int, out: list[str]) -> int:
+    """Label the stem starting at morpheme ``i`` in ``out``; returns its last index."""
+    j = i
+    n = len(morphs)
+    while j + 1 < n and morphs[j + 1][1] in STEM_TAGS and morphs[j + 1][2] == morphs[j][3]:
+        j += 1
+    value = lexicon.feature(text[morphs[i][2]:morphs[j][3]])
+    out[i] = value + "B"
+    for k in range(i + 1, j + 1):
+        out[k] = value + "I"
+    return j
+
+
 def token_features(text: str, morphs: Sequence[Morph], hints: Sequence[Hint],
-                   active: Sequence[bool] | None = None) -> list[list[str]]:
+                   active: Sequence[bool] | None = None,
+                   lexicon: NeLexicon | None = None) -> list[list[str]]:
     """The static features of every morpheme (without the previous-label features); morphemes
     whose ``active`` flag is false get none."""
+    lexicon = lexicon if lexicon is not None else shipped_lexicon()
+    stems = stem_features(text, morphs, lexicon)
     n = len(morphs)
     hint_at: list[str] = ["-"] * n
     for i, hint in hint_labels(morphs, hints, [m[2] for m in morphs]):
@@ -129,15 +179,19 @@ def token_features(text: str, morphs: Sequence[Morph], hints: Sequence[Hint],
             "pe=" + (morphs[prv[-1]][0] if prv else "<s>"),
             "pet=" + (morphs[prv[-1]][1] if prv else "BOS"),
         ]
+        lex = lexicon.feature(form)
+        f += ["lx=" + lex, "lxt=" + lex + "|" + tag, "lxw=" + stems[i]]
         feats.append(f)
     return feats
 
 
 class NerTagger:
-    """Averaged-perceptron morpheme tagger; ``weights[feature][label] -> float``."""
+    """Structured-perceptron morpheme tagger; ``weights[feature][label] -> float``."""
 
-    def __init__(self, weights: dict[str, dict[str, float]] | None = None):
+    def __init__(self, weights: dict[str, dict[str, float]] | None = None,
+                 lexicon: NeLexicon | None = None):
         self.weights: dict[str, dict[str, float]] = weights if weights is not None else {}
+        self.lexicon = lexicon if lexicon is not None else shipped_lexicon()
         self._rows: dict[str, tuple[tuple[int, float], ...]] | None = None
         self._fast: _FastScorer | None = None
 
@@ -151,7 +205,8 @@ class NerTagger:
             }
         return self._rows
 
-    def _score_vector(self, feats: Iterable[str]) -> list[float]:
+    def score_vector(self, feats: Iterable[str]) -> list[float]:
+        """The summed weights of ``feats`` per label (indexed like :data:`LABELS`)."""
         scores = [0.0] * len(LABELS)
         rows = self._compiled()
         for f in feats:
@@ -161,55 +216,46 @@ class NerTagger:
                     scores[i] += value
         return scores
 
+    def transitions(self) -> Transitions:
+        """The label-transition weights of this tagger."""
+        return Transitions(lambda f: self.score_vector((f,)))
+
     # -- inference --------------------------------------------------------------------------------
-    def _scores(self, feats: Iterable[str]) -> dict[str, float]:
-        scores: dict[str, float] = defaultdict(float)
-        w = self.weights
-        for f in feats:
-            row = w.get(f)
-            if row:
-                for label, value in row.items():
-                    scores[label] += value
-        return scores
-
-    @staticmethod
-    def _dynamic(prev: str, prev2: str, morph: Morph) -> list[str]:
-        return ["pl=" + prev, "pl|t=" + prev + "|" + morph[1], "pl2=" + prev2 + "|" + prev]
-
     def predict(self, text: str, morphs: Sequence[Morph], hints: Sequence[Hint],
                 active: Sequence[bool] | None = None) -> tuple[list[str], list[float]]:
-        """Labels and, per morpheme, how far the label's score is above O's; morphemes whose
-        ``active`` flag is false are labelled O without scoring (a caller's speed-up).
+        """Labels (the best sequence) and, per morpheme, how far its label's score is above O's
+        (given the previous label); morphemes whose ``active`` flag is false, or with a
+        :data:`SKIP_TAGS` tag, are labelled O without scoring.
 
         Same labels and margins, bit for bit, as :meth:`predict_reference`, about ten times
         faster (see :class:`_FastScorer`)."""
         if self._fast is None or self._fast.weights is not self.weights:
-            self._fast = _FastScorer(self.weights)
+            self._fast = _FastScorer(self.weights, self.lexicon)
         return self._fast.predict(text, morphs, hints, active)
 
     def predict_reference(self, text: str, morphs: Sequence[Morph], hints: Sequence[Hint],
                           active: Sequence[bool] | None = None) -> tuple[list[str], list[float]]:
-        """:meth:`predict` spelled out over the feature strings of :func:`token_features`."""
-        static = token_features(text, morphs, hints, active)
-        labels: list[str] = []
-        margins: list[float] = []
-        prev, prev2 = "<s>", "<s>"
-        for i, feats in enumerate(static):
-            if morphs[i][1] in SKIP_TAGS or (active is not None and not active[i]):
-                labels.append("O")
-                margins.append(0.0)
-                prev2, prev = prev, "O"
-                continue
-            scores = self._score_vector(feats + self._dynamic(prev, prev2, morphs[i]))
-            best = _best_index(scores, prev)
-            label = LABELS[best]
-            labels.append(label)
-            margins.append(scores[best] - scores[0])
-            prev2, prev = prev, label
-        return labels, margins
-
-    def predict_labels(self, text: str, morphs: Sequence[Morph], hints: Sequence[Hint]) -> list[str]:
-        return self.predict(text, morphs, hints)[0]
+        """:meth:`predict` spelled out over the feature strings of :func:`token_features`, line
+        by line (each line of ``text`` is a sentence of its own)."""
+        starts = [m[2] for m in morphs]
+        line_starts = _line_starts(text, starts)
+        rows: list[list[float] | None] = []
+        bounds = [0, *line_starts, len(morphs)]
+        for lo, hi in pairwise(bounds):
+            offset = text.rfind("\n", 0, morphs[lo][2]) + 1 if lo < len(morphs) else 0
+            end = text.find("\n", offset)
+            line = text[offset:] if end < 0 else text[offset:end]
+            shifted = [(m[0], m[1], m[2] - offset, m[3] - offset) for m in morphs[lo:hi]]
+            line_hints = [(a - offset, b - offset, h) for a, b, h in hints
+                          if offset <= a and b <= offset + len(line)]
+            static = token_features(line, shifted, line_hints, None if active is None else active[lo:hi],
+                                    self.lexicon)
+            for i, feats in zip(range(lo, hi), static):
+                if morphs[i][1] in SKIP_TAGS or (active is not None and not active[i]):
+                    rows.append(None)
+                else:
+                    rows.append(self.score_vector(feats))
+        return viterbi(rows, [m[1] for m in morphs], self.transitions(), line_starts)
 
     def scored_spans(self, text: str, morphs: Sequence[Morph], hints: Sequence[Hint],
                      active: Sequence[bool] | None = None) -> list[tuple[int, int, str, float]]:
@@ -236,66 +282,135 @@ class NerTagger:
         """Entity spans ``(start, end, PS|LC|OG)`` whose weakest morpheme clears ``min_margin``."""
         return [(a, b, t) for a, b, t, m in self.scored_spans(text, morphs, hints) if m >= min_margin]
 
-    # -- training -------------------------------------------------------------------------------
-    @classmethod
-    def train(cls, data: Sequence[tuple[str, list[Morph], list[Hint], list[str]]],
-              epochs: int = 12, seed: int = 13) -> "NerTagger":
-        """Greedy averaged-perceptron training on (text, morphs, hints, gold labels)."""
-        weights: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-        totals: dict[tuple[str, str], float] = defaultdict(float)
-        stamps: dict[tuple[str, str], int] = defaultdict(int)
-        step = 0
-        model = cls(weights)  # type: ignore[arg-type]
-        order = list(range(len(data)))
-        rng = random.Random(seed)
-        static_cache = [token_features(t, m, h) for t, m, h, _ in data]
-        for _ in range(epochs):
-            rng.shuffle(order)
-            for idx in order:
-                _, morphs, _, gold = data[idx]
-                prev, prev2 = "<s>", "<s>"
-                for i, feats in enumerate(static_cache[idx]):
-                    if morphs[i][1] in SKIP_TAGS:
-                        prev2, prev = prev, "O"
-                        continue
-                    step += 1
-                    full = feats + cls._dynamic(prev, prev2, morphs[i])
-                    guess = _best(model._scores(full), prev)
-                    truth = gold[i]
-                    if guess != truth:
-                        for f in full:
-                            for label, delta in ((truth, 1.0), (guess, -1.0)):
-                                key = (f, label)
-                                totals[key] += (step - stamps[key]) * weights[f][label]
-                                stamps[key] = step
-                                weights[f][label] += delta
-                    prev2, prev = prev, guess
-        averaged: dict[str, dict[str, float]] = {}
-        for (f, label), total in list(totals.items()):
-            total += (step - stamps[(f, label)]) * weights[f][label]
-            value = round(total / step, 3)
-            if value:
-                averaged.setdefault(f, {})[label] = value
-        return cls(averaged)
-
     # -- persistence ---------------------------------------------------------------------------
     def save(self, path: Path = MODEL_PATH) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        payload = {"format": "briefing-ner-perceptron/1", "labels": LABELS, "weights": self.weights}
+        payload = {"format": FORMAT, "labels": LABELS, "weights": self.weights}
         with gzip.open(path, "wt", encoding="utf-8") as fh:
             json.dump(payload, fh, ensure_ascii=False, separators=(",", ":"))
 
     @classmethod
-    def load(cls, path: Path = MODEL_PATH) -> "NerTagger":
+    def load(cls, path: Path = MODEL_PATH, lexicon: NeLexicon | None = None) -> "NerTagger":
         with gzip.open(path, "rt", encoding="utf-8") as fh:
             payload = json.load(fh)
-        return cls(payload["weights"])
+        if payload.get("format") != FORMAT:
+            raise ValueError(f"{path}: not a {FORMAT} model")
+        return cls(payload["weights"], lexicon)
+
+
+FORMAT = "briefing-ner-perceptron/2"  # /2: first-order transitions, Viterbi, lexicon features
+_ALLOWED = [[label[0] != "I" or prev[2:] == label[2:] for label in LABELS] for prev in PREVIOUS]
+_PREV_INDEX = {prev: i for i, prev in enumerate(PREVIOUS)}
+
+
+def viterbi(static: Sequence[list[float] | None], tags: Sequence[str], transitions: Transitions,
+            line_starts: Sequence[int] = ()) -> tuple[list[str], list[float]]:
+    """The best label sequence under static scores plus transition rows.
+
+    ``static[i]`` is a morpheme's score per label, or None for a morpheme forced to O;
+    ``transitions.row(prev, tag)`` is added when the previous label is ``prev``. An I- label only follows a B- or I- label of its type. The morphemes at
+    ``line_starts`` begin new sentences. Returns the labels and, per morpheme, its label's score
+    minus O's given the chosen previous label (0.0 when forced)."""
+    n = len(static)
+    labels = ["O"] * n
+    margins = [0.0] * n
+    new_line = set(line_starts)
+    new_line.add(0)
+    i = 0
+    while i < n:
+        if static[i] is None:
+            i += 1
+            continue
+        j = i
+        while j + 1 < n and static[j + 1] is not None and j + 1 not in new_line:
+            j += 1
+        _decode_run(static, tags, transitions, i, j + 1, "<s>" if i in new_line else "O", labels, margins)
+        i = j + 1
+    return labels, margins
+
+
+def _line_starts(text: str, starts: Sequence[int]) -> list[int]:
+    """Indices of the morphemes that begin a line after the first (none for one-line text)."""
+    if "\n" not in text:
+        return []
+    out: list[int] = []
+    pos = text.find("\n")
+    while pos >= 0:
+        i = bisect.bisect_right(starts, pos)
+        if i < len(starts) and (not out or out[-1] != i) and i > 0:
+            out.append(i)
+        pos = text.find("\n", pos + 1)
+    return out
+
+
+def _decode_run(static, tags, transitions, lo: int, hi: int, first_prev: str,
+                labels: list[str], margins: list[float]) -> None:
+    """Viterbi over morphemes lo..hi-1 (all scored), entered from ``first_prev``: a label's
+    score at a morpheme is its static score plus the transition row from the previous label."""
+    neg = float("-inf")
+    enter = transitions.row(first_prev, tags[lo])
+    allowed_first = _ALLOWED[_PREV_INDEX[first_prev]]
+    best = [r + t if ok else neg for r, t, ok in zip(static[lo], enter, allowed_first)]
+    back: list[list[int]] = []
+    for i in range(lo + 1, hi):
+        new = []
+        ptr = []
+        for value, column in zip(static[i], transitions.columns(tags[i])):
+            top, arg = neg, 0
+            for p, t in column:
+                v = best[p] + t
+                if v > top:
+                    top, arg = v, p
+            new.append(top + value)
+            ptr.append(arg)
+        back.append(ptr)
+        best = new
+    top = max(best)
+    y = best.index(top)  # ties go to the lower index (O first)
+    path = [y]
+    for ptr in reversed(back):
+        y = ptr[y]
+        path.append(y)
+    path.reverse()
+    prev = first_prev
+    for i, y in zip(range(lo, hi), path):
+        row, trans = static[i], transitions.row(prev, tags[i])
+        labels[i] = LABELS[y]
+        margins[i] = (row[y] + trans[y]) - (row[0] + trans[0])
+        prev = LABELS[y]
+
+
+class Transitions:
+    """Label-transition weights: for a previous label and a morpheme tag, the rows of the
+    features ``pl=prev`` and ``pl|t=prev|tag`` added together (memoised; build a new one when
+    the weights change)."""
+
+    def __init__(self, weight_row: Callable[[str], list[float]]):
+        self.weight_row = weight_row
+        self._rows: dict[tuple[str, str], list[float]] = {}
+        self._columns: dict[str, list[list[tuple[int, float]]]] = {}
+
+    def row(self, prev: str, tag: str) -> list[float]:
+        found = self._rows.get((prev, tag))
+        if found is None:
+            pl, plt = self.weight_row("pl=" + prev), self.weight_row("pl|t=" + prev + "|" + tag)
+            found = self._rows[(prev, tag)] = [a + b for a, b in zip(pl, plt)]
+        return found
+
+    def columns(self, tag: str) -> list[list[tuple[int, float]]]:
+        """Per label, the (previous label index, transition weight) pairs allowed before it."""
+        found = self._columns.get(tag)
+        if found is None:
+            rows = [self.row(prev, tag) for prev in LABELS]
+            found = self._columns[tag] = [
+                [(p, rows[p][y]) for p in range(len(LABELS)) if _ALLOWED[p + 1][y]]
+                for y in range(len(LABELS))]
+        return found
 
 
 # --- fast inference ---------------------------------------------------------------------------
 _PAD_BEFORE = ("<s>", "BOS")
 _PAD_AFTER = ("</s>", "EOS")
-_B_COLUMNS = tuple(i for i, label in enumerate(LABELS) if label == "O" or label.startswith("B-"))
 _EP_NAMES = ("only", "first", "last", "mid")
 _SECOND, _THIRD, _FOURTH = operator.itemgetter(1), operator.itemgetter(2), operator.itemgetter(3)
 # str.isspace() is false above U+3000 (IDEOGRAPHIC SPACE); tests/test_entities_speed_equivalence.py checks
@@ -305,21 +420,21 @@ _MAX_SPACE = 0x3000
 class _FastScorer:
     """:meth:`NerTagger.predict_reference` with the same floating-point sums in the same order.
 
-    A morpheme's score for a label is a left-to-right sum over its features: 34 static ones,
-    then three about the previous labels. Here every feature string has a row in a dense weight
+    A morpheme's score for a label is a left-to-right sum over its features: 37 static ones,
+    then two about the previous label. Here every feature string has a row in a dense weight
     matrix (an absent label adds 0.0, which changes no sum). Morphemes are interned as
     (form, tag) ids whose per-template feature ids are computed once, so a text's feature ids
     come from numpy lookups instead of string building; the static sums of all scored
-    morphemes are added column by column with numpy (elementwise, in the same order); and the
-    common case of two preceding O labels is decided for all morphemes at once. Morphemes
-    after an entity label are finished one by one in Python.
+    morphemes are added column by column with numpy (elementwise, in the same order); the
+    shared :func:`viterbi` then decodes them with the transition rows.
     """
 
-    def __init__(self, weights: dict[str, dict[str, float]]):
+    def __init__(self, weights: dict[str, dict[str, float]], lexicon: NeLexicon):
         import numpy as np
 
         self.np = np
         self.weights = weights
+        self.lexicon = lexicon
         self.lock = threading.Lock()
         index = {label: i for i, label in enumerate(LABELS)}
         self.fid: dict[str, int] = {f: i for i, f in enumerate(weights, start=1)}  # 0: no weights
@@ -331,6 +446,7 @@ class _FastScorer:
             matrix[list(r), list(c)] = v
         self.matrix = matrix
         self._rows: list[list[float]] | None = None  # matrix as Python floats, made on first use
+        self.transitions = Transitions(self._weight_row)
         # form pairs ("-1w|w=", "+1w|+2w="): (form id << 32 | form id) -> feature id, under every
         # split at a "|" (forms may contain one; a pair of forms gives one string either way)
         self.form_id: dict[str, int] = {}
@@ -352,7 +468,6 @@ class _FastScorer:
         self.ep_id = np.array([fid("ep=" + name, 0) for name in _EP_NAMES], dtype=np.intp)
         self.sb_id = np.array([fid("sb=False", 0), fid("sb=True", 0)], dtype=np.intp)
         self.sa_id = np.array([fid("sa=False", 0), fid("sa=True", 0)], dtype=np.intp)
-        self.pl_o, self.pl2_oo = fid("pl=O", 0), fid("pl2=O|O", 0)
         space = np.zeros(_MAX_SPACE + 2, dtype=bool)
         space[[c for c in range(_MAX_SPACE + 1) if chr(c).isspace()]] = True
         self.space = space
@@ -375,7 +490,8 @@ class _FastScorer:
         self.pad_after = self._morph(*_PAD_AFTER)
 
     # -- vocabularies ---------------------------------------------------------------------------
-    _MORPH_COLUMNS = ("-1w", "+1w", "ne", "pe", "-1t", "+1t", "-2t", "+2t", "pet", "tag", "skip", "form")
+    _MORPH_COLUMNS = ("-1w", "+1w", "ne", "pe", "-1t", "+1t", "-2t", "+2t", "pet", "tag", "skip", "form",
+                      "lx", "lxt")
 
     def _form(self, form: str) -> int:
         return self.form_id.setdefault(form, len(self.form_id))
@@ -404,6 +520,9 @@ class _FastScorer:
         col["tag"][k] = self._tag(tag)
         col["skip"][k] = tag in SKIP_TAGS
         col["form"][k] = self._form(form)
+        lex = self.lexicon.feature(form)
+        col["lx"][k] = fid("lx=" + lex, 0)
+        col["lxt"][k] = fid("lxt=" + lex + "|" + tag, 0)
         # the ten features of the morpheme alone, summed left to right (accumulate is sequential)
         ids = [fid(f, 0) for f in (
             "b", "w=" + form, "t=" + tag, "wt=" + form + "|" + tag, "p1=" + form[:1], "p2=" + form[:2],
@@ -416,7 +535,7 @@ class _FastScorer:
     def _grow_small(self, n_tags: int, n_hints: int) -> None:
         np = self.np
         shapes = {"-1t|t": (n_tags, n_tags), "t|+1t": (n_tags, n_tags), "sb|t": (2, n_tags),
-                  "sa|+1t": (2, n_tags), "pl|t=O": (n_tags,), "rest|t=-": (n_tags,), "h": (n_hints,), "-1h": (n_hints,),
+                  "sa|+1t": (2, n_tags), "rest|t=-": (n_tags,), "h": (n_hints,), "-1h": (n_hints,),
                   "+1h": (n_hints,), "h|t": (n_hints, n_tags)}
         for name, shape in shapes.items():
             new = np.zeros(shape, dtype=np.intp)
@@ -430,7 +549,7 @@ class _FastScorer:
         if t is not None:
             return t
         t = len(self.tags)
-        if t >= self.tables["pl|t=O"].shape[0]:
+        if t >= self.tables["rest|t=-"].shape[0]:
             self._grow_small(2 * t, self.tables["h"].shape[0])
         self.tags.append(tag)
         self.tag_id[tag] = t
@@ -443,7 +562,6 @@ class _FastScorer:
         for flag in (False, True):
             tb["sb|t"][int(flag), t] = fid("sb|t=" + str(flag) + tag, 0)
             tb["sa|+1t"][int(flag), t] = fid("sa|+1t=" + str(flag) + tag, 0)
-        tb["pl|t=O"][t] = fid("pl|t=O|" + tag, 0)
         tb["rest|t=-"][t] = fid("rest|t=-|" + tag, 0)
         for h, hint in enumerate(self.hints):
             tb["h|t"][h, t] = fid("h|t=" + hint + "|" + tag, 0)
@@ -455,7 +573,7 @@ class _FastScorer:
             return h
         h = len(self.hints)
         if h >= self.tables["h"].shape[0]:
-            self._grow_small(self.tables["pl|t=O"].shape[0], 2 * h)
+            self._grow_small(self.tables["rest|t=-"].shape[0], 2 * h)
         self.hints.append(hint)
         self.hint_id[hint] = h
         fid, tb = self.fid.get, self.tables
@@ -519,15 +637,32 @@ class _FastScorer:
             hint_ids[i + 1] = self._hint(hint)
         k = karr[scored]
         p2, p1, n1, n2 = padded[scored], padded[scored + 1], padded[scored + 3], padded[scored + 4]
+        before_hint, after_hint = hint_ids[scored], hint_ids[scored + 2]
+        first, last = e_first[scored], e_last[scored]
+        next_word, prev_word = padded[last + 3], padded[first + 1]
+        line_starts = _line_starts(text, starts_list)
+        if line_starts:  # each line is a sentence of its own: no neighbour across a line break
+            marks = np.zeros(n, dtype=np.intp)
+            marks[line_starts] = 1
+            line_of = np.cumsum(marks)
+            lp = np.concatenate(([-1, -1], line_of, [-2, -2]))  # lp[i + 2]: morpheme i's line
+            here = line_of[scored]
+            before, after = self.pad_before, self.pad_after
+            p2 = np.where(lp[scored] == here, p2, before)
+            p1 = np.where(lp[scored + 1] == here, p1, before)
+            n1 = np.where(lp[scored + 3] == here, n1, after)
+            n2 = np.where(lp[scored + 4] == here, n2, after)
+            before_hint = np.where(lp[scored + 1] == here, before_hint, self.hint_id["<s>"])
+            after_hint = np.where(lp[scored + 3] == here, after_hint, self.hint_id["</s>"])
+            next_word = np.where(lp[last + 3] == here, next_word, after)
+            prev_word = np.where(lp[first + 1] == here, prev_word, before)
         tag_of = col["tag"]
         t0, tp1, tn1 = tag_of[k], tag_of[p1], tag_of[n1]
         sb = space_before[scored].astype(np.intp)
         sa = space_after[scored].astype(np.intp)
         h = hint_ids[scored + 1]
-        first, last = e_first[scored], e_last[scored]
         size, pos = last - first + 1, scored - first
         ep = np.where(size == 1, 0, np.where(pos == 0, 1, np.where(pos == size - 1, 2, 3)))
-        next_word, prev_word = padded[last + 3], padded[first + 1]
         form = col["form"]
         pair_next = self._pair("+1w|+2w", form[n1] << 32 | form[n2])
         pair_prev = self._pair("-1w|w", form[p1] << 32 | form[k])
@@ -542,120 +677,30 @@ class _FastScorer:
                 rest = "|".join(tags[i + 1:j + 1]) or "-"
                 rest_ids[r] = get("rest=" + rest, 0)
                 rest_tag_ids[r] = get("rest|t=" + rest + "|" + tags[i], 0)
+        scored_list = scored.tolist()
+        stems = stem_features(text, morphs, self.lexicon, scored_list)
+        stem_ids = [self.fid.get("lxw=" + stems[i], 0) for i in scored_list]
         columns = (
             self.sb_id[sb], self.sa_id[sa], col["-1w"][p1], col["-1t"][p1], col["+1w"][n1],
             col["+1t"][n1], col["-2t"][p2], col["+2t"][n2], tb["-1t|t"][tp1, t0], tb["t|+1t"][t0, tn1],
             pair_next, pair_prev, tb["sb|t"][sb, t0], tb["sa|+1t"][sa, tn1], tb["h"][h], tb["h|t"][h, t0],
-            tb["-1h"][hint_ids[scored]], tb["+1h"][hint_ids[scored + 2]], self.ep_id[ep],
+            tb["-1h"][before_hint], tb["+1h"][after_hint], self.ep_id[ep],
             rest_ids, rest_tag_ids,
             col["ne"][next_word], col["pe"][prev_word], col["pet"][prev_word],
+            col["lx"][k], col["lxt"][k], np.array(stem_ids, dtype=np.intp),
         )
         static = self.lex_sum[k]  # fancy indexing copies
         for ids in columns:
             static += matrix[ids]  # elementwise, the same order as a left-to-right sum
-        # previous two labels O: the dynamic features are known, decide every morpheme at once
-        after_o = static + matrix[self.pl_o]
-        after_o += matrix[tb["pl|t=O"][t0]]
-        after_o += matrix[self.pl2_oo]
-        b_columns = np.array(_B_COLUMNS)
-        best_o = b_columns[after_o[:, b_columns].argmax(axis=1)]  # first maximum: ties go to O
-        margin_o = (after_o[np.arange(len(scored)), best_o] - after_o[:, 0]).tolist()
-        # Only some morphemes need a look: those the O,O case labels as an entity, the first
-        # two (after "<s>") and the two after any entity label (their state is not O,O). The
-        # others are O with margin 0.0 (a score minus itself), the defaults.
-        row_at = [-1] * n
-        for r, i in enumerate(scored.tolist()):
-            row_at[i] = r
-        todo = [r for r in (row_at[0], row_at[1] if n > 1 else -1) if r >= 0]
-        todo += np.flatnonzero(best_o).tolist()
-        heapq.heapify(todo)
-        best_o = best_o.tolist()
-        scored_list = scored.tolist()
-        static_rows = None
-        fid_get = self.fid.get
-        rows = self._rows
-        last_done = -1
-        while todo:
-            r = heapq.heappop(todo)
-            if r <= last_done:
-                continue
-            last_done = r
-            i = scored_list[r]
-            prev = labels[i - 1] if i >= 1 else "<s>"
-            prev2 = labels[i - 2] if i >= 2 else "<s>"
-            if prev == "O" and prev2 == "O":
-                best, margin = best_o[r], margin_o[r]
-            else:
-                if static_rows is None:
-                    static_rows = static.tolist()
-                    if rows is None:
-                        rows = self._rows = self.matrix.tolist()
-                scores = static_rows[r]
-                tag = morphs[i][1]
-                for f in ("pl=" + prev, "pl|t=" + prev + "|" + tag, "pl2=" + prev2 + "|" + prev):
-                    scores = [a + b for a, b in zip(scores, rows[fid_get(f, 0)])]
-                best = _best_index(scores, prev)
-                margin = scores[best] - scores[0]
-            labels[i] = LABELS[best]
-            margins[i] = margin
-            if best:
-                for j in (i + 1, i + 2):
-                    if j < n and row_at[j] >= 0:
-                        heapq.heappush(todo, row_at[j])
-        return labels, margins
+        rows: list[list[float] | None] = [None] * n
+        for i, row in zip(scored.tolist(), static.tolist()):
+            rows[i] = row
+        return viterbi(rows, list(map(_SECOND, morphs)), self.transitions, line_starts)
 
-
-def _best(scores: dict[str, float], prev: str) -> str:
-    """Highest-scoring label that keeps the B/I sequence valid (ties go to O)."""
-    best, best_score = "O", scores.get("O", 0.0)
-    for label in LABELS[1:]:
-        if label.startswith("I-") and prev[2:] != label[2:]:
-            continue
-        value = scores.get(label, 0.0)
-        if value > best_score:
-            best, best_score = label, value
-    return best
-
-
-def _best_index(scores: list[float], prev: str) -> int:
-    """:func:`_best` over a score vector indexed like :data:`LABELS`."""
-    best, best_score = 0, scores[0]
-    prev_type = prev[2:]
-    for i in range(1, len(LABELS)):
-        if scores[i] > best_score and (LABELS[i][0] == "B" or LABELS[i][2:] == prev_type):
-            best, best_score = i, scores[i]
-    return best
-
-
-def labels_to_spans(morphs: Sequence[Morph], labels: Sequence[str]) -> list[tuple[int, int, str]]:
-    spans: list[tuple[int, int, str]] = []
-    cur: list | None = None
-    for morph, label in zip(morphs, labels):
-        if label.startswith("I-") and cur is not None and cur[2] == label[2:]:
-            cur[1] = morph[3]
-            continue
-        if cur is not None:
-            spans.append(tuple(cur))  # type: ignore[arg-type]
-            cur = None
-        if label != "O":
-            cur = [morph[2], morph[3], label[2:]]
-    if cur is not None:
-        spans.append(tuple(cur))  # type: ignore[arg-type]
-    return spans
-
-
-def spans_to_labels(morphs: Sequence[Morph], spans: Iterable[tuple[int, int, str]]) -> list[str]:
-    """Gold char spans to morpheme labels (a morpheme starting inside a span belongs to it)."""
-    labels = ["O"] * len(morphs)
-    for a, b, t in spans:
-        if t not in TYPES:
-            continue
-        first = True
-        for i, (_, _, s, _) in enumerate(morphs):
-            if a <= s < b:
-                labels[i] = ("B-" if first else "I-") + t
-                first = False
-    return labels
+    def _weight_row(self, feature: str) -> list[float]:
+        if self._rows is None:
+            self._rows = self.matrix.tolist()
+        return self._rows[self.fid.get(feature, 0)]
 
 
 _lock = threading.Lock()
@@ -673,82 +718,3 @@ def shipped_tagger() -> NerTagger | None:
                 except (OSError, ValueError, KeyError):
                     _cached[key] = None
     return _cached[key]
-
-
-def _main(argv: list[str] | None = None) -> int:
-    import argparse
-    import time
-
-    ap = argparse.ArgumentParser(prog="python -m search.ner_model")
-    sub = ap.add_subparsers(dest="cmd", required=True)
-    tr = sub.add_parser("train", help="train on KLUE-NER files (tuning part: sentence index % 5 != 4)")
-    tr.add_argument("files", nargs="+", type=Path)
-    tr.add_argument("--epochs", type=int, default=12)
-    tr.add_argument("--all", action="store_true", help="use every sentence (no held-out part)")
-    tr.add_argument("--out", type=Path, default=MODEL_PATH)
-    args = ap.parse_args(argv)
-
-    from .config import load_config
-    from .entities import model_inputs
-    from .gazetteer import Gazetteer
-
-    sys_path_bench = Path(__file__).resolve().parents[1]
-    import sys
-
-    sys.path.insert(0, str(sys_path_bench))
-    from bench.eval_entities import klue_split
-
-    gaz = Gazetteer.from_entries(load_config(use_user_file=False).gazetteer)
-    sentences = []
-    for path in args.files:
-        sents = read_klue(path)
-        sentences += sents if args.all else klue_split(sents, "tune")
-    t0 = time.perf_counter()
-    inputs = model_inputs([s for s, _ in sentences], gaz)
-    data = []
-    for (text, gold), (morphs, hints) in zip(sentences, inputs):
-        data.append((text, morphs, hints, spans_to_labels(morphs, gold)))
-    print(f"features for {len(data)} sentences in {time.perf_counter() - t0:.1f} s")
-    t0 = time.perf_counter()
-    tagger = NerTagger.train(data, epochs=args.epochs)
-    print(f"trained in {time.perf_counter() - t0:.1f} s; {len(tagger.weights)} features")
-    tagger.save(args.out)
-    print(f"wrote {args.out} ({args.out.stat().st_size / 1024:.0f} KiB)")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(_main())
-
-
-# --- KLUE-NER files -----------------------------------------------------------------------------
-def read_klue(path: Path) -> list[tuple[str, set[tuple[int, int, str]]]]:
-    """Sentences of a KLUE-NER char-per-line file: (text, {(start, end, TYPE)})."""
-    sentences = []
-    chars: list[str] = []
-    tags: list[str] = []
-
-    def flush() -> None:
-        if chars:
-            spans, start, cur = set(), None, None
-            for i, tag in enumerate(tags + ["O"]):
-                if start is not None and not tag.startswith("I-"):
-                    spans.add((start, i, cur))
-                    start = None
-                if tag.startswith("B-"):
-                    start, cur = i, tag[2:]
-            sentences.append(("".join(chars), spans))
-        chars.clear()
-        tags.clear()
-
-    for line in path.read_text(encoding="utf-8").split("\n"):
-        if line.startswith("##"):
-            continue
-        if not line:
-            flush()
-            continue
-        ch, _, tag = line.rpartition("\t")
-        chars.append(ch if ch else " ")
-        tags.append(tag.strip() or "O")
-    flush()
-    return sentences

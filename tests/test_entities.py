@@ -287,7 +287,7 @@ def test_no_entity_from_the_aggregator_list(seed_entities, seeds_dir, gaz, gold)
 
 # --- the learned tagger -------------------------------------------------------------------------
 def _klue_sentences(path: Path):
-    from search.ner_model import read_klue
+    from training.klue import read_klue
 
     return [(text, {s for s in spans if s[2] in ("PS", "LC", "OG")}) for text, spans in read_klue(path)]
 
