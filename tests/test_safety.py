@@ -411,15 +411,18 @@ def hostile(tmp_path_factory):
     return data
 
 
-def _no_controls(text: str) -> None:
-    bad = [hex(ord(c)) for c in text if (ord(c) < 32 and c not in "\n") or 0x7F <= ord(c) <= 0x9F]
+def _no_controls(text: str, allowed: str = "\n") -> None:
+    bad = [hex(ord(c)) for c in text if (ord(c) < 32 and c not in allowed) or 0x7F <= ord(c) <= 0x9F]
     assert not bad, bad
 
 
 def test_list_prints_no_control_character_and_no_markup_is_parsed(hostile):
     proc = run_cli("list", data_dir=hostile)
     assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
-    _no_controls(proc.stdout + proc.stderr)
+    # piped, list prints tab-separated columns: the tabs are its own, never the data's
+    assert all(line.count("\t") == 3 for line in proc.stdout.splitlines()), proc.stdout
+    _no_controls(proc.stdout, allowed="\n\t")
+    _no_controls(proc.stderr)
     assert "SK [hynix] 실적 [/] [sic] :up:" in proc.stdout and "⬆" not in proc.stdout
     listed = json.loads(run_cli("list", "--json", data_dir=hostile).stdout)
     ids = sorted(r["id"] for r in listed)
