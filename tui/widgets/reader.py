@@ -139,7 +139,7 @@ class Reader(VerticalScroll):
         self.query(".paragraph").remove()
         self.mount_all(Static(part, classes="paragraph") for part in self._paragraph_texts())
         self.scroll_home(animate=False)
-        self.border_subtitle = Text(strip_controls(article.id[:12]))  # an id is data, not markup
+        self.border_subtitle = Text(strip_controls(article.id))  # an id is data, not markup; never cut
         if focus is not None:
             self.call_after_refresh(self.scroll_to_offset, focus[0])
 
