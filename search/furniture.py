@@ -99,6 +99,15 @@ def is_ui_line(line: str) -> bool:
     return len(line) < 80 and bool(_UI_RE.match(line))
 
 
+_CRUMB = r"[^>›»<?!…\"'“”‘’,]{1,12}"
+_BREADCRUMB_RE = re.compile(rf"^{_CRUMB}(?:\s*[>›»]\s*{_CRUMB}){{1,5}}$")
+
+
+def is_breadcrumb(line: str) -> bool:
+    """A site's section path ("홈 > 경제 > IT·과학", "국제 › 일본"): short parts between arrows."""
+    return len(line) <= 60 and bool(_BREADCRUMB_RE.match(line.strip())) and not is_sentence(line)
+
+
 def is_copyright_line(line: str) -> bool:
     return bool(_COPYRIGHT_RE.search(line)) and len(line) < 200
 

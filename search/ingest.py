@@ -33,7 +33,7 @@ from .pubdate import html_published, parse_iso_like, read_html_evidence
 from .publishers import KNOWN_OUTLETS
 
 # Bump when extraction changes: stored articles with another version are re-ingested.
-EXTRACTOR_VERSION = 2
+EXTRACTOR_VERSION = 3
 
 KIND_BY_SUFFIX = {
     ".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",

@@ -175,6 +175,8 @@ def _classify(page: _Page, today: date) -> None:
                 page.add_publisher(0, names[0], f"copyright line {line!r}")
         elif fx.is_ui_line(line):
             page.drop(i, "page widget")
+        elif i < header_limit and fx.is_breadcrumb(line):
+            page.drop(i, "breadcrumb")
         elif (names := fx.byline_names(line)) is not None:
             page.drop(i, "byline")
             page.add_byline(names)
