@@ -51,6 +51,7 @@ class Config:
     keys: dict[str, str]
     gazetteer: list[GazetteerEntry]
     sources: list[str] = field(default_factory=list)  # files merged, in order
+    max_article_chars: int = 2_000_000  # longer bodies: the first part is indexed, with a warning
 
     @property
     def uses_bundled_corpus(self) -> bool:
@@ -66,7 +67,7 @@ _BOOL = ((bool,), "true or false")
 _STR_LIST = ("list", _STR)
 
 _SCHEMA: dict[str, Any] = {
-    "corpus": {"paths": _STR_LIST, "extensions": _STR_LIST, "max_file_mb": _NUM},
+    "corpus": {"paths": _STR_LIST, "extensions": _STR_LIST, "max_file_mb": _NUM, "max_article_chars": _INT},
     "export": {"folder": _STR},
     "index": {"workers": _INT},
     "keys": ("map", _STR),
@@ -247,6 +248,7 @@ def _build(data: dict, sources: list[str], base_dir: Path) -> Config:
         keys=dict(data.get("keys", {})),
         gazetteer=gazetteer,
         sources=sources,
+        max_article_chars=max(1, int(corpus.get("max_article_chars", 2_000_000))),
     )
 
 

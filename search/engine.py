@@ -311,7 +311,7 @@ class Engine:
                     for item in batch:
                         added_ids.add(item.article.id)
                         doc = index_doc(item.article, item.mentions)
-                        yield WrittenDoc(doc, *item.written) if item.written else PretokenizedDoc(doc, item.tokens)
+                        yield WrittenDoc(doc, *item.written) if item.written else PretokenizedDoc(doc, item.tokens, item.terms)
 
             if todo or remove_ids:
                 # an id neither indexed nor just deleted cannot be in the index: no lookup to replace it
@@ -325,7 +325,8 @@ class Engine:
 
     def _analysis_setup(self) -> AnalysisSetup:
         outlets = known_outlets(e.name for e in self.config.gazetteer if e.media)
-        return AnalysisSetup(tuple(self.config.gazetteer), outlets, int(self.config.max_file_mb * 1024 * 1024))
+        return AnalysisSetup(tuple(self.config.gazetteer), outlets, int(self.config.max_file_mb * 1024 * 1024),
+                             self.config.max_article_chars)
 
     def _reserve_ids(self, todo: list[SourceFile], used_ids: set[str]) -> list[str]:
         """The id of each file's article (its stem, unless taken), reserved in ``used_ids``

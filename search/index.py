@@ -446,12 +446,12 @@ class ArticleIndex:
             with ThreadPoolExecutor(max_workers=1) as pool:
                 batches = _batched(docs, BATCH_SIZE)
                 batch = next(batches, None)
-                pending = pool.submit(_token_table, batch) if batch else None
+                pending = pool.submit(_pretokenized_docs, batch) if batch else None
                 while batch:
-                    table = pending.result()
+                    batch = pending.result()
                     following = next(batches, None)
-                    pending = pool.submit(_token_table, following) if following else None
-                    with analysis.use_pretokenized(table):
+                    pending = pool.submit(_pretokenized_docs, following) if following else None
+                    with analysis.use_pretokenized(_token_table(batch)):
                         for item in batch:
                             if isinstance(item, WrittenDoc):
                                 d = item.doc
@@ -459,8 +459,8 @@ class ArticleIndex:
                                     writer.delete_by_term("id", d.id)  # an old copy, in a committed segment
                                 written.append(item)
                             else:
-                                d = item.doc if isinstance(item, PretokenizedDoc) else item
-                                _add(writer, d, existing)
+                                d = item.doc
+                                _add(writer, d, existing, item.terms)
                             done += 1
                             if progress:
                                 progress(done, total, d.id)
@@ -475,12 +475,18 @@ class ArticleIndex:
             _write_meta(self.directory, self.meta)
 
 
-def _add(writer, doc: IndexDoc, existing: set[str] | None) -> None:
-    """Add ``doc``, replacing an indexed copy unless its id is known to be new."""
+def _add(writer, doc: IndexDoc, existing: set[str] | None, terms: analysis.BodyTerms | None = None) -> None:
+    """Add ``doc``, replacing an indexed copy unless its id is known to be new. The body's
+    terms are ``terms`` (analysis.body_terms of it, computed here if None); Whoosh indexes a
+    list of terms as given and stores the body text."""
+    fields = _fields_of(doc)
+    terms = terms if terms is not None else analysis.body_terms(doc.body)
+    fields.update(body=list(terms.terms.elements()), _stored_body=fields["body"],
+                  body_pairs=list(terms.pairs.elements()))
     if existing is None or doc.id in existing:
-        writer.update_document(**_fields_of(doc))
+        writer.update_document(**fields)
     else:
-        writer.add_document(**_fields_of(doc))
+        writer.add_document(**fields)
 
 
 def _take_written(writer, written: list["WrittenDoc"], segments: Callable[[], dict[str, object]] | None,
@@ -490,9 +496,9 @@ def _take_written(writer, written: list["WrittenDoc"], segments: Callable[[], di
     found = dict(segments()) if (written and segments is not None) else {}
     redo = [item.doc for item in written if found.get(item.segment) is None]
     for batch in _batched(redo, BATCH_SIZE):
-        with analysis.use_pretokenized(_token_table(batch)):
-            for doc in batch:
-                _add(writer, doc, existing)
+        for item in _pretokenized_docs(batch):
+            with analysis.use_pretokenized(item.tokens):
+                _add(writer, item.doc, existing, item.terms)
     return [s for s in found.values() if s is not None]
 
 
@@ -582,10 +588,10 @@ class _MemoryPool:
         self._terms, self._value_ids, self._values, self._count_ids = {}, {}, [], {}
 
 
-def _add_analysed(writer, fields: dict, analysed: dict[str, list[str]]) -> None:
+def _add_analysed(writer, fields: dict, analysed: dict[str, Counter]) -> None:
     """Whoosh's SegmentWriter.add_document for a pool with ``add_field``, where the fields
-    named in ``analysed`` (Frequency format) come as their analysed terms: their postings are
-    counted here in one pass instead of through Whoosh's token stream, term by term. Gives
+    named in ``analysed`` (Frequency format) come as the counts of their analysed terms: their
+    postings are made here in one pass instead of through Whoosh's token stream, term by term. Gives
     the same postings, lengths and stored values (tests/test_pipeline.py compares them)."""
     perdoc, schema, pool, docnum = writer.perdocwriter, writer.schema, writer.pool, writer.docnum
     perdoc.start_doc(docnum)
@@ -596,10 +602,10 @@ def _add_analysed(writer, fields: dict, analysed: dict[str, list[str]]) -> None:
         field = schema[name]
         length = 0
         if field.indexed:
-            terms = analysed.get(name)
-            if terms is not None:
-                pool.add_counts(name, docnum, Counter(terms), field.format.field_boost)
-                length = len(terms)
+            counts = analysed.get(name)
+            if counts is not None:
+                pool.add_counts(name, docnum, counts, field.format.field_boost)
+                length = sum(counts.values())
             else:
                 items = list(field.index(value))
                 pool.add_field(name, docnum, items)
@@ -629,15 +635,18 @@ class SegmentBuilder:
         self.name: str = self._writer.newsegment.segment_id()
         self.count = 0
 
-    def add(self, doc: IndexDoc, tokens: analysis.Tokens) -> int:
-        """Write ``doc`` (analysed from its Kiwi ``tokens``); returns its document number."""
+    def add(self, doc: IndexDoc, tokens: analysis.Tokens, terms: analysis.BodyTerms | None = None) -> int:
+        """Write ``doc`` (its title analysed from its Kiwi ``tokens``, its body's ``terms``
+        computed from them if None); returns its document number."""
         docnum = self._writer.docnum
         fields = _fields_of(doc)
         with analysis.use_pretokenized(tokens):
+            if terms is None:
+                terms = analysis.body_terms(doc.body)
             _add_analysed(self._writer, fields, {
-                "body": [t.text for t in analysis.analyze(fields["body"])],
-                "body_pairs": analysis.pair_terms(fields["body_pairs"]),
-                "entities": fields["entities"],  # terms already (see _entity_terms)
+                "body": terms.terms,
+                "body_pairs": terms.pairs,
+                "entities": Counter(fields["entities"]),  # terms already (see _entity_terms)
             })
         self.count += 1
         return docnum
@@ -652,11 +661,13 @@ class SegmentBuilder:
 
 
 class PretokenizedDoc(NamedTuple):
-    """An IndexDoc with the Kiwi token table of its texts (``analysis.tokenize_many(_texts([doc]))``),
-    e.g. made in a worker process."""
+    """An IndexDoc with the Kiwi token table of its title (and perhaps body) and what the index
+    keeps of its body (``terms``: analysis.body_terms; computed from the table if None), e.g.
+    made in a worker process."""
 
     doc: IndexDoc
     tokens: analysis.Tokens
+    terms: analysis.BodyTerms | None = None
 
 
 def _writer_codec():
@@ -682,23 +693,33 @@ def _batched(docs: Iterable, size: int):
         yield batch
 
 
-def _texts(batch: list[IndexDoc]) -> list[str]:
-    """The texts of ``batch`` the Korean analyzer reads (the token table's keys)."""
-    return [t for d in batch for t in (d.title, d.body)]
-
-
 def _token_table(batch: list) -> analysis.Tokens:
-    """The Kiwi token table of a batch: the tables pretokenized docs bring, Kiwi for the rest."""
+    """The Kiwi token table of a batch of PretokenizedDocs (and WrittenDocs, which need none)."""
     table: analysis.Tokens = {}
-    plain = []
     for item in batch:
         if isinstance(item, PretokenizedDoc):
             table.update(item.tokens)
-        elif not isinstance(item, WrittenDoc):
-            plain.append(item)
-    if plain:
-        table.update(analysis.tokenize_many(_texts(plain)))
     return table
+
+
+def _pretokenized_docs(batch: list) -> list:
+    """``batch`` with every plain IndexDoc made a PretokenizedDoc (its title's Kiwi tokens in one
+    parallel call, its body's terms window by window) and every PretokenizedDoc given its
+    body's terms if it came without."""
+    plain = [item for item in batch if not isinstance(item, (PretokenizedDoc, WrittenDoc))]
+    titles = analysis.tokenize_many(d.title for d in plain) if plain else {}
+    out = []
+    for item in batch:
+        if isinstance(item, WrittenDoc):
+            out.append(item)
+            continue
+        if not isinstance(item, PretokenizedDoc):
+            item = PretokenizedDoc(item, {item.title: titles[item.title]} if item.title in titles else {})
+        if item.terms is None:
+            with analysis.use_pretokenized(item.tokens):
+                item = item._replace(terms=analysis.body_terms(item.doc.body))
+        out.append(item)
+    return out
 
 
 def _write_meta(directory: Path, meta: dict) -> None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -27,7 +28,7 @@ from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 from .models import Article
 
 if TYPE_CHECKING:  # analysis imports Whoosh: only the workers and the engine need it at run time
-    from .analysis import Tokens
+    from .analysis import BodyTerms, Tokens
 
 # Smaller updates (the bundled seeds at first launch) stay in-process: each worker spends ~2 s
 # of CPU starting (imports, Kiwi, first analyses), so processes pay off from ~500 files
@@ -37,6 +38,11 @@ WORKER_CHUNK = 16  # files per task sent to a worker
 LOCAL_CHUNK = 32  # files per batch in this process (one parallel Kiwi call each)
 WORKERS_ENV = "BRIEFING_INDEX_WORKERS"  # worker processes to use; 0 = always in this process
 PLACEHOLDER_ID = "\0unassigned"  # id of an ingested article until the engine assigns its own
+# Windows of article bodies analysed per Kiwi call: at most this many characters or texts (a
+# worker's chunk of ordinary articles, ~40,000 characters, is one call, as before windows).
+WINDOW_GROUP_CHARS = 160_000
+WINDOW_GROUP_TEXTS = 128
+EVENT_OFFSETS = ("start", "end", "expr_start", "expr_end")  # offsets in the body of a stored event
 
 
 
@@ -47,18 +53,21 @@ class AnalysisSetup:
     gazetteer: tuple  # config.GazetteerEntry, in config order
     outlets: tuple[str, ...]
     max_bytes: int
+    max_chars: int = 2_000_000  # corpus.max_article_chars: a longer body is cut (see shorten)
 
 
 @dataclass
 class AnalysedArticle:
-    """One article with its analysis; ``tokens`` is the Kiwi table of its indexed texts, or
-    ``written`` says where a worker indexed it (segment name, document number)."""
+    """One article with its analysis: ``tokens`` is the Kiwi table of its title and ``terms``
+    what the index keeps of its body, or ``written`` says where a worker indexed it (segment
+    name, document number)."""
 
     article: Article
     mentions: list
     events: list[dict]
     tokens: Tokens
     written: tuple[str, int] | None = None
+    terms: BodyTerms | None = None
 
 
 @dataclass
@@ -130,35 +139,94 @@ class Analyser:
                                 id=PLACEHOLDER_ID)
         except (OSError, ValueError) as exc:
             return AnalysedFile(path, [], str(exc))
+        for article in found:
+            shorten(article, self.setup.max_chars)
         return AnalysedFile(path, [AnalysedArticle(a, [], [], {}) for a in found])
 
     def analyse(self, files: list[AnalysedFile]) -> list[AnalysedFile]:
-        """Mentions, events and index tokens of the articles of ``files``: one parallel Kiwi
-        pass serves entity extraction, timeline tense and the index table."""
+        """Mentions, events and index terms of the articles of ``files``.
+
+        Bodies are read in windows (analysis.text_windows: an ordinary article is one), a group
+        of windows at a time: one parallel Kiwi pass over a group serves entity extraction,
+        timeline tense and the index terms, and a group's memory is freed before the next, so
+        an article of N MB costs N times the per-MB cost of short ones (see WINDOW_GROUP_CHARS).
+        Mentions and events get offsets in the whole body; a window's dates are resolved
+        within the window."""
         from . import analysis
-        from .entities import extract_mentions_many
-        from .index import _texts
-        from .kiwi import tokenize_many
-        from .timeline import article_events
 
         items = [item for f in files for item in f.articles]
         if not items:
             return files
-        bodies = [i.article.body for i in items]
-        tokenize_many(bodies + [i.article.title for i in items])
-        for item, mentions in zip(items, extract_mentions_many(bodies, self.gazetteer)):
-            item.mentions = mentions
-            item.events = [event_dict(e) for e in article_events(item.article, mentions)]
-        docs = [index_doc(i.article, i.mentions) for i in items]
-        table = analysis.tokenize_many(_texts(docs))
-        for item, doc in zip(items, docs):
-            texts = _texts([doc])
-            item.tokens = {t: table[t] for t in texts if t in table}
+        titles = analysis.tokenize_many(i.article.title for i in items)
+        for item in items:
+            item.tokens = {item.article.title: titles[item.article.title]} if item.article.title in titles else {}
+            item.mentions, item.events = [], []
+            item.terms = analysis.BodyTerms(Counter(), Counter())
+        group: list[tuple[AnalysedArticle, int, str, bool]] = []
+        size = 0
+        for item in items:
+            windows = analysis.text_windows(item.article.body)
+            for offset, window in windows:
+                if group and (size + len(window) > WINDOW_GROUP_CHARS or len(group) >= WINDOW_GROUP_TEXTS):
+                    self._analyse_windows(group)
+                    group, size = [], 0
+                group.append((item, offset, window, len(windows) == 1))
+                size += len(window)
+        if group:
+            self._analyse_windows(group)
         return files
+
+    def _analyse_windows(self, group: list[tuple[AnalysedArticle, int, str, bool]]) -> None:
+        """Analyse windows ((article, offset in its body, text, whether it is the whole body))
+        with one parallel Kiwi call."""
+        from . import analysis
+        from .entities import extract_mentions_many
+        from .kiwi import tokenize_many
+        from .timeline import article_events
+
+        texts = [window for _, _, window, _ in group]
+        tokenize_many(texts)
+        for (item, offset, window, whole), mentions in zip(group, extract_mentions_many(texts, self.gazetteer)):
+            article = item.article if whole else dataclasses.replace(item.article, paragraphs=[window])
+            events = [event_dict(e) for e in article_events(article, mentions)]
+            if offset:
+                mentions = [dataclasses.replace(m, start=m.start + offset, end=m.end + offset) for m in mentions]
+                for event in events:
+                    for key in EVENT_OFFSETS:
+                        if isinstance(event.get(key), int) and event[key] >= 0:
+                            event[key] += offset
+            item.mentions.extend(mentions)
+            item.events.extend(events)
+        with analysis.pretokenize(texts):
+            for item, _, window, _ in group:
+                analysis.add_window_terms(window, item.terms)
 
     def run(self, paths: Sequence[str]) -> list[AnalysedFile]:
         """Read and analyse ``paths``, results in the same order."""
         return self.analyse([self.read(p) for p in paths])
+
+
+def shorten(article: Article, max_chars: int) -> None:
+    """Cut a body of over ``max_chars`` characters to its first part (at a paragraph, sentence
+    or word end, see analysis.text_windows) and say so in the article's warnings."""
+    from .analysis import text_windows
+
+    length = sum(map(len, article.paragraphs)) + 2 * max(0, len(article.paragraphs) - 1)
+    if length <= max_chars:
+        return
+    kept: list[str] = []
+    room = max_chars
+    for paragraph in article.paragraphs:
+        if len(paragraph) > room:
+            first = text_windows(paragraph, room)[0][1].rstrip() if room > 0 else ""
+            if first:
+                kept.append(first)
+            break
+        kept.append(paragraph)
+        room -= len(paragraph) + 2
+    article.paragraphs = kept
+    article.warnings.append(f"the article has {length:,} characters; indexed the first "
+                            f"{len(article.body):,} (corpus.max_article_chars is {max_chars:,})")
 
 
 def assign_id(item: AnalysedArticle, article_id: str) -> None:
@@ -228,8 +296,8 @@ def _write(files: list[AnalysedFile], file_ids: list[str]) -> None:
             # JSON Lines file keep their tokens: their final ids depend on every file before.
             if item.article.id == PLACEHOLDER_ID:
                 doc = dataclasses.replace(index_doc(item.article, item.mentions), id=file_id)
-                item.written = (_builder.name, _builder.add(doc, item.tokens))
-                item.tokens = {}
+                item.written = (_builder.name, _builder.add(doc, item.tokens, item.terms))
+                item.tokens, item.terms = {}, None
 
 
 def _finish() -> dict[str, object]:
