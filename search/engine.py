@@ -182,7 +182,10 @@ class Engine:
         from .ingest import EXTRACTOR_VERSION
         from .index import INDEX_VERSION
 
-        return f"x{EXTRACTOR_VERSION}-i{INDEX_VERSION}-g{analysis.gazetteer_fingerprint(self.config.gazetteer)}"
+        from .store import ROW_FORMAT
+
+        return (f"x{EXTRACTOR_VERSION}-i{INDEX_VERSION}-s{ROW_FORMAT}"
+                f"-g{analysis.gazetteer_fingerprint(self.config.gazetteer)}")
 
     @property
     def index(self):
@@ -267,6 +270,11 @@ class Engine:
         report = UpdateReport()
         fingerprint = self._fingerprint()
         stale = self.store.get_meta("fingerprint") != fingerprint
+        from .store import ROW_FORMAT
+
+        if self.store.count() and self.store.row_format() != ROW_FORMAT:
+            report.warnings.append("the article store was written by an older version of briefing; "
+                                   "rebuilt it from the sources")
         self._index = None
         index, rebuilt = self._open_index_for_update(report, rebuild=stale)
         files, skipped = discover(self.corpus_paths(), self.config.extensions)

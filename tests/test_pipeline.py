@@ -22,6 +22,7 @@ from bench.common import processes
 from search import pipeline
 from search.config import load_config
 from search.engine import Engine
+from search.store import unpack_row
 
 from .conftest import ROOT
 
@@ -64,8 +65,10 @@ def _store_dump(data: Path) -> dict[str, list]:
     try:
         return {
             "articles": db.execute("SELECT * FROM articles ORDER BY id").fetchall(),
-            "mentions": db.execute('SELECT * FROM mentions ORDER BY article_id, start, "end", name').fetchall(),
-            "events": db.execute("SELECT * FROM events ORDER BY article_id, seq").fetchall(),
+            "mentions": [(aid, *m) for aid, data in db.execute("SELECT * FROM article_mentions ORDER BY article_id")
+                         for m in unpack_row(data)],
+            "events": [(aid, seq, e) for aid, data in db.execute("SELECT * FROM article_events ORDER BY article_id")
+                       for seq, e in enumerate(unpack_row(data))],
             "sources": db.execute("SELECT path, hash, ids FROM sources ORDER BY path").fetchall(),
         }
     finally:
@@ -139,7 +142,7 @@ def test_workers_and_local_path_give_the_same_store(both_ways):
     assert len(dumped["mentions"]) > GENERATED and len(dumped["events"]) > GENERATED
     event_ids = {row[0] for row in dumped["events"]}
     assert event_ids <= {row[0] for row in dumped["articles"]}
-    assert all(json.loads(row[2])["article_id"] == row[0] for row in dumped["events"])
+    assert all(event["sort_key"] for _, _, event in dumped["events"])
 
 
 def test_workers_and_local_path_give_the_same_index(both_ways):
