@@ -306,7 +306,7 @@ def _finish() -> dict[str, object]:
     global _builder
     out = {}
     if _builder is not None:
-        out[_builder.name] = _builder.finish()
+        out.update(_builder.finish())
         _builder = None
     if _finishing is not None:
         _finishing.wait(FINISH_TIMEOUT_S)

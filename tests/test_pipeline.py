@@ -256,3 +256,20 @@ def test_kill_9_of_the_indexer_leaves_no_worker_processes(corpus, tmp_path):
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_workers_flush_segments_and_the_index_is_the_same(corpus, both_ways, tmp_path, monkeypatch):
+    """A worker writes a segment every index.FLUSH_DOCS documents (its memory stays that of one
+    segment); the update publishes all of them and the index holds what the local path gives."""
+    from search import index
+
+    monkeypatch.setattr(index, "FLUSH_DOCS", 10)
+    monkeypatch.setattr(pipeline, "_new_pool", lambda setup, workers, index_dir: _DyingPool(setup, index_dir, alive=10**6))
+    engine, report, _ = _build(corpus, tmp_path / "data", monkeypatch, "2")
+    local = both_ways["local"][0]
+    assert not report.warnings or report.warnings == both_ways["local"][1].warnings
+    with engine.index._ix.reader() as reader:
+        assert len(reader.leaf_readers()) >= GENERATED // 10
+    assert engine.index.doc_ids() == local.index.doc_ids()
+    assert _index_terms(engine) == _index_terms(local)
+    assert _postings(engine) == _postings(local)
