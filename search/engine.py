@@ -361,12 +361,13 @@ class Engine:
                                  warn=report.warnings.append, file_ids=file_ids, index_dir=str(index_dir),
                                  segments=segments)
         n = 0
+        place = {str(f.path): i for i, f in enumerate(todo)}  # files a worker deferred come last
         for files in results:
             batch: list[AnalysedArticle] = []
             for result in files:
-                f = todo[n]
-                assert result.path == str(f.path), "analysed files out of order"
-                self._take_file(f, file_ids[n], result, stored.get(str(f.path)), used_ids, report, new_states)
+                i = place[result.path]
+                f = todo[i]
+                self._take_file(f, file_ids[i], result, stored.get(str(f.path)), used_ids, report, new_states)
                 n += 1
                 batch.extend(result.articles)
                 progress(n, len(todo), f.path.name)

@@ -115,7 +115,8 @@ def both_ways(corpus, tmp_path_factory):
         original = pipeline.Analyser.run
         for name, workers in (("workers", "2"), ("local", "0")):
             called: list[int] = []
-            mp.setattr(pipeline.Analyser, "run", lambda self, paths: called.append(len(paths)) or original(self, paths))
+            mp.setattr(pipeline.Analyser, "run",
+                       lambda self, paths, *budget: called.append(len(paths)) or original(self, paths, *budget))
             engine, report, calls = _build(corpus, tmp_path_factory.mktemp(name), mp, workers)
             built[name] = (engine, report, calls, called)
         yield built
@@ -273,3 +274,28 @@ def test_workers_flush_segments_and_the_index_is_the_same(corpus, both_ways, tmp
     assert engine.index.doc_ids() == local.index.doc_ids()
     assert _index_terms(engine) == _index_terms(local)
     assert _postings(engine) == _postings(local)
+
+
+def test_a_file_over_the_time_budget_is_analysed_alone_after_the_others(corpus, both_ways, tmp_path, monkeypatch):
+    """A worker leaves a file whose analysis goes over FILE_BUDGET_S for later (here a budget
+    of 0 s: every file of more than one window); it is analysed alone once the others are
+    done, with a warning naming it, and the result is the same as without the budget."""
+    from search.analysis import WINDOW_CHARS
+
+    work = tmp_path / "corpus"
+    shutil.copytree(corpus, work)
+    long_text = "".join(p.read_text(encoding="utf-8") for p in sorted(corpus.glob("*.txt"))[:12])
+    assert len(long_text) > 2 * WINDOW_CHARS
+    (work / "aaa-long.txt").write_text(long_text, encoding="utf-8")  # first in the order of files
+    monkeypatch.setattr(pipeline, "FILE_BUDGET_S", 0.0)
+    monkeypatch.setattr(pipeline, "_new_pool", lambda setup, workers, index_dir: _DyingPool(setup, index_dir, alive=10**6))
+    engine, report, calls = _build(work, tmp_path / "data", monkeypatch, "2")
+    assert [w for w in report.warnings if w.startswith("aaa-long.txt:") and "analysed it alone" in w]
+    assert calls[-2][2] == "aaa-long.txt" and calls[-1][2] == "feed.jsonl"  # last (the feed has two articles)
+    assert "aaa-long" in report.added and engine.search("").total == len(report.added)
+
+    monkeypatch.setattr(pipeline, "FILE_BUDGET_S", 10**6)
+    unhurried, report2, _ = _build(work, tmp_path / "data2", monkeypatch, "2")
+    assert sorted(report.added) == sorted(report2.added)
+    assert _store_dump(engine.data_dir) == _store_dump(unhurried.data_dir)
+    assert _index_terms(engine) == _index_terms(unhurried)
