@@ -7,6 +7,12 @@ Builds (or reuses) a generated corpus of N articles in the seeds' raw format, in
 measured alone), re-runs the index
 on the unchanged corpus, then times a fixed query mix on the index and the same analysed tokens
 loaded into SQLite FTS5. Prints figures; it asserts nothing (not a timed test).
+
+Each run also saves its main figures in the workdir (results-N.json) and ends with a scaling
+table of every N benchmarked in that workdir: build MB/s, CPU-ms per article, cores busy,
+index and store size, query median/p95, the ratio to FTS5, peak memory of the indexing
+processes, and the load average at the end (the machine is shared: CPU-ms per article is the
+figure that depends least on other jobs).
 """
 
 from __future__ import annotations
@@ -165,7 +171,30 @@ def main(argv: list[str] | None = None) -> int:
                                   f"p95 latency {p95(latencies) / qstats.p95_ms:.1f}x"),
         ]
     print_table(["measure", "value"], rows, title=f"briefing index benchmark, N={args.n}")
+    cpu_ms = build_cpu * 1000 / max(1, len(report["added"]))
+    summary = {
+        "n": args.n, "raw_mb": raw_bytes / 1e6, "build_mb_s": raw_bytes / 1e6 / report["elapsed_s"],
+        "cpu_ms": cpu_ms, "cores": build_cpu / build_s, "index_mb": index_bytes / 1e6,
+        "store_mb": store_bytes / 1e6, "median_ms": median(latencies), "p95_ms": p95(latencies),
+        "fts5_ratio": f"{ratio_q:.1f}x / {p95(latencies) / qstats.p95_ms:.1f}x" if not args.no_fts5 else "-",
+        "peak_mb": build_tree_rss, "load": os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0,
+    }
+    (args.workdir / f"results-{args.n}.json").write_text(json.dumps(summary), encoding="utf-8")
+    print_scaling_table(args.workdir)
     return 0
+
+
+def print_scaling_table(workdir: Path) -> None:
+    """The figures of every size benchmarked in ``workdir`` (results-N.json), one row per N."""
+    runs = sorted((json.loads(p.read_text(encoding="utf-8")) for p in workdir.glob("results-*.json")),
+                  key=lambda r: r["n"])
+    rows = [(f"{r['n']:,}", f"{r['build_mb_s']:.3f}", f"{r['cpu_ms']:.1f}", f"{r['cores']:.2f}",
+             f"{r['index_mb']:.1f}", f"{r['store_mb']:.1f} ({r['store_mb'] / r['raw_mb']:.1f}x)",
+             f"{r['median_ms']:.1f} / {r['p95_ms']:.1f}", r["fts5_ratio"], f"{r['peak_mb']:.0f}",
+             f"{r['load']:.1f}") for r in runs]
+    print_table(["N", "build MB/s", "CPU-ms/article", "cores busy", "index MB", "store MB (x raw)",
+                 "query median / p95 ms", "vs FTS5 median / p95", "peak MB (all processes)", "load avg"],
+                rows, title="scaling (every N benchmarked in this workdir)")
 
 
 if __name__ == "__main__":

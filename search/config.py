@@ -53,6 +53,7 @@ class Config:
     gazetteer: list[GazetteerEntry]
     sources: list[str] = field(default_factory=list)  # files merged, in order
     fetch: dict[str, Any] = field(default_factory=dict)  # `fetch:` settings (search.feeds.client.FetchSettings)
+    max_article_chars: int = 2_000_000  # longer bodies: the first part is indexed, with a warning
 
     @property
     def uses_bundled_corpus(self) -> bool:
@@ -68,7 +69,7 @@ _BOOL = ((bool,), "true or false")
 _STR_LIST = ("list", _STR)
 
 _SCHEMA: dict[str, Any] = {
-    "corpus": {"paths": _STR_LIST, "extensions": _STR_LIST, "max_file_mb": _NUM},
+    "corpus": {"paths": _STR_LIST, "extensions": _STR_LIST, "max_file_mb": _NUM, "max_article_chars": _INT},
     "export": {"folder": _STR},
     "index": {"workers": _INT},
     "fetch": {"on_start": _BOOL, "delay_s": _NUM, "timeout_s": _NUM, "retries": _INT, "backoff_s": _NUM,
@@ -279,6 +280,7 @@ def _build(data: dict, sources: list[str], base_dir: Path) -> Config:
         gazetteer=gazetteer,
         sources=sources,
         fetch=dict(data.get("fetch", {})),
+        max_article_chars=max(1, int(corpus.get("max_article_chars", 2_000_000))),
     )
 
 

@@ -188,6 +188,7 @@ class Engine:
         self._force_rebuild = False
         self._pending_bytes = 0
         self._copies = None  # duplicate wire copies, computed on first use after each update
+        self._pending_corpus: list[Path] | None = None  # a corpus change saved only with its update
         try:
             self.data_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -255,7 +256,10 @@ class Engine:
         from .ingest import EXTRACTOR_VERSION
         from .index import INDEX_VERSION
 
-        return f"x{EXTRACTOR_VERSION}-i{INDEX_VERSION}-g{analysis.gazetteer_fingerprint(self.config.gazetteer)}"
+        from .store import ROW_FORMAT
+
+        return (f"x{EXTRACTOR_VERSION}-i{INDEX_VERSION}-s{ROW_FORMAT}"
+                f"-g{analysis.gazetteer_fingerprint(self.config.gazetteer)}")
 
     @property
     def index(self):
@@ -289,6 +293,8 @@ class Engine:
 
     def corpus_list(self) -> list[Path]:
         """The user's corpus paths (empty: the bundled seeds)."""
+        if self._pending_corpus is not None:
+            return list(self._pending_corpus)
         saved = self._saved_corpus()
         if saved is None:
             return [_resolved(p) for p in self.config.corpus_paths]
@@ -299,8 +305,12 @@ class Engine:
         return self.corpus_list() or [bundled_seeds_dir()]
 
     def _save_corpus(self, paths: list[Path]) -> None:
-        text = json.dumps([str(p) for p in paths])  # ASCII: a name that is not UTF-8 survives as \udcXX
+        text = _corpus_json(paths)
         self.store.set_meta("corpus_paths", text)
+        self._write_corpus_file(text)
+
+    def _write_corpus_file(self, text: str) -> None:
+        """The side copy of the corpus list (corpus.json), kept beside the store."""
         side = self.data_dir / CORPUS_FILE
         tmp = side.with_name(f".{CORPUS_FILE}.tmp{os.getpid()}")
         tmp.write_text(text, encoding="utf-8")
@@ -324,8 +334,9 @@ class Engine:
         if missing:
             raise UsageError(f"no such file or folder: {', '.join(missing)} (nothing was changed)")
 
-    def _change_corpus(self, add=(), remove=(), reset: bool = False) -> None:
-        """Apply a corpus change (under the update lock, before anything else is written)."""
+    def _change_corpus(self, add=(), remove=(), reset: bool = False) -> list[Path]:
+        """The corpus list after a change (checked under the update lock, before anything is
+        written); the update saves it in the same commit as its articles."""
         current = self.corpus_list()
         if reset:
             current = []
@@ -339,7 +350,7 @@ class Engine:
             target = _resolved(p)
             if target not in current:
                 current.append(target)
-        self._save_corpus(current)
+        return current
 
     @property
     @_recovering
@@ -464,20 +475,21 @@ class Engine:
                 if problem:
                     self.store.close()
                     self.store = self._replace_damaged_store(f"the article store failed its check ({problem})")
-            before = self.store.get_meta("corpus_paths")
             try:
                 if add or remove or reset:
-                    self._change_corpus(add, remove, reset)
+                    self._pending_corpus = self._change_corpus(add, remove, reset)
                 report = self._update_locked(progress or (lambda done, total, label: None), prune=prune)
             except StoreDamaged as exc:
                 self.store.close()
                 self.store = self._replace_damaged_store(str(exc))
                 report = self._update_locked(progress or (lambda done, total, label: None), prune=prune)
             except (OSError, sqlite3.OperationalError) as exc:
-                if (add or remove or reset) and before is not None:
-                    with contextlib.suppress(OSError, sqlite3.Error):
-                        self._save_corpus([Path(p) for p in json.loads(before)])  # the change did not happen
-                raise self._write_failure(exc) from None
+                raise self._write_failure(exc) from None  # the corpus change was not saved either
+            finally:
+                self._pending_corpus = None
+            if add or remove or reset:
+                with contextlib.suppress(OSError):  # the store has it; the side copy is a spare
+                    self._write_corpus_file(self.store.get_meta("corpus_paths") or "[]")
         report.elapsed_s = time.perf_counter() - started
         return report
 
@@ -525,11 +537,16 @@ class Engine:
         report = UpdateReport()
         fingerprint = self._fingerprint()
         stale = self._force_rebuild or self.store.get_meta("fingerprint") != fingerprint
+        from .store import ROW_FORMAT
+
+        if self.store.count() and self.store.row_format() != ROW_FORMAT:
+            report.warnings.append("the article store was written by an older version of briefing; "
+                                   "rebuilt it from the sources")
         if not stale and self._index_changed():
             report.warnings.append("the index files changed since the last update (damaged or replaced "
                                    "outside briefing); rebuilt the index from the sources")
             stale = True
-        if self.store.get_meta("corpus_paths") is None:
+        if self.store.get_meta("corpus_paths") is None and self._pending_corpus is None:
             if (self.data_dir / CORPUS_FILE).exists():
                 report.warnings.append(f"the article store in {self.data_dir} was empty or new; rebuilt it from "
                                        f"the saved corpus list ({CORPUS_FILE})")
@@ -587,16 +604,18 @@ class Engine:
                     for item in batch:
                         added_ids.add(item.article.id)
                         doc = index_doc(item.article, item.mentions)
-                        yield WrittenDoc(doc, *item.written) if item.written else PretokenizedDoc(doc, item.tokens)
+                        yield WrittenDoc(doc, *item.written) if item.written else PretokenizedDoc(doc, item.tokens, item.terms)
 
             if todo or remove_ids:
                 # an id neither indexed nor just deleted cannot be in the index: no lookup to replace it
                 index.update(docs(), remove_ids=sorted(remove_ids), existing=set(indexed) - remove_ids,
                              written_segments=lambda: segments)
             report.removed = sorted(remove_ids - added_ids)
-            stored_update.commit(sources=new_states, meta={"fingerprint": fingerprint,
-                                                           "kept_missing": json.dumps(sorted(kept)),
-                                                           "index_files": self._index_manifest()})
+            meta = {"fingerprint": fingerprint, "kept_missing": json.dumps(sorted(kept)),
+                    "index_files": self._index_manifest()}
+            if self._pending_corpus is not None:
+                meta["corpus_paths"] = _corpus_json(self._pending_corpus)
+            stored_update.commit(sources=new_states, meta=meta)
         self._force_rebuild = False
         self._summaries = None
         self._copies = None
@@ -632,7 +651,8 @@ class Engine:
 
     def _analysis_setup(self) -> AnalysisSetup:
         outlets = known_outlets(e.name for e in self.config.gazetteer if e.media)
-        return AnalysisSetup(tuple(self.config.gazetteer), outlets, int(self.config.max_file_mb * 1024 * 1024))
+        return AnalysisSetup(tuple(self.config.gazetteer), outlets, int(self.config.max_file_mb * 1024 * 1024),
+                             self.config.max_article_chars)
 
     def _reserve_ids(self, todo: list[SourceFile], used_ids: set[str]) -> list[str]:
         """The id of each file's article (its stem, unless taken), reserved in ``used_ids``
@@ -659,12 +679,13 @@ class Engine:
                                  warn=report.warnings.append, file_ids=file_ids, index_dir=str(index_dir),
                                  segments=segments)
         n = 0
+        place = {str(f.path): i for i, f in enumerate(todo)}  # files a worker deferred come last
         for files in results:
             batch: list[AnalysedArticle] = []
             for result in files:
-                f = todo[n]
-                assert result.path == str(f.path), "analysed files out of order"
-                self._take_file(f, file_ids[n], result, stored.get(display_path(f.path)), used_ids, report, new_states)
+                i = place[result.path]
+                f = todo[i]
+                self._take_file(f, file_ids[i], result, stored.get(display_path(f.path)), used_ids, report, new_states)
                 n += 1
                 batch.extend(result.articles)
                 progress(n, len(todo), f.path.name)
@@ -893,6 +914,10 @@ class Engine:
 
 # what Whoosh raises on reading a damaged segment (random bytes in a compressed block, a cut file)
 _WHOOSH_READ_ERRORS = (zlib.error, struct.error, EOFError, pickle.UnpicklingError, UnicodeDecodeError)
+
+
+def _corpus_json(paths: list[Path]) -> str:
+    return json.dumps([str(p) for p in paths])  # ASCII: a name that is not UTF-8 survives as \udcXX
 
 
 def _why(exc: Exception) -> str:

@@ -464,12 +464,12 @@ class ArticleIndex:
             with ThreadPoolExecutor(max_workers=1) as pool:
                 batches = _batched(docs, BATCH_SIZE)
                 batch = next(batches, None)
-                pending = pool.submit(_token_table, batch) if batch else None
+                pending = pool.submit(_pretokenized_docs, batch) if batch else None
                 while batch:
-                    table = pending.result()
+                    batch = pending.result()
                     following = next(batches, None)
-                    pending = pool.submit(_token_table, following) if following else None
-                    with analysis.use_pretokenized(table):
+                    pending = pool.submit(_pretokenized_docs, following) if following else None
+                    with analysis.use_pretokenized(_token_table(batch)):
                         for item in batch:
                             if isinstance(item, WrittenDoc):
                                 d = item.doc
@@ -477,8 +477,8 @@ class ArticleIndex:
                                     writer.delete_by_term("id", d.id)  # an old copy, in a committed segment
                                 written.append(item)
                             else:
-                                d = item.doc if isinstance(item, PretokenizedDoc) else item
-                                _add(writer, d, existing)
+                                d = item.doc
+                                _add(writer, d, existing, item.terms)
                             done += 1
                             if progress:
                                 progress(done, total, d.id)
@@ -493,12 +493,18 @@ class ArticleIndex:
             _write_meta(self.directory, self.meta)
 
 
-def _add(writer, doc: IndexDoc, existing: set[str] | None) -> None:
-    """Add ``doc``, replacing an indexed copy unless its id is known to be new."""
+def _add(writer, doc: IndexDoc, existing: set[str] | None, terms: analysis.BodyTerms | None = None) -> None:
+    """Add ``doc``, replacing an indexed copy unless its id is known to be new. The body's
+    terms are ``terms`` (analysis.body_terms of it, computed here if None); Whoosh indexes a
+    list of terms as given and stores the body text."""
+    fields = _fields_of(doc)
+    terms = terms if terms is not None else analysis.body_terms(doc.body)
+    fields.update(body=list(terms.terms.elements()), _stored_body=fields["body"],
+                  body_pairs=list(terms.pairs.elements()))
     if existing is None or doc.id in existing:
-        writer.update_document(**_fields_of(doc))
+        writer.update_document(**fields)
     else:
-        writer.add_document(**_fields_of(doc))
+        writer.add_document(**fields)
 
 
 def _take_written(writer, written: list["WrittenDoc"], segments: Callable[[], dict[str, object]] | None,
@@ -508,9 +514,9 @@ def _take_written(writer, written: list["WrittenDoc"], segments: Callable[[], di
     found = dict(segments()) if (written and segments is not None) else {}
     redo = [item.doc for item in written if found.get(item.segment) is None]
     for batch in _batched(redo, BATCH_SIZE):
-        with analysis.use_pretokenized(_token_table(batch)):
-            for doc in batch:
-                _add(writer, doc, existing)
+        for item in _pretokenized_docs(batch):
+            with analysis.use_pretokenized(item.tokens):
+                _add(writer, item.doc, existing, item.terms)
     return [s for s in found.values() if s is not None]
 
 
@@ -600,10 +606,10 @@ class _MemoryPool:
         self._terms, self._value_ids, self._values, self._count_ids = {}, {}, [], {}
 
 
-def _add_analysed(writer, fields: dict, analysed: dict[str, list[str]]) -> None:
+def _add_analysed(writer, fields: dict, analysed: dict[str, Counter]) -> None:
     """Whoosh's SegmentWriter.add_document for a pool with ``add_field``, where the fields
-    named in ``analysed`` (Frequency format) come as their analysed terms: their postings are
-    counted here in one pass instead of through Whoosh's token stream, term by term. Gives
+    named in ``analysed`` (Frequency format) come as the counts of their analysed terms: their
+    postings are made here in one pass instead of through Whoosh's token stream, term by term. Gives
     the same postings, lengths and stored values (tests/test_pipeline.py compares them)."""
     perdoc, schema, pool, docnum = writer.perdocwriter, writer.schema, writer.pool, writer.docnum
     perdoc.start_doc(docnum)
@@ -614,10 +620,10 @@ def _add_analysed(writer, fields: dict, analysed: dict[str, list[str]]) -> None:
         field = schema[name]
         length = 0
         if field.indexed:
-            terms = analysed.get(name)
-            if terms is not None:
-                pool.add_counts(name, docnum, Counter(terms), field.format.field_boost)
-                length = len(terms)
+            counts = analysed.get(name)
+            if counts is not None:
+                pool.add_counts(name, docnum, counts, field.format.field_boost)
+                length = sum(counts.values())
             else:
                 items = list(field.index(value))
                 pool.add_field(name, docnum, items)
@@ -632,50 +638,77 @@ def _add_analysed(writer, fields: dict, analysed: dict[str, list[str]]) -> None:
     writer.docnum += 1
 
 
-class SegmentBuilder:
-    """Writes documents into a new segment of the index in ``directory`` without taking the
-    index's write lock: for the worker processes of an update whose main process holds it
-    and publishes the finished segment (:class:`WrittenDoc`, ``ArticleIndex.update``).
-    Readers see nothing until then; an abandoned segment's files go at Whoosh's next commit."""
+# Documents a worker writes into one segment before it writes the segment's files and starts
+# another: a worker's memory (its posting pool) stays that of this many documents instead of
+# growing with the update (a 30k-article build peaked at 1.9 GB with workers).
+FLUSH_DOCS = 4000
 
-    def __init__(self, directory: Path | str):
+
+class SegmentBuilder:
+    """Writes documents into new segments of the index in ``directory`` without taking the
+    index's write lock: for the worker processes of an update whose main process holds it
+    and publishes the finished segments (:class:`WrittenDoc`, ``ArticleIndex.update``). Every
+    ``flush_docs`` documents a segment is finished and another begun. Readers see nothing until
+    the main process publishes them; an abandoned segment's files go at Whoosh's next commit."""
+
+    def __init__(self, directory: Path | str, flush_docs: int = 0):
+        self._directory = str(directory)
+        self._flush_docs = flush_docs or FLUSH_DOCS
+        self._finished: dict[str, object] = {}
+        self._begin()
+
+    def _begin(self) -> None:
         from whoosh.writing import SegmentWriter
 
-        ix = FileStorage(str(directory), supports_mmap=False).open_index(indexname=INDEX_NAME)
+        ix = FileStorage(self._directory, supports_mmap=False).open_index(indexname=INDEX_NAME)
         self._writer = SegmentWriter(ix, _lk=False, codec=_writer_codec())
         self._writer.pool = _MemoryPool()
         self.name: str = self._writer.newsegment.segment_id()
         self.count = 0
 
-    def add(self, doc: IndexDoc, tokens: analysis.Tokens) -> int:
-        """Write ``doc`` (analysed from its Kiwi ``tokens``); returns its document number."""
+    def add(self, doc: IndexDoc, tokens: analysis.Tokens, terms: analysis.BodyTerms | None = None) -> int:
+        """Write ``doc`` (its title analysed from its Kiwi ``tokens``, its body's ``terms``
+        computed from them if None); returns its document number in segment :attr:`name`."""
+        if self.count >= self._flush_docs:
+            self._finished[self.name] = self._close()
+            self._begin()
         docnum = self._writer.docnum
         fields = _fields_of(doc)
         with analysis.use_pretokenized(tokens):
+            if terms is None:
+                terms = analysis.body_terms(doc.body)
             _add_analysed(self._writer, fields, {
-                "body": [t.text for t in analysis.analyze(fields["body"])],
-                "body_pairs": analysis.pair_terms(fields["body_pairs"]),
-                "entities": fields["entities"],  # terms already (see _entity_terms)
-                "grams": fields["grams"],  # terms already (analysis.gram_terms)
+                "body": terms.terms,
+                "body_pairs": terms.pairs,
+                "entities": Counter(fields["entities"]),  # terms already (see _entity_terms)
+                "grams": Counter(fields["grams"]),  # terms already (analysis.gram_terms)
             })
         self.count += 1
         return docnum
 
-    def finish(self):
-        """Write the segment's files; returns the segment to publish (None if it is empty).
-        The temporary folder stays: it is shared with the main writer, whose commit removes it."""
+    def _close(self):
         writer = self._writer
         segment = writer._finalize_segment() if self.count else writer._close_segment()
         writer.is_closed = True
+        writer.pool = None  # its postings are written: free them now
         return segment
+
+    def finish(self) -> dict[str, object]:
+        """Write the last segment's files; returns every segment written, by name, to publish
+        (an empty one is None). The temporary folder stays: it is shared with the main writer,
+        whose commit removes it."""
+        self._finished[self.name] = self._close()
+        return dict(self._finished)
 
 
 class PretokenizedDoc(NamedTuple):
-    """An IndexDoc with the Kiwi token table of its texts (``analysis.tokenize_many(_texts([doc]))``),
-    e.g. made in a worker process."""
+    """An IndexDoc with the Kiwi token table of its title (and perhaps body) and what the index
+    keeps of its body (``terms``: analysis.body_terms; computed from the table if None), e.g.
+    made in a worker process."""
 
     doc: IndexDoc
     tokens: analysis.Tokens
+    terms: analysis.BodyTerms | None = None
 
 
 def _writer_codec():
@@ -701,23 +734,33 @@ def _batched(docs: Iterable, size: int):
         yield batch
 
 
-def _texts(batch: list[IndexDoc]) -> list[str]:
-    """The texts of ``batch`` the Korean analyzer reads (the token table's keys)."""
-    return [t for d in batch for t in (d.title, d.body)]
-
-
 def _token_table(batch: list) -> analysis.Tokens:
-    """The Kiwi token table of a batch: the tables pretokenized docs bring, Kiwi for the rest."""
+    """The Kiwi token table of a batch of PretokenizedDocs (and WrittenDocs, which need none)."""
     table: analysis.Tokens = {}
-    plain = []
     for item in batch:
         if isinstance(item, PretokenizedDoc):
             table.update(item.tokens)
-        elif not isinstance(item, WrittenDoc):
-            plain.append(item)
-    if plain:
-        table.update(analysis.tokenize_many(_texts(plain)))
     return table
+
+
+def _pretokenized_docs(batch: list) -> list:
+    """``batch`` with every plain IndexDoc made a PretokenizedDoc (its title's Kiwi tokens in one
+    parallel call, its body's terms window by window) and every PretokenizedDoc given its
+    body's terms if it came without."""
+    plain = [item for item in batch if not isinstance(item, (PretokenizedDoc, WrittenDoc))]
+    titles = analysis.tokenize_many(d.title for d in plain) if plain else {}
+    out = []
+    for item in batch:
+        if isinstance(item, WrittenDoc):
+            out.append(item)
+            continue
+        if not isinstance(item, PretokenizedDoc):
+            item = PretokenizedDoc(item, {item.title: titles[item.title]} if item.title in titles else {})
+        if item.terms is None:
+            with analysis.use_pretokenized(item.tokens):
+                item = item._replace(terms=analysis.body_terms(item.doc.body))
+        out.append(item)
+    return out
 
 
 def _write_meta(directory: Path, meta: dict) -> None:

@@ -26,13 +26,16 @@ TOKENIZE_OPTIONS = {"z_coda": False}
 # a narrow beam drops the split, so it keeps Kiwi's default (the calls are tiny).
 KIWI_WORD_CUTOFF = 8.0
 # Recently analysed lines: analysis, entity extraction and tense detection all read the same
-# article bodies, so one Kiwi pass serves the three. Bounded: a few indexing batches. Texts are
-# analysed line by line, so a line gets the same morphemes alone or inside a longer text.
+# article bodies, so one Kiwi pass serves the three. Texts are analysed line by line, so a line
+# gets the same morphemes alone or inside a longer text. Bounded: a few indexing batches, in
+# lines and in characters (the morphemes of 100,000 characters take ~15 MB).
 CACHE_TEXTS = 8192
+CACHE_CHARS = 400_000
 # Kiwi's multi-word dictionary (entries such as "일본 경제 단체 연합회") costs ~190 MB of memory
 # once used; the gazetteer supplies the multi-word names briefing cares about.
 LOAD_MULTI_DICT = False
 _cache: "OrderedDict[str, list[Morph]]" = OrderedDict()
+_cache_chars = 0  # characters of the texts in _cache
 _cache_lock = threading.Lock()
 
 
@@ -85,8 +88,14 @@ def add_user_words(words: Iterable[tuple[str, str]]) -> None:
             _user_words[word] = tag
             if _kiwi is not None:
                 _kiwi.add_user_word(word, tag, 0.0)
-                with _cache_lock:
-                    _cache.clear()  # analyses made without the word are stale
+                _clear_cache()  # analyses made without the word are stale
+
+
+def _clear_cache() -> None:
+    global _cache_chars
+    with _cache_lock:
+        _cache.clear()
+        _cache_chars = 0
 
 
 def warm_up() -> None:
@@ -147,9 +156,12 @@ def _tokenize_lines(texts: list[str]) -> list[list[Morph]]:
         fresh = {text: _morphs(toks) for text, toks in zip(missing, results)}
     else:
         fresh = {}
+    global _cache_chars
     out: list[list[Morph]] = []
     with _cache_lock:
         for text, morphs in fresh.items():
+            if text not in _cache:
+                _cache_chars += len(text)
             _cache[text] = morphs
         for text in texts:
             morphs = fresh.get(text)
@@ -158,8 +170,8 @@ def _tokenize_lines(texts: list[str]) -> list[list[Morph]]:
                 if text in _cache:
                     _cache.move_to_end(text)
             out.append(morphs)
-        while len(_cache) > CACHE_TEXTS:
-            _cache.popitem(last=False)
+        while len(_cache) > CACHE_TEXTS or (_cache_chars > CACHE_CHARS and len(_cache) > 1):
+            _cache_chars -= len(_cache.popitem(last=False)[0])
     return out
 
 

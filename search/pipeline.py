@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import time
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -27,7 +29,7 @@ from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 from .models import Article
 
 if TYPE_CHECKING:  # analysis imports Whoosh: only the workers and the engine need it at run time
-    from .analysis import Tokens
+    from .analysis import BodyTerms, Tokens
 
 # Smaller updates (the bundled seeds at first launch) stay in-process: each worker spends ~2 s
 # of CPU starting (imports, Kiwi, first analyses), so processes pay off from ~500 files
@@ -37,6 +39,11 @@ WORKER_CHUNK = 16  # files per task sent to a worker
 LOCAL_CHUNK = 32  # files per batch in this process (one parallel Kiwi call each)
 WORKERS_ENV = "BRIEFING_INDEX_WORKERS"  # worker processes to use; 0 = always in this process
 PLACEHOLDER_ID = "\0unassigned"  # id of an ingested article until the engine assigns its own
+# Windows of article bodies analysed per Kiwi call: at most this many characters or texts (a
+# worker's chunk of ordinary articles, ~40,000 characters, is one call, as before windows).
+WINDOW_GROUP_CHARS = 160_000
+WINDOW_GROUP_TEXTS = 128
+EVENT_OFFSETS = ("start", "end", "expr_start", "expr_end")  # offsets in the body of a stored event
 
 
 
@@ -47,27 +54,32 @@ class AnalysisSetup:
     gazetteer: tuple  # config.GazetteerEntry, in config order
     outlets: tuple[str, ...]
     max_bytes: int
+    max_chars: int = 2_000_000  # corpus.max_article_chars: a longer body is cut (see shorten)
 
 
 @dataclass
 class AnalysedArticle:
-    """One article with its analysis; ``tokens`` is the Kiwi table of its indexed texts, or
-    ``written`` says where a worker indexed it (segment name, document number)."""
+    """One article with its analysis: ``tokens`` is the Kiwi table of its title and ``terms``
+    what the index keeps of its body, or ``written`` says where a worker indexed it (segment
+    name, document number)."""
 
     article: Article
     mentions: list
     events: list[dict]
     tokens: Tokens
     written: tuple[str, int] | None = None
+    terms: BodyTerms | None = None
 
 
 @dataclass
 class AnalysedFile:
-    """The articles of one source file, or why it could not be read (``error``)."""
+    """The articles of one source file, or why it could not be read (``error``); ``deferred``:
+    its analysis went over the time budget of a worker's task and was left for later."""
 
     path: str
     articles: list[AnalysedArticle]
     error: str | None = None
+    deferred: bool = False
 
 
 class WorkersFailed(RuntimeError):
@@ -130,35 +142,106 @@ class Analyser:
                                 id=PLACEHOLDER_ID)
         except (OSError, ValueError) as exc:
             return AnalysedFile(path, [], str(exc))
+        for article in found:
+            shorten(article, self.setup.max_chars)
         return AnalysedFile(path, [AnalysedArticle(a, [], [], {}) for a in found])
 
-    def analyse(self, files: list[AnalysedFile]) -> list[AnalysedFile]:
-        """Mentions, events and index tokens of the articles of ``files``: one parallel Kiwi
-        pass serves entity extraction, timeline tense and the index table."""
+    def analyse(self, files: list[AnalysedFile], budget_s: float | None = None) -> list[AnalysedFile]:
+        """Mentions, events and index terms of the articles of ``files``.
+
+        Bodies are read in windows (analysis.text_windows: an ordinary article is one), a group
+        of windows at a time: one parallel Kiwi pass over a group serves entity extraction,
+        timeline tense and the index terms, and a group's memory is freed before the next, so
+        an article of N MB costs N times the per-MB cost of short ones (see WINDOW_GROUP_CHARS).
+        Mentions and events get offsets in the whole body; a window's dates are resolved
+        within the window. A file whose windows have taken over ``budget_s`` CPU-seconds is
+        left unfinished and marked ``deferred`` (its articles dropped)."""
         from . import analysis
-        from .entities import extract_mentions_many
-        from .index import _texts
-        from .kiwi import tokenize_many
-        from .timeline import article_events
 
         items = [item for f in files for item in f.articles]
         if not items:
             return files
-        bodies = [i.article.body for i in items]
-        tokenize_many(bodies + [i.article.title for i in items])
-        for item, mentions in zip(items, extract_mentions_many(bodies, self.gazetteer)):
-            item.mentions = mentions
-            item.events = [event_dict(e) for e in article_events(item.article, mentions)]
-        docs = [index_doc(i.article, i.mentions) for i in items]
-        table = analysis.tokenize_many(_texts(docs))
-        for item, doc in zip(items, docs):
-            texts = _texts([doc])
-            item.tokens = {t: table[t] for t in texts if t in table}
+        titles = analysis.tokenize_many(i.article.title for i in items)
+        for item in items:
+            item.tokens = {item.article.title: titles[item.article.title]} if item.article.title in titles else {}
+            item.mentions, item.events = [], []
+            item.terms = analysis.BodyTerms(Counter(), Counter())
+        group: list[tuple[AnalysedArticle, int, str, bool]] = []
+        size = 0
+        started: dict[int, float] = {}  # id of a file -> CPU time when its first window was queued
+        for f in files:
+            for item in f.articles:
+                windows = analysis.text_windows(item.article.body)
+                for offset, window in windows:
+                    if budget_s is not None and id(f) in started and time.process_time() - started[id(f)] > budget_s:
+                        f.deferred = True
+                        break
+                    if group and (size + len(window) > WINDOW_GROUP_CHARS or len(group) >= WINDOW_GROUP_TEXTS):
+                        self._analyse_windows(group)
+                        group, size = [], 0
+                    started.setdefault(id(f), time.process_time())
+                    group.append((item, offset, window, len(windows) == 1))
+                    size += len(window)
+                if f.deferred:
+                    break
+        if group:
+            self._analyse_windows(group)
+        for f in files:
+            if f.deferred:
+                f.articles = []
         return files
 
-    def run(self, paths: Sequence[str]) -> list[AnalysedFile]:
-        """Read and analyse ``paths``, results in the same order."""
-        return self.analyse([self.read(p) for p in paths])
+    def _analyse_windows(self, group: list[tuple[AnalysedArticle, int, str, bool]]) -> None:
+        """Analyse windows ((article, offset in its body, text, whether it is the whole body))
+        with one parallel Kiwi call."""
+        from . import analysis
+        from .entities import extract_mentions_many
+        from .kiwi import tokenize_many
+        from .timeline import article_events
+
+        texts = [window for _, _, window, _ in group]
+        tokenize_many(texts)
+        for (item, offset, window, whole), mentions in zip(group, extract_mentions_many(texts, self.gazetteer)):
+            article = item.article if whole else dataclasses.replace(item.article, paragraphs=[window])
+            events = [event_dict(e) for e in article_events(article, mentions)]
+            if offset:
+                mentions = [dataclasses.replace(m, start=m.start + offset, end=m.end + offset) for m in mentions]
+                for event in events:
+                    for key in EVENT_OFFSETS:
+                        if isinstance(event.get(key), int) and event[key] >= 0:
+                            event[key] += offset
+            item.mentions.extend(mentions)
+            item.events.extend(events)
+        with analysis.pretokenize(texts):
+            for item, _, window, _ in group:
+                analysis.add_window_terms(window, item.terms)
+
+    def run(self, paths: Sequence[str], budget_s: float | None = None) -> list[AnalysedFile]:
+        """Read and analyse ``paths``, results in the same order (see analyse for the budget)."""
+        return self.analyse([self.read(p) for p in paths], budget_s)
+
+
+def shorten(article: Article, max_chars: int) -> None:
+    """Cut a body of over ``max_chars`` characters to its first part (at a paragraph, sentence
+    or word end, see analysis.text_windows) and say so in the article's warnings."""
+    from .analysis import text_windows
+
+    length = sum(map(len, article.paragraphs)) + 2 * max(0, len(article.paragraphs) - 1)
+    if length <= max_chars:
+        return
+    kept: list[str] = []
+    room = max_chars
+    for paragraph in article.paragraphs:
+        if len(paragraph) > room:
+            first = text_windows(paragraph, room)[0][1].rstrip() if room > 0 else ""
+            if first:
+                kept.append(first)
+            break
+        kept.append(paragraph)
+        room -= len(paragraph) + 2
+    article.paragraphs = kept
+    article.warnings.append(f"the article has {length:,} characters; indexed the first "
+                            f"{len(article.body):,} (corpus.max_article_chars is {max_chars:,})")
 
 
 def assign_id(item: AnalysedArticle, article_id: str) -> None:
@@ -175,6 +258,12 @@ _index_dir: str | None = None  # where this worker writes its segment (None: it 
 _builder = None  # index.SegmentBuilder, opened with the first task
 _finishing = None  # a Barrier of all workers: each takes exactly one finish task
 FINISH_TIMEOUT_S = 600.0
+# CPU-seconds a worker spends on one file of a task before it leaves the file for later: the
+# rest of the task goes on, and the file is analysed alone, without a budget, once every other
+# file is done (with a warning), so one pathological file never holds the others back. Linear
+# analysis takes ~30 s per million characters; the largest article (corpus.max_article_chars,
+# 2,000,000) stays within the budget on an unloaded machine.
+FILE_BUDGET_S = 90.0
 # A worker allocates millions of short-lived objects (Kiwi morphemes are named tuples, which the
 # collector never stops tracking); with Python's default thresholds (700, 10, 10) its full
 # collections walked the live morphemes ~13 times per 600 articles: 8% of the CPU. Measured
@@ -206,11 +295,12 @@ def _set_up_worker(setup: AnalysisSetup, index_dir: str | None, finishing) -> No
     _index_dir, _builder, _finishing = index_dir, None, finishing
 
 
-def _work(tasks: list[tuple[str, str]]) -> list[AnalysedFile]:
-    """Analyse the files of ``tasks`` ((path, the id reserved for it)); with an index
-    directory, also write their articles into this worker's segment."""
+def _work(tasks: list[tuple[str, str]], budget_s: float | None = None) -> list[AnalysedFile]:
+    """Analyse the files of ``tasks`` ((path, the id reserved for it)), a file at most
+    ``budget_s`` CPU-seconds (see Analyser.analyse); with an index directory, also write their
+    articles into this worker's segment."""
     assert _worker is not None, "worker not initialised"
-    files = _worker.run([path for path, _ in tasks])
+    files = _worker.run([path for path, _ in tasks], budget_s)
     if _index_dir is not None:
         _write(files, [file_id for _, file_id in tasks])
     return files
@@ -228,8 +318,8 @@ def _write(files: list[AnalysedFile], file_ids: list[str]) -> None:
             # JSON Lines file keep their tokens: their final ids depend on every file before.
             if item.article.id == PLACEHOLDER_ID:
                 doc = dataclasses.replace(index_doc(item.article, item.mentions), id=file_id)
-                item.written = (_builder.name, _builder.add(doc, item.tokens))
-                item.tokens = {}
+                item.written = (_builder.name, _builder.add(doc, item.tokens, item.terms))
+                item.tokens, item.terms = {}, None
 
 
 def _finish() -> dict[str, object]:
@@ -238,7 +328,7 @@ def _finish() -> dict[str, object]:
     global _builder
     out = {}
     if _builder is not None:
-        out[_builder.name] = _builder.finish()
+        out.update(_builder.finish())
         _builder = None
     if _finishing is not None:
         _finishing.wait(FINISH_TIMEOUT_S)
@@ -292,8 +382,11 @@ def _chunks(items: Sequence, size: int) -> list[list]:
 
 def analysed_in_workers(paths: Sequence[str], setup: AnalysisSetup, workers: int,
                         file_ids: Sequence[str] | None = None, index_dir: str | None = None,
-                        segments: dict[str, object] | None = None) -> Iterator[list[AnalysedFile]]:
-    """Analysed files, chunk by chunk in the order of ``paths``, from ``workers`` processes.
+                        segments: dict[str, object] | None = None,
+                        warn: Callable[[str], None] | None = None) -> Iterator[list[AnalysedFile]]:
+    """Analysed files, chunk by chunk in the order of ``paths``, from ``workers`` processes;
+    a file over a task's time budget (FILE_BUDGET_S) comes after all the others, analysed
+    alone, and ``warn`` is told.
 
     With ``index_dir`` the workers also index the articles (see module doc; ``file_ids[i]`` is
     the id reserved for ``paths[i]``) and, after the last chunk, their finished segments are
@@ -316,13 +409,21 @@ def analysed_in_workers(paths: Sequence[str], setup: AnalysisSetup, workers: int
         pending: deque = deque()
         try:
             # every worker busy and one chunk queued behind each; results taken in order
-            pending.extend(pool.submit(_work, chunk) for chunk in islice(queue, 2 * workers))
+            pending.extend(pool.submit(_work, chunk, FILE_BUDGET_S) for chunk in islice(queue, 2 * workers))
+            deferred: list[tuple[str, str]] = []
             while pending:
                 result = pending.popleft().result()
                 following = next(queue, None)
                 if following is not None:
-                    pending.append(pool.submit(_work, following))
-                yield result
+                    pending.append(pool.submit(_work, following, FILE_BUDGET_S))
+                deferred.extend((f.path, ids[paths.index(f.path)]) for f in result if f.deferred)
+                yield [f for f in result if not f.deferred]
+            for path, file_id in deferred:
+                if warn is not None:
+                    warn(f"{Path(path).name}: analysis took over {FILE_BUDGET_S:g} CPU-seconds; "
+                         "analysed it alone after the other files")
+            for future in [pool.submit(_work, [task]) for task in deferred]:
+                yield future.result()
             if index_dir is not None:
                 finishing = [pool.submit(_finish) for _ in range(workers)]
                 for future in finishing:
@@ -356,17 +457,18 @@ def _failed(exc: BaseException) -> WorkersFailed:
 def analysed_files(paths: Sequence[str], local: Analyser, workers: int, warn: Callable[[str], None],
                    file_ids: Sequence[str] | None = None, index_dir: str | None = None,
                    segments: dict[str, object] | None = None) -> Iterator[list[AnalysedFile]]:
-    """Analysed files in the order of ``paths``, in batches: from ``workers`` processes set up
-    like ``local`` (0: by ``local`` in this process; see analysed_in_workers for the index
-    arguments). If the workers fail, the rest is analysed here and ``warn`` is told why."""
-    done = 0
+    """Analysed files in the order of ``paths`` (but those a worker deferred, which come
+    last), in batches: from ``workers`` processes set up like ``local`` (0: by ``local`` in
+    this process; see analysed_in_workers for the index arguments). If the workers fail, the
+    rest is analysed here and ``warn`` is told why."""
+    done: set[str] = set()
     if workers > 0:
         try:
-            for batch in analysed_in_workers(paths, local.setup, workers, file_ids, index_dir, segments):
-                done += len(batch)
+            for batch in analysed_in_workers(paths, local.setup, workers, file_ids, index_dir, segments, warn):
+                done.update(f.path for f in batch)
                 yield batch
             return
         except WorkersFailed as exc:
             warn(f"indexing worker processes failed ({exc}); analysing the rest in this process")
-    for chunk in _chunks(paths[done:], LOCAL_CHUNK):
+    for chunk in _chunks([p for p in paths if p not in done], LOCAL_CHUNK):
         yield local.run(chunk)

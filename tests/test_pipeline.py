@@ -22,6 +22,7 @@ from bench.common import processes
 from search import pipeline
 from search.config import load_config
 from search.engine import Engine
+from search.store import unpack_row
 
 from .conftest import ROOT
 
@@ -64,8 +65,10 @@ def _store_dump(data: Path) -> dict[str, list]:
     try:
         return {
             "articles": db.execute("SELECT * FROM articles ORDER BY id").fetchall(),
-            "mentions": db.execute('SELECT * FROM mentions ORDER BY article_id, start, "end", name').fetchall(),
-            "events": db.execute("SELECT * FROM events ORDER BY article_id, seq").fetchall(),
+            "mentions": [(aid, *m) for aid, data in db.execute("SELECT * FROM article_mentions ORDER BY article_id")
+                         for m in unpack_row(data)],
+            "events": [(aid, seq, e) for aid, data in db.execute("SELECT * FROM article_events ORDER BY article_id")
+                       for seq, e in enumerate(unpack_row(data))],
             "sources": db.execute("SELECT path, hash, ids FROM sources ORDER BY path").fetchall(),
         }
     finally:
@@ -112,7 +115,8 @@ def both_ways(corpus, tmp_path_factory):
         original = pipeline.Analyser.run
         for name, workers in (("workers", "2"), ("local", "0")):
             called: list[int] = []
-            mp.setattr(pipeline.Analyser, "run", lambda self, paths: called.append(len(paths)) or original(self, paths))
+            mp.setattr(pipeline.Analyser, "run",
+                       lambda self, paths, *budget: called.append(len(paths)) or original(self, paths, *budget))
             engine, report, calls = _build(corpus, tmp_path_factory.mktemp(name), mp, workers)
             built[name] = (engine, report, calls, called)
         yield built
@@ -139,7 +143,7 @@ def test_workers_and_local_path_give_the_same_store(both_ways):
     assert len(dumped["mentions"]) > GENERATED and len(dumped["events"]) > GENERATED
     event_ids = {row[0] for row in dumped["events"]}
     assert event_ids <= {row[0] for row in dumped["articles"]}
-    assert all(json.loads(row[2])["article_id"] == row[0] for row in dumped["events"])
+    assert all(event["sort_key"] for _, _, event in dumped["events"])
 
 
 def test_workers_and_local_path_give_the_same_index(both_ways):
@@ -253,3 +257,45 @@ def test_kill_9_of_the_indexer_leaves_no_worker_processes(corpus, tmp_path):
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_workers_flush_segments_and_the_index_is_the_same(corpus, both_ways, tmp_path, monkeypatch):
+    """A worker writes a segment every index.FLUSH_DOCS documents (its memory stays that of one
+    segment); the update publishes all of them and the index holds what the local path gives."""
+    from search import index
+
+    monkeypatch.setattr(index, "FLUSH_DOCS", 10)
+    monkeypatch.setattr(pipeline, "_new_pool", lambda setup, workers, index_dir: _DyingPool(setup, index_dir, alive=10**6))
+    engine, report, _ = _build(corpus, tmp_path / "data", monkeypatch, "2")
+    local = both_ways["local"][0]
+    assert not report.warnings or report.warnings == both_ways["local"][1].warnings
+    with engine.index._ix.reader() as reader:
+        assert len(reader.leaf_readers()) >= GENERATED // 10
+    assert engine.index.doc_ids() == local.index.doc_ids()
+    assert _index_terms(engine) == _index_terms(local)
+    assert _postings(engine) == _postings(local)
+
+
+def test_a_file_over_the_time_budget_is_analysed_alone_after_the_others(corpus, both_ways, tmp_path, monkeypatch):
+    """A worker leaves a file whose analysis goes over FILE_BUDGET_S for later (here a budget
+    of 0 s: every file of more than one window); it is analysed alone once the others are
+    done, with a warning naming it, and the result is the same as without the budget."""
+    from search.analysis import WINDOW_CHARS
+
+    work = tmp_path / "corpus"
+    shutil.copytree(corpus, work)
+    long_text = "".join(p.read_text(encoding="utf-8") for p in sorted(corpus.glob("*.txt"))[:12])
+    assert len(long_text) > 2 * WINDOW_CHARS
+    (work / "aaa-long.txt").write_text(long_text, encoding="utf-8")  # first in the order of files
+    monkeypatch.setattr(pipeline, "FILE_BUDGET_S", 0.0)
+    monkeypatch.setattr(pipeline, "_new_pool", lambda setup, workers, index_dir: _DyingPool(setup, index_dir, alive=10**6))
+    engine, report, calls = _build(work, tmp_path / "data", monkeypatch, "2")
+    assert [w for w in report.warnings if w.startswith("aaa-long.txt:") and "analysed it alone" in w]
+    assert calls[-2][2] == "aaa-long.txt" and calls[-1][2] == "feed.jsonl"  # last (the feed has two articles)
+    assert "aaa-long" in report.added and engine.search("").total == len(report.added)
+
+    monkeypatch.setattr(pipeline, "FILE_BUDGET_S", 10**6)
+    unhurried, report2, _ = _build(work, tmp_path / "data2", monkeypatch, "2")
+    assert sorted(report.added) == sorted(report2.added)
+    assert _store_dump(engine.data_dir) == _store_dump(unhurried.data_dir)
+    assert _index_terms(engine) == _index_terms(unhurried)

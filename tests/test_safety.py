@@ -172,7 +172,7 @@ def test_quick_check_finds_damage_listing_does_not_reach(tmp_path, in_process):
     engine.close()
     db = sqlite3.connect(str(data / "store.sqlite"))
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    [(page,)] = db.execute("SELECT pageno FROM dbstat WHERE name='mentions_name' LIMIT 1").fetchall()
+    [(page,)] = db.execute("SELECT pageno FROM dbstat WHERE name='entity_articles_article' LIMIT 1").fetchall()
     page_size = db.execute("PRAGMA page_size").fetchone()[0]
     db.close()
     with open(data / "store.sqlite", "r+b") as fh:  # garbage in an index no listing reads

@@ -189,22 +189,30 @@ def wire_copies(engine) -> WireCopies:
     return group_copies(signatures, {r.id: r.published for r in rows}, {r.id: r.publisher for r in rows})
 
 
+def _open_cache(path: str) -> sqlite3.Connection:
+    """The signature cache, or an empty one in memory where the file cannot be opened or
+    written (a read-only or full data dir)."""
+    for where in (path, ":memory:"):
+        db = sqlite3.connect(where, timeout=30)
+        try:
+            if db.execute("PRAGMA user_version").fetchone()[0] != SIGNATURE_VERSION:  # another shingling: redo
+                db.execute("DROP TABLE IF EXISTS signatures")
+                db.execute(f"PRAGMA user_version={SIGNATURE_VERSION}")
+            db.execute("CREATE TABLE IF NOT EXISTS signatures (id TEXT PRIMARY KEY, source_hash TEXT NOT NULL, "
+                       "hashvalues BLOB, size INTEGER)")
+            return db
+        except sqlite3.Error:
+            db.close()
+    raise AssertionError("an in-memory database always opens")
+
+
 def _signatures(path: str, wanted: dict[str, str], load_article) -> dict[str, Any]:
     """Signature of every wanted article, from the cache file where its source is unchanged
     (a cache that cannot be opened or written is only a cost: the signatures are computed)."""
     from datasketch import MinHash
 
+    db = _open_cache(path)
     try:
-        db = sqlite3.connect(path, timeout=30)
-        db.execute("PRAGMA user_version").fetchone()
-    except sqlite3.Error:
-        db = sqlite3.connect(":memory:")
-    try:
-        if db.execute("PRAGMA user_version").fetchone()[0] != SIGNATURE_VERSION:  # another shingling: redo
-            db.execute("DROP TABLE IF EXISTS signatures")
-            db.execute(f"PRAGMA user_version={SIGNATURE_VERSION}")
-        db.execute("CREATE TABLE IF NOT EXISTS signatures (id TEXT PRIMARY KEY, source_hash TEXT NOT NULL, "
-                   "hashvalues BLOB, size INTEGER)")
         cached = {r[0]: r[1:] for r in db.execute("SELECT id, source_hash, hashvalues, size FROM signatures")}
         out: dict[str, Any] = {}
         fresh = []
