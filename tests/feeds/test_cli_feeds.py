@@ -86,7 +86,9 @@ def test_opml_round_trip(site, run, tmp_path):
     assert code == 0 and "imported 2 feeds" in out
     _, first = run("feed", "list", "--json")
     _, second = run("feed", "list", "--json", data="other")
-    pick = lambda out: [(f["name"], f["url"]) for f in json.loads(out)]
+    def pick(out: str) -> list[tuple[str, str]]:
+        return [(f["name"], f["url"]) for f in json.loads(out)]
+
     assert pick(first) == pick(second)
     code, out = run("feed", "import", str(opml), data="other")
     assert "imported 0 feeds from" in out and "(2 already followed)" in out
