@@ -38,7 +38,7 @@ def env(**extra: str) -> dict:
 def client(data: Path, *args: str, **extra: str) -> tuple[str, str, int, bool]:
     """Run ``briefing --data-dir DATA ARGS``: (stdout, stderr, exit code, Kiwi loaded)."""
     proc = subprocess.run([sys.executable, "-c", CLIENT, "--data-dir", str(data), *args], capture_output=True,
-                          text=True, env=env(**extra), timeout=300)
+                          text=True, env=env(**extra), timeout=300, stdin=subprocess.DEVNULL)
     err, _, tail = proc.stderr.rpartition("\n@@ ")
     code, kiwi = tail.split()
     return proc.stdout, err, int(code), kiwi == "True"
@@ -116,18 +116,34 @@ def test_second_search_is_served_without_kiwi_and_prints_the_same(warm_dir):
     print(f"warm search: {warm_s * 1000:.0f} ms for the whole client process")
 
 
-@pytest.mark.parametrize("args", [
+SERVED_CASES = [
     ["search", "삼성 OR 반도체"], ["search", "--sort", "date", "--limit", "2", "반도체"],
     ["search", "company:"], ["search", '"unclosed'], ["search", "--limit", "0", "x"], ["search", "--bogus", "x"],
     ["search", "--help"],
-])
-def test_served_output_and_exit_code_equal_the_in_process_ones(warm_dir, args):
+]
+# the same calls in one process without the server (one Kiwi load for all)
+IN_PROCESS = ("import contextlib, io, json, sys\nfrom tui.cli import main\nout = []\n"
+              "for args in json.loads(sys.argv[1]):\n"
+              "    o, e = io.StringIO(), io.StringIO()\n"
+              "    with contextlib.redirect_stdout(o), contextlib.redirect_stderr(e):\n"
+              "        try:\n            code = main(['--no-server', *args])\n"
+              "        except SystemExit as exc:\n            code = exc.code\n"
+              "    out.append([o.getvalue(), e.getvalue(), code])\n"
+              "print(json.dumps(out))\n")
+
+
+def test_served_output_and_exit_code_equal_the_in_process_ones(warm_dir):
     data, _ = warm_dir
+    cases = [["--data-dir", str(data), *args] for args in SERVED_CASES]
+    proc = subprocess.run([sys.executable, "-c", IN_PROCESS, json.dumps(cases)], capture_output=True, text=True,
+                          env=env(), timeout=300, stdin=subprocess.DEVNULL)
+    expected = json.loads(proc.stdout)
     before = status(data)["served"]
-    out, err, code, kiwi = client(data, *args)
-    here = client(data, "--no-server", *args)
-    assert not kiwi and status(data)["served"] == before + 1
-    assert (no_elapsed(out), err, code) == (no_elapsed(here[0]), here[1], here[2])
+    for args, (here_out, here_err, here_code) in zip(SERVED_CASES, expected):
+        out, err, code, kiwi = client(data, *args)
+        assert not kiwi
+        assert (no_elapsed(out), err, code) == (no_elapsed(here_out), here_err, here_code), args
+    assert status(data)["served"] == before + len(SERVED_CASES)
 
 
 def test_a_terminal_client_gets_its_width_and_styles(warm_dir):
@@ -230,9 +246,8 @@ def test_disabled_server_is_neither_used_nor_started(seed_data_dir, tmp_path):
     data = tmp_path / "data"
     shutil.copytree(seed_data_dir, data)
     try:
-        for extra_args, extra_env in ((["--no-server"], {}), ([], {"BRIEFING_NO_SERVER": "1"})):
-            out, _, code, kiwi = client(data, *extra_args, "search", "--json", "소프트뱅크", **extra_env)
-            assert code == 0 and kiwi
+        out, _, code, kiwi = client(data, "search", "--json", "소프트뱅크", "--no-server")  # ($BRIEFING_NO_SERVER:
+        assert code == 0 and kiwi  # test_only_search_with_global_options_first_is_sent_to_a_server)
         time.sleep(1.0)
         assert not (data / LOCK_NAME).exists() and not (data / SOCKET_NAME).exists()
     finally:
