@@ -246,7 +246,7 @@ def test_disabled_server_is_neither_used_nor_started(seed_data_dir, tmp_path):
     data = tmp_path / "data"
     shutil.copytree(seed_data_dir, data)
     try:
-        out, _, code, kiwi = client(data, "search", "--json", "소프트뱅크", "--no-server")  # ($BRIEFING_NO_SERVER:
+        _, _, code, kiwi = client(data, "search", "--json", "소프트뱅크", "--no-server")  # ($BRIEFING_NO_SERVER:
         assert code == 0 and kiwi  # test_only_search_with_global_options_first_is_sent_to_a_server)
         time.sleep(1.0)
         assert not (data / LOCK_NAME).exists() and not (data / SOCKET_NAME).exists()
@@ -280,3 +280,16 @@ def test_a_concurrent_second_server_exits_at_once(warm_dir):
                           env=env(), capture_output=True, timeout=60)
     assert proc.returncode == 0 and status(data)  # the first one still serves
 
+
+
+def test_a_caller_capturing_output_in_a_string_gets_it(warm_dir):
+    """main() called with sys.stdout an io.StringIO (no byte buffer) gets the served text."""
+    data, (cold_out, *_) = warm_dir
+    code = ("import contextlib, io, json, sys\nfrom tui.cli import main\nout = io.StringIO()\n"
+            "with contextlib.redirect_stdout(out):\n"
+            f"    code = main(['--data-dir', {str(data)!r}, 'search', '--json', '소프트뱅크'])\n"
+            "print(json.dumps([out.getvalue(), code, 'kiwipiepy' in sys.modules]))\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env(), timeout=300,
+                          stdin=subprocess.DEVNULL)
+    out, code, kiwi = json.loads(proc.stdout)
+    assert (code, kiwi) == (0, False) and no_elapsed(out) == no_elapsed(cold_out)

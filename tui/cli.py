@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from collections.abc import Callable
 from functools import cached_property
-from typing import Callable
 from pathlib import Path
 
 from search import __version__

@@ -15,8 +15,16 @@ import socket
 import sys
 from pathlib import Path
 
-from .warm_link import (LOG_NAME, SOCKET_NAME, SocketPath, code_fingerprint, recv_frame, recv_json,
-                        send_json, server_disabled)
+from .warm_link import (
+    LOG_NAME,
+    SOCKET_NAME,
+    SocketPath,
+    code_fingerprint,
+    recv_frame,
+    recv_json,
+    send_json,
+    server_disabled,
+)
 
 SERVED = ("search",)  # read-only commands whose output the server reproduces exactly
 CONNECT_TIMEOUT_S = 1.0
@@ -61,23 +69,31 @@ def serve(argv: list[str]) -> int | None:
     if not (data / SOCKET_NAME).exists():
         _start_for = data
         return None
-    request = {"op": "run", "code": code_fingerprint(), "argv": argv, "cwd": os.getcwd(),
-               "env": dict(os.environ, **_terminal_size()), "streams": [_describe(sys.stdout), _describe(sys.stderr)]}
     try:
+        request = {"op": "run", "code": code_fingerprint(), "argv": argv, "cwd": os.getcwd(),
+                   "env": dict(os.environ, **_terminal_size()),
+                   "streams": [_describe(sys.stdout), _describe(sys.stderr)]}
         reply, out, err = _ask(data, request)
     except (OSError, ConnectionError, ValueError):  # no server listening, busy, died meanwhile
         _start_for = data
         return None
+    except KeyboardInterrupt:  # as the CLI says it (tui/cli.py)
+        print("briefing: interrupted", file=sys.stderr)
+        return 130
     if reply.get("status") != "done":
         if reply.get("status") == "stale":
             _start_for = data
         return None
     try:
         for stream, payload in ((sys.stdout, out), (sys.stderr, err)):
-            if payload:
-                stream.flush()
+            if not payload:
+                continue
+            stream.flush()
+            if hasattr(stream, "buffer"):
                 stream.buffer.write(payload)
                 stream.buffer.flush()
+            else:  # a text-only stream (io.StringIO): what the server encoded losslessly (_describe)
+                stream.write(payload.decode("utf-8", "surrogatepass"))
     except BrokenPipeError:
         return 0
     return int(reply.get("exit", 0))
@@ -105,8 +121,9 @@ def _describe(stream) -> dict:
         tty = stream.isatty()
     except (AttributeError, ValueError):
         tty = False
-    return {"tty": tty, "encoding": getattr(stream, "encoding", None) or "utf-8",
-            "errors": getattr(stream, "errors", None) or "strict"}
+    if not hasattr(stream, "buffer"):  # takes any str: the bytes go back through UTF-8 unchanged
+        return {"tty": tty, "encoding": "utf-8", "errors": "surrogatepass"}
+    return {"tty": tty, "encoding": stream.encoding or "utf-8", "errors": stream.errors or "strict"}
 
 
 def _terminal_size() -> dict[str, str]:

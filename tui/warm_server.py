@@ -24,8 +24,16 @@ import sys
 import time
 from pathlib import Path
 
-from .warm_link import (LOCK_NAME, PROTOCOL, SocketPath, code_fingerprint, idle_seconds, recv_json,
-                        send_frame, send_json)
+from .warm_link import (
+    LOCK_NAME,
+    PROTOCOL,
+    SocketPath,
+    code_fingerprint,
+    idle_seconds,
+    recv_json,
+    send_frame,
+    send_json,
+)
 
 
 class Declined(Exception):
@@ -160,7 +168,7 @@ class Server:
                 while True:
                     try:
                         conn, _ = sock.accept()
-                    except socket.timeout:
+                    except TimeoutError:
                         if time.monotonic() - last > idle_limit or not _still_ours(address, inode):
                             return
                         continue
@@ -199,7 +207,7 @@ class Server:
             except Stale as exc:
                 send_json(conn, {"status": "stale", "why": str(exc)})
                 return False
-            except Exception as exc:  # a bug: the client runs it itself (and shows the traceback)
+            except Exception as exc:  # noqa: BLE001  a bug: the client runs it itself (and shows the traceback)
                 print(f"briefing server: {type(exc).__name__}: {exc}", file=sys.stderr)
                 send_json(conn, {"status": "declined", "why": f"{type(exc).__name__}: {exc}"})
                 return True
@@ -220,7 +228,8 @@ class _Captured(io.TextIOWrapper):
     """A client's stdout or stderr: same encoding, error handling and terminal answer."""
 
     def __init__(self, tty: bool, encoding: str, errors: str):
-        super().__init__(io.BytesIO(), encoding=encoding, errors=errors, write_through=True)
+        self._bytes = io.BytesIO()
+        super().__init__(self._bytes, encoding=encoding, errors=errors, write_through=True)
         self._tty = bool(tty)
 
     def isatty(self) -> bool:
@@ -228,7 +237,7 @@ class _Captured(io.TextIOWrapper):
 
     def value(self) -> bytes:
         self.flush()
-        return self.buffer.getvalue()
+        return self._bytes.getvalue()
 
 
 def _stat_key(path: Path) -> tuple | None:

@@ -30,18 +30,17 @@ def run(args: argparse.Namespace, ctx) -> int:
         say(f"stopped the server of {data} (pid {reply['pid']})" if reply else f"no server runs for {data}",
             stderr=False)
         return 0
-    if args.action == "start":
-        if warm_client.control(data, "status") is None:
-            if not data.is_dir():
-                say(f"briefing: no data dir at {data} (run `briefing index` first)")
+    if args.action == "start" and warm_client.control(data, "status") is None:
+        if not data.is_dir():
+            say(f"briefing: no data dir at {data} (run `briefing index` first)")
+            return 1
+        warm_client.start(data, _warm_up_argv(args))
+        deadline = time.monotonic() + 120
+        while warm_client.control(data, "status") is None:
+            if time.monotonic() > deadline:
+                say(f"briefing: the server did not start; see {data / 'server.log'}")
                 return 1
-            warm_client.start(data, _warm_up_argv(args))
-            deadline = time.monotonic() + 120
-            while warm_client.control(data, "status") is None:
-                if time.monotonic() > deadline:
-                    say(f"briefing: the server did not start; see {data / 'server.log'}")
-                    return 1
-                time.sleep(0.1)
+            time.sleep(0.1)
     reply = warm_client.control(data, "status")
     if args.json:
         print(json.dumps(reply or {"status": "stopped", "data_dir": str(data)}, indent=2))
