@@ -20,6 +20,7 @@ from .warm_link import (
     SOCKET_NAME,
     SocketPath,
     code_fingerprint,
+    peer_is_me,
     recv_frame,
     recv_json,
     send_json,
@@ -103,6 +104,8 @@ def _ask(data: Path, request: dict) -> tuple[dict, bytes, bytes]:
     with SocketPath(data) as address, socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
         sock.settimeout(CONNECT_TIMEOUT_S)
         sock.connect(address)
+        if not peer_is_me(sock):  # a socket put there by another user gets no arguments or environment
+            raise ConnectionError("the server runs as another user")
         send_json(sock, request)
         sock.settimeout(ACK_TIMEOUT_S)
         first = recv_json(sock)

@@ -62,6 +62,15 @@ class SocketPath:
             self._dir_fd = None
 
 
+def peer_is_me(sock: socket.socket) -> bool:
+    """The process at the other end of a Unix socket runs as this user (where the system says)."""
+    option = getattr(socket, "SO_PEERCRED", None)
+    if option is None:
+        return True
+    _pid, uid, _gid = struct.unpack("3i", sock.getsockopt(socket.SOL_SOCKET, option, struct.calcsize("3i")))
+    return uid == os.getuid()
+
+
 def send_frame(sock: socket.socket, payload: bytes) -> None:
     sock.sendall(struct.pack(">I", len(payload)) + payload)
 

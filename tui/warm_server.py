@@ -30,6 +30,7 @@ from .warm_link import (
     SocketPath,
     code_fingerprint,
     idle_seconds,
+    peer_is_me,
     recv_json,
     send_frame,
     send_json,
@@ -184,7 +185,7 @@ class Server:
         """Handle one connection; False when the server must exit."""
         try:
             conn.settimeout(5.0)
-            if not _same_user(conn):
+            if not peer_is_me(conn):  # the socket's mode says so already; checked again
                 return True
             request = recv_json(conn)
             op = request.get("op")
@@ -253,17 +254,6 @@ def _still_ours(address: str, inode: int) -> bool:
         return os.stat(address).st_ino == inode
     except OSError:
         return False
-
-
-def _same_user(conn: socket.socket) -> bool:
-    """The peer runs as this user (the socket's mode already says so; this checks it again)."""
-    creds = getattr(socket, "SO_PEERCRED", None)
-    if creds is None:
-        return True
-    import struct
-
-    _pid, uid, _gid = struct.unpack("3i", conn.getsockopt(socket.SOL_SOCKET, creds, struct.calcsize("3i")))
-    return uid == os.getuid()
 
 
 def main(argv: list[str] | None = None) -> int:
