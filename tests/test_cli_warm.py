@@ -293,3 +293,19 @@ def test_a_caller_capturing_output_in_a_string_gets_it(warm_dir):
                           stdin=subprocess.DEVNULL)
     out, code, kiwi = json.loads(proc.stdout)
     assert (code, kiwi) == (0, False) and no_elapsed(out) == no_elapsed(cold_out)
+
+
+def test_a_data_dir_path_too_long_for_a_unix_socket_still_works(tmp_path):
+    deep = tmp_path / ("d" * 60) / ("e" * 60)
+    deep.mkdir(parents=True)
+    assert len(str(deep / SOCKET_NAME)) > 108
+    with SocketPath(deep) as address, socket.socket(socket.AF_UNIX) as server:
+        server.bind(address)
+        server.listen(1)
+        with SocketPath(deep) as again, socket.socket(socket.AF_UNIX) as peer:
+            peer.connect(again)
+            send_json(peer, {"op": "status"})
+            conn, _ = server.accept()
+            with conn:
+                assert recv_json(conn) == {"op": "status"}
+    assert stat.S_ISSOCK((deep / SOCKET_NAME).stat().st_mode)
