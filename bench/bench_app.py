@@ -7,8 +7,9 @@ index built in ``--data-dir`` (built if missing or stale; that is not timed). Ea
 a fresh child process that runs the app headless: launch = the parent's clock before starting the
 child; first paint and searchable are reported by the app; keystrokes are typed one at a time at a
 human pace (200 ms apart, above the 150 ms search throttle) and timed from the key press to the
-result list being rendered. Then the command line on the bundled seeds: ``briefing list`` and
-``briefing search`` (fresh processes, median of 5, index already built). Prints the figures
+result list being rendered. Then the command line on the bundled seeds: ``briefing list``, ``show``
+and ``search`` cold (no warm server: the analyser loads in the process) and warm (answered by the
+data dir's warm server, tui/warm_server.py) (fresh processes, median of 5, index already built). Prints the figures
 against their targets; not a timed test.
 """
 
@@ -120,17 +121,23 @@ def cli_timings() -> list[tuple[str, float, float]]:
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "BRIEFING_DATA_DIR": str(data)}
     base = [sys.executable, "-m", "tui.cli"]
     subprocess.run(base + ["index", "--quiet"], env=env, check=True, capture_output=True)
+    search = ["search", "--json", "소프트뱅크"]
     out = []
-    for command in (["list"], ["show", "001"], ["search", "--json", "소프트뱅크"]):
+    # cold: no warm server (the analyser loads in each process); warm: the data dir's server answers
+    for label, command in (("", ["list"]), ("", ["show", "001"]), ("cold", ["--no-server", *search]),
+                           ("start", ["server", "start"]), ("warm", search), ("stop", ["server", "stop"])):
+        if label in ("start", "stop"):
+            subprocess.run(base + command, env=env, check=True, capture_output=True)
+            continue
         walls, engine_ms = [], []
         for _ in range(CLI_RUNS):
             started = time.perf_counter()
             proc = subprocess.run(base + command, env=env, check=True, capture_output=True, text=True)
             walls.append(time.perf_counter() - started)
-            if command[0] == "search":
+            if "search" in command:
                 engine_ms.append(json.loads(proc.stdout)["elapsed_ms"])
-        out.append((" ".join(command), statistics.median(walls),
-                    statistics.median(engine_ms) if engine_ms else float("nan")))
+        name = " ".join(c for c in command if c != "--no-server") + (f"  [{label}]" if label else "")
+        out.append((name, statistics.median(walls), statistics.median(engine_ms) if engine_ms else float("nan")))
     return out
 
 

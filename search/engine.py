@@ -909,6 +909,9 @@ class Engine:
         return write_brief(self, plan)
 
     def close(self) -> None:
+        if self._index is not None:  # the searcher's segment files (a warm server opens many engines)
+            self._index.close()
+            self._index = None
         self.store.close()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
@@ -9,6 +10,9 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+# no warm search server (tui/warm_server.py) outlives a test: the CLI runs in the test's process
+# unless a test (tests/test_cli_warm.py) starts one on purpose and stops it.
+os.environ["BRIEFING_NO_SERVER"] = "1"
 DATA = Path(__file__).resolve().parent / "data"
 TODAY = date(2026, 11, 21)  # fixed "today" so date-widget resolution is reproducible
 

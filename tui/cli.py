@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
 
@@ -24,7 +25,7 @@ class Context:
 
     @cached_property
     def config(self) -> Config:
-        return load_config(self.args.config)
+        return self.load_config()
 
     @cached_property
     def data_dir(self) -> Path:
@@ -32,6 +33,12 @@ class Context:
 
     @cached_property
     def engine(self):
+        return self.make_engine()
+
+    def load_config(self) -> Config:
+        return load_config(self.args.config)
+
+    def make_engine(self):
         from search.engine import Engine
 
         return Engine(self.config, self.data_dir)
@@ -52,6 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"briefing {__version__}")
     parser.add_argument("--config", metavar="PATH", help="config file to merge over the defaults")
     parser.add_argument("--data-dir", metavar="PATH", help="where the index lives")
+    parser.add_argument("--no-server", action="store_true",
+                        help="do the work in this process, without the warm search server (see `briefing server`; "
+                             "or set BRIEFING_NO_SERVER=1)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         module = importlib.import_module(f".commands.{name}", __package__)
@@ -62,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 GLOBAL_OPTIONS = ("--config", "--data-dir")
+GLOBAL_FLAGS = ("--no-server",)
 
 
 def hoist_global_options(argv: list[str]) -> list[str]:
@@ -76,7 +87,9 @@ def hoist_global_options(argv: list[str]) -> list[str]:
             rest.extend(argv[i:])
             break
         name = arg.split("=", 1)[0]
-        if name in GLOBAL_OPTIONS and i > 0:
+        if arg in GLOBAL_FLAGS and i > 0:
+            front.append(arg)
+        elif name in GLOBAL_OPTIONS and i > 0:
             if "=" in arg:
                 front.append(arg)
             else:
@@ -89,9 +102,22 @@ def hoist_global_options(argv: list[str]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from . import warm_client
+
+    argv = hoist_global_options(list(sys.argv[1:] if argv is None else argv))
+    code = warm_client.serve(argv)  # a search answered by the data dir's warm server
+    if code is not None:
+        return code
+    code = run(argv)
+    warm_client.start_if_wanted(argv)
+    return code
+
+
+def run(argv: list[str], make_context: Callable[[argparse.Namespace], Context] = Context) -> int:
+    """Parse ``argv`` (global options first) and run it in this process."""
     parser = build_parser()
-    args = parser.parse_args(hoist_global_options(list(sys.argv[1:] if argv is None else argv)))
-    ctx = Context(args)
+    args = parser.parse_args(argv)
+    ctx = make_context(args)
     try:
         if args.command is None:
             from .app import run_app

@@ -16,4 +16,5 @@ COMMAND_MODULES = (
     "export_cmd",
     "feed_cmd", "fetch_cmd", "add_cmd",
     "saved_cmd",
+    "server_cmd",
 )
