@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-import tui.app as app_module
+import tui.search_flow as app_module
 from tui.messages import FacetsLoaded, RowsCompleted, SearchDone, TimelineLoaded
 from tui.widgets.article_list import ArticleList
 from tests.test_app_keys import config, engine, make_app, messages, run  # noqa: F401  (fixtures)
