@@ -14,7 +14,6 @@ marks and export (:mod:`tui.marks_export`), saved searches (:mod:`tui.watchlist_
 from __future__ import annotations
 
 import threading
-import time
 from pathlib import Path
 from typing import Callable
 
@@ -32,6 +31,7 @@ from .feeds_refresh import FeedRefresh
 from .jumps import Jumps
 from .marks_export import MarksAndExport
 from .messages import ArticleView
+from .probe import AppProbe
 from .reader_tools import ReaderTools
 from .saved_searches import SAVED_FILE, load_saved
 from .screens.help import HelpScreen
@@ -87,6 +87,7 @@ class BriefingApp(
         preload_analyser: bool = True,
         data_dir: Path | None = None,
         remember: bool = True,
+        probe: AppProbe | None = None,
     ) -> None:
         super().__init__()
         self.config = config
@@ -111,8 +112,7 @@ class BriefingApp(
         self._index_summary = ""
         self._search_started: dict[int, float] = {}
         self._list_shown: dict[int, threading.Event] = {}  # search seq -> its list is on screen
-        self.timings: dict[str, float] = {"created": time.perf_counter()}
-        self.render_log: list[tuple[int, float, float]] = []  # (seq, dispatched, rendered) perf_counter
+        self.probe = probe or AppProbe()  # milestones and renders, for bench/bench_app.py and tests
         self.set_reactive(BriefingApp.freeze_timings, freeze_timings)
         folder = data_dir or getattr(engine, "data_dir", None)
         self.session_path: Path | None = Path(folder) / SESSION_FILE if remember and folder else None
@@ -128,6 +128,11 @@ class BriefingApp(
         self.saved = load_saved(self.saved_path) if self.saved_path else []
         self._opening_saved: str | None = None
         self._query_error = ""
+
+    @property
+    def timings(self) -> dict[str, float]:
+        """Start-up milestones (see :class:`tui.probe.AppProbe`)."""
+        return self.probe.timings
 
     def compose(self) -> ComposeResult:
         with Vertical(id="top"):

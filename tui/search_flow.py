@@ -119,12 +119,11 @@ class SearchFlow(AppMixin):
     def _log_render(self, seq: int, started: float) -> None:
         now = time.perf_counter()
         self._list_is_shown(seq)
-        if "searchable" not in self.timings:  # the first result list is on screen
-            self.timings["searchable"] = now
-            if self._preload_analyser:
-                # Kiwi's loader holds the GIL for a second or two: load it once the list is up
-                self.load_analyser()
-        self.render_log.append((seq, started, now))
+        # the first result list is on screen: load Kiwi now (its loader holds the GIL for a
+        # second or two)
+        if self.probe.milestone("searchable", now) and self._preload_analyser:
+            self.load_analyser()
+        self.probe.list_rendered(seq, started, now)
 
     def on_rows_completed(self, message: RowsCompleted) -> None:
         if message.seq == self.sequencer.shown and self.result is not None:

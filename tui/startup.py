@@ -5,7 +5,6 @@ re-index removed; the one place worker errors reach the user."""
 from __future__ import annotations
 
 import gc
-import time
 
 from rich.text import Text
 from textual import work
@@ -93,7 +92,7 @@ class StartUp(AppMixin):
         self.corpus_size = message.corpus_size
         first = not self.ready
         self.ready = True
-        self.timings.setdefault("index_open", time.perf_counter())
+        self.probe.milestone("index_open")
         self.status_message = message.summary
         self._index_summary = message.summary  # kept on the status line until the next search
         if message.known_ids is not None:
@@ -123,14 +122,14 @@ class StartUp(AppMixin):
             self.open_article(state.open_id, remember=False, note="where you left off")
 
     def on_analyser_ready(self, message: AnalyserReady) -> None:
-        self.timings.setdefault("analyser", time.perf_counter())
+        self.probe.milestone("analyser")
         # The index, the store and Kiwi are loaded: move what exists now out of the collector's
         # sight. Otherwise each full collection walks it all (85-110 ms, measured on 10k articles)
         # and stalls a keystroke every few seconds.
         gc.freeze()
 
     def _first_paint(self) -> None:
-        self.timings.setdefault("first_paint", time.perf_counter())
+        self.probe.milestone("first_paint")
 
 
 def report_summary(report) -> str:
