@@ -13,7 +13,6 @@ marks and export (:mod:`tui.marks_export`), saved searches (:mod:`tui.watchlist_
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 from typing import Callable
 
@@ -111,7 +110,7 @@ class BriefingApp(
         self._clashes_told: set[str] = set()
         self._index_summary = ""
         self._search_started: dict[int, float] = {}
-        self._list_shown: dict[int, threading.Event] = {}  # search seq -> its list is on screen
+        self._panes_timer = None  # loads the side panes once the list is shown and typing pauses
         self.probe = probe or AppProbe()  # milestones and renders, for bench/bench_app.py and tests
         self.set_reactive(BriefingApp.freeze_timings, freeze_timings)
         folder = data_dir or getattr(engine, "data_dir", None)

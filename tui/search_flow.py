@@ -4,29 +4,25 @@ the last valid results; the search bar's history and sort toggle."""
 
 from __future__ import annotations
 
-import threading
 import time
 
 from rich.text import Text
 from textual import on, work
 from textual.widgets import Static
-from textual.worker import get_current_worker
 
 from search.errors import QueryError
 
 from .app_mixin import AppMixin
-from .messages import FacetsLoaded, RowsCompleted, SearchDone, SearchFailed, TimelineLoaded
-from .side_panes import TIMELINE_ARTICLES
+from .messages import RowsCompleted, SearchDone, SearchFailed
 from .widgets.article_list import ArticleList
 from .widgets.search_bar import SearchBar
 
 SEARCH_DELAY_S = 0.15
 SEARCH_LIMIT = 200
-# facets and events wait (at most this long) until the result list is on screen: laying out the
-# side panes in the same refresh would delay the list
-LIST_FIRST_WAIT_S = 0.5
-# ... and follow once typing pauses this long: a newer search cancels them (the UI thread lays
-# out hundreds of sidebar and timeline rows, which would hold up the next keystroke's list)
+# facets and events wait until the result list is on screen (laying out the side panes in the
+# same refresh would delay the list), then follow once typing pauses this long: a newer search
+# cancels them (the UI thread lays out hundreds of sidebar and timeline rows, which would hold
+# up the next keystroke's list)
 SIDE_PANES_DELAY_S = 0.25
 # a search first shows this many rows (a tall terminal's worth); the rest follow with the side panes
 FIRST_ROWS = 40
@@ -43,22 +39,12 @@ class SearchFlow(AppMixin):
             self.post_message(SearchFailed(seq, str(exc)))
             return
         result = self.collapse_copies(result)  # wire copies once (tui/copies_toggle.py)
-        shown = self._list_shown[seq] = threading.Event()
-        self.post_message(SearchDone(seq, result))  # shown first: facets and events follow
-        worker = get_current_worker()
-        ids = [h.id for h in result.hits]
-        shown.wait(LIST_FIRST_WAIT_S)
-        settled = time.monotonic() + SIDE_PANES_DELAY_S
-        while time.monotonic() < settled and not worker.is_cancelled:
-            time.sleep(0.02)
-        if worker.is_cancelled:  # a newer search started: it will load its own
-            return
-        if len(ids) > FIRST_ROWS:
-            self.post_message(RowsCompleted(seq))
-        self.post_message(FacetsLoaded(seq, self.engine.facets(ids)))
-        if worker.is_cancelled:
-            return
-        self.post_message(TimelineLoaded(seq, self.engine.events(ids[:TIMELINE_ARTICLES]), self.engine.month_counts(ids)))
+        self.post_message(SearchDone(seq, result))  # the side panes follow (_list_is_shown)
+
+    @property
+    def search_pending(self) -> bool:
+        """A search, or the side panes of the one shown, wait on a timer (tests settle on it)."""
+        return self._pending_timer is not None or self._panes_timer is not None
 
     @property
     def query_text(self) -> str:
@@ -84,6 +70,7 @@ class SearchFlow(AppMixin):
         if not self.ready:
             return  # EngineReady runs the search for whatever is typed by then
         self._last_dispatch = time.perf_counter()
+        self.cancel_side_panes()
         seq = self.sequencer.next()
         self._search_started[seq] = self._last_dispatch
         self.run_search(seq, self.query_text, self.sort)
@@ -91,7 +78,6 @@ class SearchFlow(AppMixin):
 
     def on_search_done(self, message: SearchDone) -> None:
         if not self.sequencer.accept(message.seq):
-            self._list_is_shown(message.seq)
             return
         same_query = self.result is not None and self.result.query == message.result.query
         self.result = message.result
@@ -111,10 +97,27 @@ class SearchFlow(AppMixin):
             self.call_after_refresh(self._list_is_shown, message.seq)
 
     def _list_is_shown(self, seq: int) -> None:
-        """Let the search worker go on to the side panes (see LIST_FIRST_WAIT_S)."""
-        shown = self._list_shown.pop(seq, None)
-        if shown is not None:
-            shown.set()
+        """The list of search ``seq`` is on screen: the rest of its rows and its side panes follow
+        after SIDE_PANES_DELAY_S, unless a newer search starts first (see dispatch_search)."""
+        if self.result is None or seq != self.sequencer.shown or seq != self.sequencer.issued:
+            return  # a failed or superseded search: the newer one loads its own
+        ids = [h.id for h in self.result.hits]
+
+        def follow() -> None:
+            self._panes_timer = None
+            if len(ids) > FIRST_ROWS:
+                self.post_message(RowsCompleted(seq))
+            self.load_side_panes(seq, ids)
+
+        self.cancel_side_panes()
+        self._panes_timer = self.set_timer(SIDE_PANES_DELAY_S, follow)
+
+    def cancel_side_panes(self) -> None:
+        """Drop the side panes waiting to load, or loading, for an older search."""
+        if self._panes_timer is not None:
+            self._panes_timer.stop()
+            self._panes_timer = None
+        self.workers.cancel_group(self, "panes")
 
     def _log_render(self, seq: int, started: float) -> None:
         now = time.perf_counter()

@@ -3,6 +3,9 @@ article; hidden below 100 columns until asked for."""
 
 from __future__ import annotations
 
+from textual import work
+from textual.worker import get_current_worker
+
 from .app_mixin import AppMixin
 from .messages import FacetsLoaded, TimelineLoaded
 from .widgets.entity_sidebar import EntitySidebar
@@ -59,3 +62,13 @@ class SidePanes(AppMixin):
             self.status_message = "the entity sidebar and the timeline show at 100 columns and more"
             return
         self.screen.toggle_class("-side-panes")
+
+    @work(thread=True, exclusive=True, group="panes", exit_on_error=False)
+    def load_side_panes(self, seq: int, ids: list[str]) -> None:
+        """Entity counts and events of search ``seq`` (started on a timer once its list is shown)."""
+        worker = get_current_worker()
+        self.post_message(FacetsLoaded(seq, self.engine.facets(ids)))
+        if worker.is_cancelled:  # a newer search started: it loads its own
+            return
+        events = self.engine.events(ids[:TIMELINE_ARTICLES])
+        self.post_message(TimelineLoaded(seq, events, self.engine.month_counts(ids)))
