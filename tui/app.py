@@ -26,6 +26,7 @@ from .bindings import bindings_for, keymap_from_config, keymap_problems
 from .commands_palette import BriefingCommands
 from .completion import QuerySuggester
 from .copies_toggle import WireCopiesView
+from .engine_protocol import AppEngine
 from .feeds_refresh import FeedRefresh
 from .jumps import Jumps
 from .marks_export import MarksAndExport
@@ -78,9 +79,9 @@ class BriefingApp(
     def __init__(
         self,
         config,
-        engine=None,
+        engine: AppEngine | None = None,
         *,
-        engine_factory: Callable[[], object] | None = None,
+        engine_factory: Callable[[], AppEngine] | None = None,
         freeze_timings: bool = False,
         search_delay: float = SEARCH_DELAY_S,
         preload_analyser: bool = True,
