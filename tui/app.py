@@ -141,7 +141,7 @@ class BriefingApp(
             yield Static("", id="query-error")
         with Horizontal(id="main"):
             with Vertical(id="left"):
-                yield ArticleList(id="results")
+                yield ArticleList(id="results").data_bind(BriefingApp.sort)
                 yield Reader(id="reader")
                 yield FindBar(placeholder="find in the article (enter: back to the reader, n/N step, esc)",
                               id="find")
@@ -164,7 +164,6 @@ class BriefingApp(
         problems = keymap_problems(getattr(self.config, "keys", {}) or {})
         if problems:
             self.notify("config keys: " + "; ".join(problems), severity="warning", timeout=15)
-        self.query_one("#results").border_title = "Results · by relevance"
         self.query_one("#reader").border_title = "Article"
         self.query_one("#entities").border_title = "Entities"
         self.query_one("#timeline").border_title = "Timeline"

@@ -156,7 +156,6 @@ class SearchFlow(AppMixin):
 
     def action_toggle_sort(self) -> None:
         self.sort = "date" if self.sort == "relevance" else "relevance"
-        self.query_one(ArticleList).border_title = f"Results · by {self.sort}"
         self.dispatch_search()
         self.save_soon()
 

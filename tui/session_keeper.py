@@ -18,7 +18,6 @@ class SessionKeeper(AppMixin):
     def _restore_session(self, search: SearchBar) -> None:
         state = self.session
         self.sort = state.sort
-        self.query_one(ArticleList).border_title = f"Results · by {self.sort}"
         for article_id in state.marks:
             self.marks.toggle(article_id)
         self.marked_count = len(self.marks)
