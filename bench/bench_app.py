@@ -27,6 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import QUERY_MIX, REPO_ROOT, p95, peak_rss_mb  # noqa: E402
+from tui.probe import AppProbe  # noqa: E402
 
 DEFAULT_CORPUS = REPO_ROOT / "bench" / "out" / "corpus-10k"
 DEFAULT_DATA = REPO_ROOT / "bench" / "out" / "app-data-10k"
@@ -65,17 +66,30 @@ def ensure_index(corpus: Path, data_dir: Path) -> int:
         engine.close()
 
 
+class RenderLog(AppProbe):
+    """The app's probe for this benchmark: the start-up milestones plus (seq, dispatched, rendered)
+    of every result list put on screen (perf_counter seconds)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.renders: list[tuple[int, float, float]] = []
+
+    def list_rendered(self, seq: int, dispatched: float, rendered: float) -> None:
+        self.renders.append((seq, dispatched, rendered))
+
+
 async def _child_run(corpus: Path, data_dir: Path, queries: list[str], wall_t0: float) -> dict:
     from search.engine import Engine
     from tui.app import BriefingApp
 
     perf_at_wall_t0 = time.perf_counter() - (time.time() - wall_t0)
     config = bench_config(corpus)
-    app = BriefingApp(config, engine_factory=lambda: Engine(config, data_dir))
+    probe = RenderLog()
+    app = BriefingApp(config, engine_factory=lambda: Engine(config, data_dir), probe=probe)
     latencies: list[float] = []
     engine_ms: list[float] = []
     async with app.run_test(size=(120, 40)) as pilot:
-        while "searchable" not in app.timings or "analyser" not in app.timings:
+        while "searchable" not in probe.timings or "analyser" not in probe.timings:
             await pilot.pause(0.01)
         await app.workers.wait_for_complete()
         await pilot.pause(0.3)
@@ -85,19 +99,19 @@ async def _child_run(corpus: Path, data_dir: Path, queries: list[str], wall_t0: 
             if app.focused is not app.query_one("#search"):
                 await pilot.press("slash")  # "/" focuses the search bar; inside it, it is a character
             for char in query:
-                before = len(app.render_log)
+                before = len(probe.renders)
                 pressed = time.perf_counter()
                 await pilot.press(char if char != " " else "space")
                 deadline = pressed + 10
-                while len(app.render_log) == before and time.perf_counter() < deadline:
+                while len(probe.renders) == before and time.perf_counter() < deadline:
                     await pilot.pause(0.002)
-                if len(app.render_log) > before:
-                    latencies.append((app.render_log[-1][2] - pressed) * 1000)
+                if len(probe.renders) > before:
+                    latencies.append((probe.renders[-1][2] - pressed) * 1000)
                     if app.result is not None and app.result.query == app.query_text:
                         engine_ms.append(app.result.elapsed_ms)
                 await pilot.pause(max(0.0, KEY_GAP_S - (time.perf_counter() - pressed)))
         corpus_size = app.corpus_size
-    t = app.timings
+    t = probe.timings
     return {
         "corpus_size": corpus_size,
         "first_paint_s": t["first_paint"] - perf_at_wall_t0,

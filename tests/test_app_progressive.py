@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-import tui.app as app_module
+import tui.search_flow as app_module
 from tui.messages import FacetsLoaded, RowsCompleted, SearchDone, TimelineLoaded
 from tui.widgets.article_list import ArticleList
 from tests.test_app_keys import config, engine, make_app, messages, run  # noqa: F401  (fixtures)
@@ -85,3 +85,30 @@ async def test_two_enters_in_one_burst_open_the_first_result(make_app, messages)
         loaded = [m for m in messages if isinstance(m, ArticleLoaded)]
         assert loaded and loaded[-1].view.article.id == app.result.hits[0].id
         assert not bar._leaving
+
+
+@sync
+async def test_a_probe_passed_in_sees_the_milestones_and_each_result_list(make_app, messages):
+    """The bench watches the app through this hook only (bench/bench_app.py's RenderLog)."""
+    from tui.probe import AppProbe
+
+    class Renders(AppProbe):
+        def __init__(self) -> None:
+            super().__init__()
+            self.renders: list[tuple[int, float, float]] = []
+
+        def list_rendered(self, seq: int, dispatched: float, rendered: float) -> None:
+            self.renders.append((seq, dispatched, rendered))
+
+    probe = Renders()
+    app = make_app(probe=probe)
+    async with run(app, messages) as pilot:
+        await settle(pilot)
+        before = len(probe.renders)
+        app.query_one("#search").value = "삼성전자"
+        await settle(pilot)
+        assert len(probe.renders) > before
+        seq, dispatched, rendered = probe.renders[-1]
+        assert seq == app.sequencer.shown and dispatched <= rendered
+        assert {"created", "first_paint", "index_open", "searchable"} <= set(probe.timings)
+        assert app.timings is probe.timings

@@ -76,8 +76,7 @@ async def settle(pilot, rounds: int = 20) -> None:
         except (WorkerCancelled, WorkerFailed):  # replaced by a newer one, or failed (notified)
             pass
         await pilot.pause()
-        pending = getattr(app, "_pending_timer", None)
-        if pending is not None:
+        if getattr(app, "search_pending", False):
             await pilot.pause(0.05)
             continue
         if not any(w.is_running for w in app.workers):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from rich.text import Text
 from textual.message import Message
+from textual.reactive import reactive
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -67,10 +68,15 @@ class ArticleList(OptionList):
 
     BINDINGS = list_bindings() + bindings_for("open")
 
+    sort: reactive[str] = reactive("relevance")  # bound to the app's sort (data_bind)
+
     class OpenArticle(Message):
         def __init__(self, article_id: str) -> None:
             super().__init__()
             self.article_id = article_id
+
+    def watch_sort(self, sort: str) -> None:
+        self.border_title = f"Results · by {sort}"
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
