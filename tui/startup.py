@@ -11,7 +11,7 @@ from textual import work
 from textual.widgets import Label, ProgressBar
 from textual.worker import Worker, WorkerState
 
-from search.errors import BriefingError
+from search.errors import BriefingError, IndexBusy
 
 from .app_mixin import AppMixin
 from .messages import AnalyserReady, EngineReady, IndexProgress
@@ -28,15 +28,24 @@ class StartUp(AppMixin):
             self.engine = self._engine_factory()
         engine = self.engine
         if engine.corpus_size == 0:
-            report = engine.update(progress=self._progress)
+            report = self._update(engine)
             self.post_message(EngineReady(engine.corpus_size, report_summary(report),
                                           known_ids=self._known_ids(engine)))
             return
         self.post_message(EngineReady(engine.corpus_size, known_ids=self._known_ids(engine)))
         if engine.needs_update():
-            report = engine.update(progress=self._progress)
+            report = self._update(engine)
             self.post_message(EngineReady(engine.corpus_size, report_summary(report),
                                           known_ids=self._known_ids(engine)))
+
+    def _update(self, engine):
+        """Update the index; while another briefing (the CLI, a second app) updates this data dir,
+        say so and wait for it: the update that follows finds its work done."""
+        try:
+            return engine.update(progress=self._progress)
+        except IndexBusy:
+            self.post_message(IndexProgress(0, 0, "waiting for another briefing updating this data dir"))
+            return engine.update(progress=self._progress, wait=True)
 
     def _known_ids(self, engine) -> frozenset[str] | None:
         """Ids in the index, to drop remembered articles a re-index removed."""
@@ -85,7 +94,8 @@ class StartUp(AppMixin):
         bar = self.query_one(ProgressBar)
         bar.update(total=max(message.total, 1), progress=message.done)
         self.query_one("#progress-label", Label).update(Text(f"Indexing {message.label} "))
-        self.status_message = f"indexing {message.done}/{message.total}"
+        # no total: a wait (for another process's update), said as it is
+        self.status_message = f"indexing {message.done}/{message.total}" if message.total else message.label
 
     def on_engine_ready(self, message: EngineReady) -> None:
         self.query_one("#progress").display = False
