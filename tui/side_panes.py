@@ -7,6 +7,7 @@ from textual import work
 from textual.worker import get_current_worker
 
 from .app_mixin import AppMixin
+from .cells import plural
 from .messages import FacetsLoaded, TimelineLoaded
 from .widgets.entity_sidebar import EntitySidebar
 from .widgets.timeline import TimelinePane
@@ -37,7 +38,7 @@ class SidePanes(AppMixin):
         if scope == "article" and self.current_view is not None:
             sidebar.show(self.current_view.entities, "this article")
         else:
-            sidebar.show(self.result_facets, f"{self.result_count} results")
+            sidebar.show(self.result_facets, plural(self.result_count, "result"))
 
     def _show_timeline(self) -> None:
         pane = self.query_one(TimelinePane)
@@ -47,7 +48,7 @@ class SidePanes(AppMixin):
             else:
                 pane.show(self.current_view.events, self.current_view.month_counts, "this article")
         else:
-            scope = f"{self.result_count} results"
+            scope = plural(self.result_count, "result")
             if self.result_count > TIMELINE_ARTICLES:
                 scope += f", events of the top {TIMELINE_ARTICLES}"
             pane.show(self.result_events, self.result_months, scope)

@@ -10,7 +10,7 @@ from textual.widgets import Label, OptionList, Sparkline
 from textual.widgets.option_list import Option
 
 from ..bindings import bindings_for, list_bindings
-from ..cells import fit
+from ..cells import fit, plural
 
 NO_DATE = "undated"
 EVENT_CELLS = 64  # an event's date and sentence are cut here, then wrap to the pane
@@ -106,6 +106,6 @@ class TimelinePane(Vertical):
         self.query_one(Sparkline).data = series
         months = [m for m, _ in month_counts]
         total = sum(n for _, n in month_counts)
-        label = f"{months[0]} … {months[-1]} · {total} articles" if months else "no dated articles"
+        label = f"{months[0]} … {months[-1]} · {plural(total, 'article')}" if months else "no dated articles"
         self.query_one("#month-range", Label).update(Text(label))
         self.query_one(EventList).show(events)
