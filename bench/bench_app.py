@@ -27,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import QUERY_MIX, REPO_ROOT, p95, peak_rss_mb  # noqa: E402
-from tui.probe import AppProbe  # noqa: E402
+from briefing.tui.probe import AppProbe  # noqa: E402
 
 DEFAULT_CORPUS = REPO_ROOT / "bench" / "out" / "corpus-10k"
 DEFAULT_DATA = REPO_ROOT / "bench" / "out" / "app-data-10k"
@@ -35,7 +35,7 @@ KEY_GAP_S = 0.2
 
 
 def bench_config(corpus: Path):
-    from search.config import load_config
+    from briefing.search.config import load_config
 
     config = load_config(use_user_file=False)
     config.corpus_paths = [corpus]
@@ -51,7 +51,7 @@ def ensure_corpus(corpus: Path, n: int) -> None:
 
 
 def ensure_index(corpus: Path, data_dir: Path) -> int:
-    from search.engine import Engine
+    from briefing.search.engine import Engine
 
     engine = Engine(bench_config(corpus), data_dir)
     try:
@@ -79,8 +79,8 @@ class RenderLog(AppProbe):
 
 
 async def _child_run(corpus: Path, data_dir: Path, queries: list[str], wall_t0: float) -> dict:
-    from search.engine import Engine
-    from tui.app import BriefingApp
+    from briefing.search.engine import Engine
+    from briefing.tui.app import BriefingApp
 
     perf_at_wall_t0 = time.perf_counter() - (time.time() - wall_t0)
     config = bench_config(corpus)
@@ -133,7 +133,7 @@ def cli_timings() -> list[tuple[str, float, float]]:
 
     data = Path(tempfile.mkdtemp(prefix="bench-cli-")) / "data"
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "BRIEFING_DATA_DIR": str(data)}
-    base = [sys.executable, "-m", "tui.cli"]
+    base = [sys.executable, "-m", "briefing.tui.cli"]
     subprocess.run(base + ["index", "--quiet"], env=env, check=True, capture_output=True)
     search = ["search", "--json", "소프트뱅크"]
     out = []

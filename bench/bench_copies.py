@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from search.feeds.copies import group_copies, signature
+from briefing.search.feeds.copies import group_copies, signature
 from tests.feeds.site import A_PAGES, B_PAGES, WIRE_PARAS
 
 

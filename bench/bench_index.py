@@ -41,7 +41,7 @@ def _briefing(args: list[str], data_dir: Path) -> tuple[float, float, float, flo
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     before, cpu_before = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "tui.cli", *args], env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "briefing.tui.cli", *args], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peaks = {"tree": 0.0}
     done = threading.Event()
@@ -106,8 +106,8 @@ def main(argv: list[str] | None = None) -> int:
     store_bytes = (data / "store.sqlite").stat().st_size
 
     # queries, in this process, on the built index (Kiwi warmed up first)
-    from search.config import load_config
-    from search.engine import Engine
+    from briefing.search.config import load_config
+    from briefing.search.engine import Engine
 
     engine = Engine(load_config(use_user_file=False), data)
     engine.search("워밍업")
@@ -142,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if not args.no_fts5:
         from bench.fts5_baseline import build_fts5, fts5_match, project_analyzers, query_fts5
-        from search import analysis
+        from briefing.search.language import analysis
 
         index_an, query_an, _ = project_analyzers()
         t = time.perf_counter()

@@ -28,10 +28,10 @@ sys.path.insert(0, str(REPO))
 
 import yaml  # noqa: E402
 
-from search.datex import clause_tense, find_dates  # noqa: E402
-from search.furniture import is_caption  # noqa: E402
-from search.models import Article, PublishedDate  # noqa: E402
-from search.timeline import article_events  # noqa: E402
+from briefing.search.timeline.dates import clause_tense, find_dates  # noqa: E402
+from briefing.search.ingest.furniture import is_caption  # noqa: E402
+from briefing.search.model import Article, PublishedDate  # noqa: E402
+from briefing.search.timeline.events import article_events  # noqa: E402
 
 SHARED = Path("/work/shared/eval")
 
@@ -47,7 +47,7 @@ def _gold_path(arg: str | None) -> Path:
 
 def _ingested(seed_id: str) -> Article | None:
     try:
-        from search.ingest import ingest_file
+        from briefing.search.ingest.sources import ingest_file
     except ImportError:
         return None
     arts = ingest_file(REPO / "seeds" / f"{seed_id}.txt")
@@ -70,7 +70,7 @@ def eval_seeds(gold_path: Path) -> None:
         for entry in gold:
             art = _ingested(entry["id"])
             if art is None:
-                print("  (search.ingest not available: skipping)")
+                print("  (briefing.search.ingest.sources not available: skipping)")
                 return
             if mode == "gold-published":
                 art = _with_published(art, entry["published"])
@@ -174,7 +174,7 @@ def is_calendar(expr: str) -> bool:
 
 def eval_klue(path: Path, compare: bool) -> None:
     data = read_klue(path)
-    extractors = {"search.datex": lambda s: [(m.start, m.end) for m in find_dates(s, None)]}
+    extractors = {"briefing.search.timeline.dates": lambda s: [(m.start, m.end) for m in find_dates(s, None)]}
     if compare:
         try:
             from korean_datetime import Cycle, ParseOptions, TemporalParser
@@ -219,7 +219,7 @@ def eval_klue(path: Path, compare: bool) -> None:
 def klue_timeline_filters(path: Path) -> None:
     """How many KLUE date mentions the timeline rules out as general statements or comparison
     baselines (no gold for this: the sentences are printed to be read)."""
-    from search.timeline import is_comparison_baseline, is_general_statement
+    from briefing.search.timeline.events import is_comparison_baseline, is_general_statement
 
     n = 0
     general: list[str] = []

@@ -8,7 +8,7 @@ Usage (from the repository root, venv active):
     python bench/eval_entities.py --cv            # tuning aid: train on one fold of the tuning part
     python bench/eval_entities.py --model FILE    # score another tagger file than the shipped one
 
-Seeds: each article is ingested with ``search.ingest.ingest_file``; entities come from the
+Seeds: each article is ingested with ``briefing.search.ingest.sources.ingest_file``; entities come from the
 title and the body (story mentions only). Recall is over ``must`` names, precision counts
 ``must`` + ``ok`` as correct. KLUE: exact span + type match for PS, LC, OG (company and org
 both count as OG). The split is fixed in training/klue.py: the tuning part is every sentence
@@ -30,9 +30,9 @@ import yaml  # noqa: E402
 
 from bench.common import REPO_ROOT, print_table  # noqa: E402
 from training.klue import klue_split, read_klue  # noqa: E402
-from search.config import load_config  # noqa: E402
-from search.entities import extract_mentions_many  # noqa: E402
-from search.gazetteer import Gazetteer  # noqa: E402
+from briefing.search.config import load_config  # noqa: E402
+from briefing.search.entities.mentions import extract_mentions_many  # noqa: E402
+from briefing.search.entities.gazetteer import Gazetteer  # noqa: E402
 
 EVAL_DIR = Path("/work/shared/eval")
 TYPES = ("company", "person", "place", "org")
@@ -41,7 +41,7 @@ KLUE_TYPE = {"person": "PS", "place": "LC", "company": "OG", "org": "OG"}
 
 # --- seeds ----------------------------------------------------------------------------------
 def seed_scores(gold_path: Path, seeds_dir: Path, gaz: Gazetteer, show_errors: bool) -> None:
-    from search.ingest import ingest_file
+    from briefing.search.ingest.sources import ingest_file
 
     gold = yaml.safe_load(gold_path.read_text(encoding="utf-8"))["articles"]
     tp_r = defaultdict(int)
@@ -109,8 +109,8 @@ def klue_scores(sentences, gaz: Gazetteer, label: str, show_errors: bool = False
 
 def cross_validate(gaz: Gazetteer) -> None:
     """Tuning aid: train on 3/4 of the tuning part, score the other 1/4 under several settings."""
-    import search.entities as ent
-    import search.ner_model as nm
+    import briefing.search.entities.mentions as ent
+    import briefing.search.entities.tagger as nm
     from training.ner_train import examples, train
 
     wikitree = read_klue(EVAL_DIR / "klue-ner" / "wikitree-dev-a.tsv")
@@ -147,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
                          "the best KLUE setting found by --cv, not the app default")
     args = ap.parse_args(argv)
     gaz = Gazetteer.from_entries(load_config(use_user_file=False).gazetteer)
-    import search.entities as ent
+    import briefing.search.entities.mentions as ent
 
     if args.cv:
         cross_validate(gaz)
@@ -157,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.no_model:
         ent.USE_MODEL = False
     if args.model:
-        import search.ner_model as nm
+        import briefing.search.entities.tagger as nm
 
         nm._cached[str(nm.MODEL_PATH)] = nm.NerTagger.load(args.model)
     if args.recall_profile:

@@ -5,7 +5,7 @@
 The tokens come from a Korean analyser outside this module, space-joined, so FTS5 only has to
 split on spaces (``unicode61`` with ``_`` as a token character; every other non-word character
 of a token is turned into ``_`` first, so a token is kept as given). Run alone, the script
-analyses with the project's analyser (``search.analysis``) when it can be imported, else with
+analyses with the project's analyser (``briefing.search.language.analysis``) when it can be imported, else with
 Kiwi nouns/foreign words as a stand-in, and prints build docs/s, size on disk and query
 median/p95 latency.
 
@@ -260,14 +260,14 @@ STAND_IN_TAGS = frozenset({"NNG", "NNP", "SL", "SH"})
 
 
 def _gazetteer():
-    from search.config import load_config
+    from briefing.search.config import load_config
 
     return load_config(use_user_file=False).gazetteer
 
 
 def project_analyzers() -> tuple[IndexAnalyzer, QueryAnalyzer, Callable[[list[str]], object]]:
-    """The project's analyser (``search.analysis``) configured with the shipped gazetteer."""
-    from search import analysis
+    """The project's analyser (``briefing.search.language.analysis``) configured with the shipped gazetteer."""
+    from briefing.search.language import analysis
 
     analysis.configure(_gazetteer())
 
@@ -284,7 +284,7 @@ def stand_in_analyzers() -> tuple[IndexAnalyzer, QueryAnalyzer, Callable[[list[s
     """Kiwi nouns and foreign words (lowercased), gazetteer names kept whole; no aliases."""
     from contextlib import contextmanager
 
-    from search.kiwi import add_user_words, get_kiwi
+    from briefing.search.language.kiwi import add_user_words, get_kiwi
 
     add_user_words((w, "NNP") for e in _gazetteer() for w in (e.name, *e.aliases)
                    if " " not in w and re.search(r"[가-힣]", w))
@@ -318,7 +318,7 @@ def pick_analyzers(which: str = "auto") -> tuple[str, IndexAnalyzer, QueryAnalyz
     """``project`` / ``stand-in`` / ``auto`` (project if importable)."""
     if which in ("auto", "project"):
         try:
-            return ("search.analysis", *project_analyzers())
+            return ("briefing.search.language.analysis", *project_analyzers())
         except ImportError:
             if which == "project":
                 raise
@@ -337,14 +337,14 @@ def _naive_article(path: Path) -> tuple[str, str]:
 def read_corpus(corpus_dir: Path, use_project_reader: bool = True) -> tuple[str, list[tuple[str, str, str]]]:
     """``(reader name, [(id, title, body)])`` for the .txt files under ``corpus_dir``.
 
-    Uses the project's page extraction (``search.ingest.ingest_file``) when importable, so
+    Uses the project's page extraction (``briefing.search.ingest.sources.ingest_file``) when importable, so
     menus and widgets are not indexed; otherwise first line = title, the rest = body.
     """
     files = sorted(corpus_dir.rglob("*.txt"))
     ingest_file = None
     if use_project_reader:
         try:
-            from search.ingest import ingest_file
+            from briefing.search.ingest.sources import ingest_file
         except ImportError:
             ingest_file = None
     out: list[tuple[str, str, str]] = []
@@ -358,7 +358,7 @@ def read_corpus(corpus_dir: Path, use_project_reader: bool = True) -> tuple[str,
                 pass
         title, body = _naive_article(path)
         out.append((path.stem, title, body))
-    return ("search.ingest" if ingest_file else "first line + rest"), out
+    return ("briefing.search.ingest.sources" if ingest_file else "first line + rest"), out
 
 
 def analyse_corpus(articles: Sequence[tuple[str, str, str]], index: IndexAnalyzer,

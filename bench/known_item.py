@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from search.errors import QueryError
+from briefing.search.errors import QueryError
 
 DEPTH = 10  # a title not found in the first DEPTH results adds 0 to the MRR
 
@@ -89,8 +89,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path, help="data dir to use (default: a temporary one)")
     parser.add_argument("--show-misses", type=int, default=10, metavar="N", help="print up to N misses")
     args = parser.parse_args(argv)
-    from search.config import load_config
-    from search.engine import Engine
+    from briefing.search.config import load_config
+    from briefing.search.engine import Engine
 
     with tempfile.TemporaryDirectory(prefix="known-item-") as tmp:
         data = args.data_dir or Path(tmp)

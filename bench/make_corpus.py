@@ -31,8 +31,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.common import Timer, mb  # noqa: E402
-from search.config import GazetteerEntry, load_config  # noqa: E402
-from search.furniture import aggregator_row  # noqa: E402
+from briefing.search.config import GazetteerEntry, load_config  # noqa: E402
+from briefing.search.ingest.furniture import aggregator_row  # noqa: E402
 
 DEFAULT_SEEDS_DIR = ROOT / "seeds"
 OUTPUT_NAME_RE = re.compile(r"^b\d{5,}_[0-9a-f]{16}\.txt$")

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from .resources import default_config_path
+from briefing.search.resources import default_config_path
 
 ENTITY_TYPES = ("company", "person", "place", "org")
 
@@ -52,7 +52,7 @@ class Config:
     keys: dict[str, str]
     gazetteer: list[GazetteerEntry]
     sources: list[str] = field(default_factory=list)  # files merged, in order
-    fetch: dict[str, Any] = field(default_factory=dict)  # `fetch:` settings (search.feeds.client.FetchSettings)
+    fetch: dict[str, Any] = field(default_factory=dict)  # `fetch:` settings (briefing.search.feeds.client.FetchSettings)
     max_article_chars: int = 2_000_000  # longer bodies: the first part is indexed, with a warning
 
     @property

@@ -103,14 +103,14 @@ import zlib
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
-from .config import Config
-from .errors import BriefingError, IndexBusy, NotFound, UsageError
-from .ingest import SourceFile, discover, display_path, known_outlets, safe_id
-from .models import Article
-from .pipeline import (PLACEHOLDER_ID, AnalysedArticle, AnalysedFile, AnalysisSetup, Analyser, analysed_files,
+from briefing.search.config import Config
+from briefing.search.errors import BriefingError, IndexBusy, NotFound, UsageError
+from briefing.search.ingest.sources import SourceFile, discover, display_path, known_outlets, safe_id
+from briefing.search.model import Article
+from briefing.search.pipeline import (PLACEHOLDER_ID, AnalysedArticle, AnalysedFile, AnalysisSetup, Analyser, analysed_files,
                        assign_id, index_doc, worker_count)
-from .resources import bundled_seeds_dir
-from .store import SourceState, Store, StoreDamaged, StoreReadOnly
+from briefing.search.resources import bundled_seeds_dir
+from briefing.search.store import SourceState, Store, StoreDamaged, StoreReadOnly
 
 Progress = Callable[[int, int, str], None]
 
@@ -238,7 +238,7 @@ class Engine:
     @property
     def gazetteer(self):
         if self._gazetteer is None:
-            from .gazetteer import Gazetteer
+            from briefing.search.entities.gazetteer import Gazetteer
 
             self._gazetteer = Gazetteer.from_entries(self.config.gazetteer)
             self.notices.extend(f"gazetteer: {c}" for c in self._gazetteer.conflicts())
@@ -246,17 +246,17 @@ class Engine:
 
     def _configure_analysis(self) -> None:
         if not self._configured:
-            from . import analysis
+            from briefing.search.language import analysis
 
             analysis.configure(self.config.gazetteer)
             self._configured = True
 
     def _fingerprint(self) -> str:
-        from . import analysis
-        from .ingest import EXTRACTOR_VERSION
-        from .index import INDEX_VERSION
+        from briefing.search.language import analysis
+        from briefing.search.ingest.sources import EXTRACTOR_VERSION
+        from briefing.search.index.article_index import INDEX_VERSION
 
-        from .store import ROW_FORMAT
+        from briefing.search.store import ROW_FORMAT
 
         return (f"x{EXTRACTOR_VERSION}-i{INDEX_VERSION}-s{ROW_FORMAT}"
                 f"-g{analysis.gazetteer_fingerprint(self.config.gazetteer)}")
@@ -265,7 +265,7 @@ class Engine:
     def index(self):
         """The full-text index, opened on first use (rebuilt by update() if unusable)."""
         if self._index is None:
-            from .index import ArticleIndex
+            from briefing.search.index.article_index import ArticleIndex
 
             self._configure_analysis()
             path = self.data_dir / INDEX_DIR
@@ -318,7 +318,7 @@ class Engine:
 
     def source_paths(self) -> list[Path]:
         """The corpus paths plus the folder of fetched news (search/feeds/folders.py)."""
-        from .feeds.folders import with_fetched
+        from briefing.search.feeds.folders import with_fetched
 
         return with_fetched(self.corpus_paths(), self.data_dir, bundled_seeds_dir())
 
@@ -373,7 +373,7 @@ class Engine:
             return True
         if not (self.data_dir / INDEX_DIR).exists():
             return True
-        from .index import IndexCorrupt
+        from briefing.search.index.article_index import IndexCorrupt
 
         try:
             self.index.doc_count()
@@ -518,7 +518,7 @@ class Engine:
                              "the update was abandoned and the previous index is unchanged")
 
     def _open_index_for_update(self, report: UpdateReport, rebuild: bool):
-        from .index import ArticleIndex, IndexCorrupt
+        from briefing.search.index.article_index import ArticleIndex, IndexCorrupt
 
         self._configure_analysis()
         path = self.data_dir / INDEX_DIR
@@ -537,7 +537,7 @@ class Engine:
         report = UpdateReport()
         fingerprint = self._fingerprint()
         stale = self._force_rebuild or self.store.get_meta("fingerprint") != fingerprint
-        from .store import ROW_FORMAT
+        from briefing.search.store import ROW_FORMAT
 
         if self.store.count() and self.store.row_format() != ROW_FORMAT:
             report.warnings.append("the article store was written by an older version of briefing; "
@@ -595,7 +595,7 @@ class Engine:
         with self.store.update(remove_ids=remove_ids, remove_paths=removed_paths) as stored_update:
 
             def docs():
-                from .index import PretokenizedDoc, WrittenDoc
+                from briefing.search.index.article_index import PretokenizedDoc, WrittenDoc
 
                 batches = self._analysed_batches(todo, file_ids, stored, used_ids, report, new_states, progress,
                                                  index.directory, segments)
@@ -667,7 +667,7 @@ class Engine:
     def _analysed_batches(self, todo, file_ids, stored, used_ids, report, new_states, progress,
                           index_dir: Path, segments: dict[str, object]):
         """Read and analyse the files in ``todo`` (in worker processes for large updates, which
-        also index them into ``segments``, see search.pipeline) and give their articles ids, in
+        also index them into ``segments``, see briefing.search.pipeline) and give their articles ids, in
         the order of ``todo``; yields lists of AnalysedArticle and fills ``report`` and
         ``new_states``."""
         progress(0, len(todo), "reading")
@@ -753,7 +753,7 @@ class Engine:
     def search(self, query: str, limit: int = 200, sort: str = "relevance",
                snippets: bool = True) -> SearchResult:
         if sort not in ("relevance", "date"):
-            from .errors import QueryError
+            from briefing.search.errors import QueryError
 
             raise QueryError(f"unknown sort {sort!r}: use relevance or date")
         started = time.perf_counter()
@@ -775,7 +775,7 @@ class Engine:
     def _with_index(self, use):
         """Call ``use(index)``; an index found unreadable is rebuilt from the sources (with a
         notice) and the call is made again."""
-        from .index import IndexCorrupt
+        from briefing.search.index.article_index import IndexCorrupt
 
         try:
             return use(self.index)
@@ -792,7 +792,7 @@ class Engine:
 
     def highlight_spans(self, article_id: str, query: str) -> list[tuple[int, int]]:
         """Offsets in the article body of the words the query matches."""
-        from .analysis import match_spans
+        from briefing.search.language.analysis import match_spans
 
         if not query.strip():
             return []
@@ -868,8 +868,8 @@ class Engine:
 
     @_recovering
     def events(self, ids: list[str] | None = None):
-        """Timeline events (search.timeline.Event) of the given articles (None: all), in date order."""
-        from .timeline import Event
+        """Timeline events (briefing.search.timeline.events.Event) of the given articles (None: all), in date order."""
+        from briefing.search.timeline.events import Event
 
         names = {f.name for f in dataclasses.fields(Event)}
         out = []
@@ -882,7 +882,7 @@ class Engine:
 
     def month_counts(self, ids: list[str] | None = None) -> list[tuple[str, int]]:
         """Articles per publication month, oldest first (for the sparkline)."""
-        from .timeline import month_counts
+        from briefing.search.timeline.events import month_counts
 
         wanted = set(ids) if ids is not None else None
         return month_counts(
@@ -891,7 +891,7 @@ class Engine:
 
     def copies(self):
         """Duplicate wire copies in the corpus (search/feeds/copies.py: WireCopies)."""
-        from .feeds.copies import wire_copies
+        from briefing.search.feeds.copies import wire_copies
 
         if self._copies is None:
             self._copies = wire_copies(self)
@@ -899,12 +899,12 @@ class Engine:
 
     # --- briefs -------------------------------------------------------------------------
     def plan_brief(self, ids: list[str], query: str | None = None):
-        from .brief import plan_brief
+        from briefing.search.brief.render import plan_brief
 
         return plan_brief(self, [self.resolve_id(i) for i in ids], query=query)
 
     def write_brief(self, plan) -> Path:
-        from .brief import write_brief
+        from briefing.search.brief.render import write_brief
 
         return write_brief(self, plan)
 

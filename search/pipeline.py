@@ -26,10 +26,10 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
-from .models import Article
+from briefing.search.model import Article
 
 if TYPE_CHECKING:  # analysis imports Whoosh: only the workers and the engine need it at run time
-    from .analysis import BodyTerms, Tokens
+    from briefing.search.language.analysis import BodyTerms, Tokens
 
 # Smaller updates (the bundled seeds at first launch) stay in-process: each worker spends ~2 s
 # of CPU starting (imports, Kiwi, first analyses), so processes pay off from ~500 files
@@ -115,7 +115,7 @@ def entity_names(mentions) -> dict[str, list[str]]:
 
 def index_doc(article: Article, mentions):
     """The index document of an article."""
-    from .index import IndexDoc
+    from briefing.search.index.article_index import IndexDoc
 
     return IndexDoc.from_article(article, entity_names(mentions))
 
@@ -125,8 +125,8 @@ class Analyser:
     (``analysis.configure``) with the same entries first."""
 
     def __init__(self, setup: AnalysisSetup, gazetteer=None):
-        from .gazetteer import Gazetteer
-        from .kiwi import add_user_words
+        from briefing.search.entities.gazetteer import Gazetteer
+        from briefing.search.language.kiwi import add_user_words
 
         self.setup = setup
         self.gazetteer = gazetteer if gazetteer is not None else Gazetteer.from_entries(list(setup.gazetteer))
@@ -135,7 +135,7 @@ class Analyser:
 
     def read(self, path: str) -> AnalysedFile:
         """Ingest one file (articles get PLACEHOLDER_ID); a file that cannot be used gets its reason."""
-        from .ingest import ingest_file
+        from briefing.search.ingest.sources import ingest_file
 
         try:
             found = ingest_file(Path(path), max_bytes=self.setup.max_bytes, outlets=self.setup.outlets,
@@ -156,7 +156,7 @@ class Analyser:
         Mentions and events get offsets in the whole body; a window's dates are resolved
         within the window. A file whose windows have taken over ``budget_s`` CPU-seconds is
         left unfinished and marked ``deferred`` (its articles dropped)."""
-        from . import analysis
+        from briefing.search.language import analysis
 
         items = [item for f in files for item in f.articles]
         if not items:
@@ -194,10 +194,10 @@ class Analyser:
     def _analyse_windows(self, group: list[tuple[AnalysedArticle, int, str, bool]]) -> None:
         """Analyse windows ((article, offset in its body, text, whether it is the whole body))
         with one parallel Kiwi call."""
-        from . import analysis
-        from .entities import extract_mentions_many
-        from .kiwi import tokenize_many
-        from .timeline import article_events
+        from briefing.search.language import analysis
+        from briefing.search.entities.mentions import extract_mentions_many
+        from briefing.search.language.kiwi import tokenize_many
+        from briefing.search.timeline.events import article_events
 
         texts = [window for _, _, window, _ in group]
         tokenize_many(texts)
@@ -224,7 +224,7 @@ class Analyser:
 def shorten(article: Article, max_chars: int) -> None:
     """Cut a body of over ``max_chars`` characters to its first part (at a paragraph, sentence
     or word end, see analysis.text_windows) and say so in the article's warnings."""
-    from .analysis import text_windows
+    from briefing.search.language.analysis import text_windows
 
     length = sum(map(len, article.paragraphs)) + 2 * max(0, len(article.paragraphs) - 1)
     if length <= max_chars:
@@ -275,7 +275,8 @@ def _start_worker(setup: AnalysisSetup, index_dir: str | None = None, finishing=
     """Initialiser of a worker process: configure analysis like the engine does."""
     import gc
 
-    from . import entities, kiwi
+    from briefing.search.entities import mentions as entities
+    from briefing.search.language import kiwi
 
     os.environ.setdefault(kiwi.THREADS_ENV, "1")  # the workers are the parallelism (see kiwi._threads)
     gc.set_threshold(*WORKER_GC_THRESHOLDS)
@@ -288,7 +289,7 @@ def _start_worker(setup: AnalysisSetup, index_dir: str | None = None, finishing=
 def _set_up_worker(setup: AnalysisSetup, index_dir: str | None, finishing) -> None:
     """The state a worker's tasks use (also set up in-process by tests)."""
     global _worker, _index_dir, _builder, _finishing
-    from . import analysis
+    from briefing.search.language import analysis
 
     analysis.configure(list(setup.gazetteer))
     _worker = Analyser(setup)
@@ -308,7 +309,7 @@ def _work(tasks: list[tuple[str, str]], budget_s: float | None = None) -> list[A
 
 def _write(files: list[AnalysedFile], file_ids: list[str]) -> None:
     global _builder
-    from .index import SegmentBuilder
+    from briefing.search.index.article_index import SegmentBuilder
 
     if _builder is None:
         _builder = SegmentBuilder(_index_dir)

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from .errors import BriefingError
-from .models import Article
+from briefing.search.errors import BriefingError
+from briefing.search.model import Article
 
 SCHEMA_VERSION = 1
 # How article, mention and event rows are written (recorded in meta "row_format"; the engine
@@ -125,7 +125,7 @@ class SourceState:
 
 @dataclass(frozen=True)
 class StoredMention:
-    """An entity mention as stored (same fields as search.entities.Mention)."""
+    """An entity mention as stored (same fields as briefing.search.entities.mentions.Mention)."""
 
     start: int
     end: int

@@ -13,9 +13,10 @@ from pathlib import Path
 
 def main(corpus: str, data: str) -> None:
     os.environ["BRIEFING_INDEX_WORKERS"] = "0"
-    from search import analysis, kiwi
-    from search.config import load_config
-    from search.engine import Engine
+    from briefing.search.language import analysis
+    from briefing.search.language import kiwi
+    from briefing.search.config import load_config
+    from briefing.search.engine import Engine
 
     config = load_config(use_user_file=False)
     config.corpus_paths = [Path(corpus)]

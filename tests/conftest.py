@@ -19,7 +19,7 @@ TODAY = date(2026, 11, 21)  # fixed "today" so date-widget resolution is reprodu
 
 @pytest.fixture(scope="session")
 def seeds_dir() -> Path:
-    from search.resources import bundled_seeds_dir
+    from briefing.search.resources import bundled_seeds_dir
 
     return bundled_seeds_dir()
 
@@ -44,8 +44,8 @@ def qrels() -> list[dict]:
 @pytest.fixture(scope="session")
 def seed_data_dir(tmp_path_factory) -> Path:
     """A data dir with the bundled seeds indexed once per test session (treat as read-only)."""
-    from search.config import load_config
-    from search.engine import Engine
+    from briefing.search.config import load_config
+    from briefing.search.engine import Engine
 
     data = tmp_path_factory.mktemp("seed-data")
     engine = Engine(load_config(use_user_file=False), data)
@@ -56,8 +56,8 @@ def seed_data_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture()
 def seed_engine(seed_data_dir):
-    from search.config import load_config
-    from search.engine import Engine
+    from briefing.search.config import load_config
+    from briefing.search.engine import Engine
 
     engine = Engine(load_config(use_user_file=False), seed_data_dir)
     yield engine
@@ -74,5 +74,5 @@ def run_cli(*args: str, data_dir: Path | None = None, cwd: Path | None = None,
     full_env = dict(os.environ, PYTHONPATH=str(ROOT), **(env or {}))
     if data_dir is not None:
         full_env["BRIEFING_DATA_DIR"] = str(data_dir)
-    return subprocess.run([sys.executable, "-m", "tui.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "briefing.tui.cli", *args], capture_output=True, text=True,
                           env=full_env, cwd=cwd, input=input, timeout=600)

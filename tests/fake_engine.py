@@ -1,4 +1,4 @@
-"""A small in-memory engine for app tests (satisfies tui.engine_protocol.AppEngine): five
+"""A small in-memory engine for app tests (satisfies briefing.tui.engine_protocol.AppEngine): five
 articles, entity mentions found by name, word search with the real result types. Keys, focus and
 flow tests run on it in milliseconds; tests of what the real engine finds keep the real one."""
 
@@ -10,11 +10,11 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
-from search.engine import EntityCount, Hit, SearchResult
-from search.errors import QueryError
-from search.feeds.copies import WireCopies
-from search.models import Article, PublishedDate
-from search.store import StoredMention
+from briefing.search.engine import EntityCount, Hit, SearchResult
+from briefing.search.errors import QueryError
+from briefing.search.feeds.copies import WireCopies
+from briefing.search.model import Article, PublishedDate
+from briefing.search.store import StoredMention
 
 NAMES = {"소프트뱅크": "company", "삼성전자": "company", "손정의": "person", "서울": "place"}
 TEXTS = [

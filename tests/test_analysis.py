@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from search import analysis
-from search.config import GazetteerEntry
+from briefing.search.language import analysis
+from briefing.search.config import GazetteerEntry
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,9 +7,9 @@ import fcntl
 
 import pytest
 
-from tui.app import BriefingApp
-from tui.testing import open_engine, seed_config, settle, sync
-from tui.widgets.article_list import ArticleList
+from briefing.tui.app import BriefingApp
+from tests.app_helpers import open_engine, seed_config, settle, sync
+from briefing.tui.widgets.article_list import ArticleList
 
 pytestmark = pytest.mark.slow
 

@@ -7,9 +7,9 @@ from datetime import date
 from hypothesis import given, strategies as st
 from rich.cells import cell_len
 
-from search.engine import Hit
-from tui.cells import ELLIPSIS, fit
-from tui.widgets.article_list import DATE_WIDTH, FLAG_WIDTH, PUBLISHER_WIDTH, format_row
+from briefing.search.engine import Hit
+from briefing.tui.cells import ELLIPSIS, fit
+from briefing.tui.widgets.article_list import DATE_WIDTH, FLAG_WIDTH, PUBLISHER_WIDTH, format_row
 
 KOREAN_TITLES = [
     "日 출장 떠난 이재용 삼성전자 회장…'AI·반도체' 등 협력 확대 주목",

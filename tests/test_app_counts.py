@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tui.app import BriefingApp
-from tui.testing import copy_data_dir, open_engine, seed_config, seed_index, settle, sync
-from tui.widgets.timeline import TimelinePane
+from briefing.tui.app import BriefingApp
+from tests.app_helpers import copy_data_dir, open_engine, seed_config, seed_index, settle, sync
+from briefing.tui.widgets.timeline import TimelinePane
 
 pytestmark = pytest.mark.slow
 

@@ -6,12 +6,12 @@ import json
 
 import pytest
 
-from tui.app import BriefingApp
-from tui.session_file import SESSION_FILE, QueryHistory, SessionState, load_session, save_session
-from tui.testing import settle, sync
-from tui.widgets.article_list import ArticleList
-from tui.widgets.reader import Reader
-from tui.widgets.search_bar import SearchBar
+from briefing.tui.app import BriefingApp
+from briefing.tui.session_file import SESSION_FILE, QueryHistory, SessionState, load_session, save_session
+from tests.app_helpers import settle, sync
+from briefing.tui.widgets.article_list import ArticleList
+from briefing.tui.widgets.reader import Reader
+from briefing.tui.widgets.search_bar import SearchBar
 from tests.test_app_keys import QUERY, config, engine, messages, run, search  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.slow
@@ -142,7 +142,7 @@ async def test_up_and_down_in_the_search_bar_walk_the_history(config, engine, me
 
 @sync
 async def test_q_asks_when_marks_cannot_be_kept(config, engine, messages):
-    from tui.screens.confirm import ConfirmScreen
+    from briefing.tui.screens.confirm import ConfirmScreen
 
     app = new_app(config, engine, remember=False)
     async with run(app, messages) as pilot:
@@ -172,7 +172,7 @@ async def test_an_invalid_query_never_lists_the_whole_corpus(config, engine, mes
 
 
 def test_completion_of_field_names_and_entity_values() -> None:
-    from tui.completion import complete
+    from briefing.tui.completion import complete
 
     names = {"company": ["소프트뱅크", "삼성전자"], "person": ["손정의", "Masayoshi Son"]}
     assert complete("반도체 comp", names) == "반도체 company:"
@@ -206,7 +206,7 @@ async def test_tab_completes_an_entity_name_from_the_index(config, engine, messa
 async def test_help_shows_the_query_syntax(config, engine, messages):
     from textual.widgets import DataTable
 
-    from tui.screens.help import HelpScreen
+    from briefing.tui.screens.help import HelpScreen
 
     app = new_app(config, engine)
     async with run(app, messages) as pilot:
@@ -228,8 +228,8 @@ async def open_first(pilot) -> None:
 async def test_enter_on_an_event_scrolls_to_its_sentence_and_the_timeline_keeps_its_cursor(
     config, engine, messages
 ):
-    from tui.widgets.reader import FOCUS_STYLE
-    from tui.widgets.timeline import EventList
+    from briefing.tui.widgets.reader import FOCUS_STYLE
+    from briefing.tui.widgets.timeline import EventList
 
     app = new_app(config, engine)
     async with run(app, messages, size=(100, 30)) as pilot:
@@ -248,7 +248,7 @@ async def test_enter_on_an_event_scrolls_to_its_sentence_and_the_timeline_keeps_
         assert app.current_id == event.article_id
         assert reader.focus_span == (event.start, event.end)
         assert events.highlighted == pick and app.focused is events
-        from tui.widgets.reader import body_text
+        from briefing.tui.widgets.reader import body_text
 
         body = body_text(reader.article, [], [], reader.focus_span)
         assert any(str(s.style) == FOCUS_STYLE and s.start == event.start for s in body.spans)
@@ -368,8 +368,8 @@ async def test_layouts_keep_titles_readable_and_side_panes_collapse(config, engi
 def test_columns_drop_publisher_first_then_the_date() -> None:
     from datetime import date
 
-    from search.engine import Hit
-    from tui.widgets.article_list import TITLE_MIN, choose_columns
+    from briefing.search.engine import Hit
+    from briefing.tui.widgets.article_list import TITLE_MIN, choose_columns
 
     hits = [Hit("a", "제목", "매일경제", date(2025, 4, 2), 0.9), Hit("b", "제목", None, None, 0.0)]
     wide, mid, narrow = choose_columns(100, hits), choose_columns(TITLE_MIN + 16, hits), choose_columns(40, hits)
@@ -397,8 +397,8 @@ async def test_export_dialog_edits_title_and_file_and_shows_the_real_name(config
                                                                         monkeypatch):
     from textual.widgets import Checkbox, Input, Static
 
-    from search.brief import target_path
-    from tui.screens.export import ExportDialog
+    from briefing.search.brief.render import target_path
+    from briefing.tui.screens.export import ExportDialog
 
     edited = []
     monkeypatch.setattr(BriefingApp, "run_external",
@@ -437,8 +437,8 @@ async def test_export_dialog_edits_title_and_file_and_shows_the_real_name(config
 
 
 def test_keymap_problems_name_the_binding_ids() -> None:
-    from search.config import load_config
-    from tui.bindings import keymap_problems
+    from briefing.search.config import load_config
+    from briefing.tui.bindings import keymap_problems
 
     shipped = load_config(use_user_file=False).keys
     assert keymap_problems(shipped) == []  # the shipped table has no unintended clash
@@ -461,8 +461,8 @@ async def test_bad_remaps_are_reported_at_start(config, engine, messages):
 
 @sync
 async def test_S_saves_a_search_and_the_watchlist_counts_new_articles(config, engine, messages):
-    from tui.saved_searches import SAVED_FILE, SavedSearch, load_saved, store_saved
-    from tui.widgets.watchlist import WatchList
+    from briefing.tui.saved_searches import SAVED_FILE, SavedSearch, load_saved, store_saved
+    from briefing.tui.widgets.watchlist import WatchList
 
     hits = [h.id for h in engine.search(QUERY).hits]
     # saved earlier, when only the first result existed: the others are new
@@ -491,7 +491,7 @@ async def test_S_saves_a_search_and_the_watchlist_counts_new_articles(config, en
 
 def test_briefing_saved_add_list_remove(tmp_path) -> None:
     from tests.conftest import run_cli
-    from tui.testing import copy_data_dir, seed_index
+    from tests.app_helpers import copy_data_dir, seed_index
 
     data = copy_data_dir(seed_index(), tmp_path / "data")
     added = run_cli("saved", "add", "softbank", QUERY, "--data-dir", str(data))

@@ -5,17 +5,17 @@ from __future__ import annotations
 import pytest
 from textual.command import CommandPalette
 
-from tui.app import BriefingApp
-from tui.bindings import KEY_SPECS
-from tui.messages import ArticleLoaded, RelatedLoaded, SearchDone, SearchFailed
-from tui.screens.export import ExportDialog
-from tui.screens.help import HelpScreen, help_rows
-from tui.testing import copy_data_dir, open_engine, seed_config, seed_index, settle, sync
-from tui.widgets.article_list import MARK_FLAG, ArticleList
-from tui.widgets.entity_sidebar import EntitySidebar
-from tui.widgets.reader import Reader
-from tui.widgets.search_bar import SearchBar
-from tui.widgets.timeline import EventList
+from briefing.tui.app import BriefingApp
+from briefing.tui.bindings import KEY_SPECS
+from briefing.tui.messages import ArticleLoaded, RelatedLoaded, SearchDone, SearchFailed
+from briefing.tui.screens.export import ExportDialog
+from briefing.tui.screens.help import HelpScreen, help_rows
+from tests.app_helpers import copy_data_dir, open_engine, seed_config, seed_index, settle, sync
+from briefing.tui.widgets.article_list import MARK_FLAG, ArticleList
+from briefing.tui.widgets.entity_sidebar import EntitySidebar
+from briefing.tui.widgets.reader import Reader
+from briefing.tui.widgets.search_bar import SearchBar
+from briefing.tui.widgets.timeline import EventList
 
 pytestmark = pytest.mark.slow
 
@@ -439,7 +439,7 @@ async def test_first_run_builds_the_index_with_progress(config, tmp_path, messag
         await settle(pilot, rounds=200)
         assert app.ready and app.corpus_size == app.engine.corpus_size > 0
         assert app.timings["first_paint"] < app.timings["searchable"]  # painted before indexing
-        from tui.messages import IndexProgress
+        from briefing.tui.messages import IndexProgress
 
         assert of_type(messages, IndexProgress)
         assert len(app.query_one(ArticleList).article_ids) == app.corpus_size
@@ -451,7 +451,7 @@ async def test_the_palette_has_a_command_for_every_action_and_each_runs(make_app
                                                                      monkeypatch):
     import webbrowser
 
-    from tui.commands_palette import PALETTE_COMMANDS
+    from briefing.tui.commands_palette import PALETTE_COMMANDS
 
     monkeypatch.setattr(webbrowser, "open", lambda url: True)
     monkeypatch.setenv("PAGER", "true")
@@ -492,7 +492,7 @@ class Wrapped:
 
 @sync
 async def test_worker_errors_are_notified_and_the_app_keeps_running(config, engine, messages):
-    from search.errors import BriefingError
+    from briefing.search.errors import BriefingError
 
     calls = []
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-import tui.search_flow as app_module
-from tui.messages import FacetsLoaded, RowsCompleted, SearchDone, TimelineLoaded
-from tui.widgets.article_list import ArticleList
+import briefing.tui.search_flow as app_module
+from briefing.tui.messages import FacetsLoaded, RowsCompleted, SearchDone, TimelineLoaded
+from briefing.tui.widgets.article_list import ArticleList
 from tests.test_app_keys import config, engine, make_app, messages, run  # noqa: F401  (fixtures)
-from tui.testing import settle, sync
+from tests.app_helpers import settle, sync
 
 pytestmark = pytest.mark.slow
 
@@ -69,8 +69,8 @@ async def test_long_lived_objects_are_frozen_once_the_analyser_is_loaded(make_ap
 async def test_two_enters_in_one_burst_open_the_first_result(make_app, messages):
     from textual import events
 
-    from tui.messages import ArticleLoaded
-    from tui.widgets.search_bar import SearchBar
+    from briefing.tui.messages import ArticleLoaded
+    from briefing.tui.widgets.search_bar import SearchBar
 
     app = make_app()
     async with run(app, messages) as pilot:
@@ -90,7 +90,7 @@ async def test_two_enters_in_one_burst_open_the_first_result(make_app, messages)
 @sync
 async def test_a_probe_passed_in_sees_the_milestones_and_each_result_list(make_app, messages):
     """The bench watches the app through this hook only (bench/bench_app.py's RenderLog)."""
-    from tui.probe import AppProbe
+    from briefing.tui.probe import AppProbe
 
     class Renders(AppProbe):
         def __init__(self) -> None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from search.engine import Related
-from tui.bindings import KEY_SPECS, keymap_from_config, normalize_keys, unknown_key_ids
-from tui.session import JumpHistory, Marks, RelatedCursor, SearchSequencer, Visit, add_entity_filter
+from briefing.search.engine import Related
+from briefing.tui.bindings import KEY_SPECS, keymap_from_config, normalize_keys, unknown_key_ids
+from briefing.tui.session import JumpHistory, Marks, RelatedCursor, SearchSequencer, Visit, add_entity_filter
 
 
 def test_a_stale_search_never_overwrites_a_newer_one() -> None:
@@ -60,7 +60,7 @@ def test_jump_history_is_last_in_first_out() -> None:
 
 
 def test_every_binding_id_of_the_config_exists_and_keys_normalise() -> None:
-    from tui.testing import seed_config
+    from tests.app_helpers import seed_config
 
     ids = {spec.id for spec in KEY_SPECS}
     assert set(seed_config().keys) == ids

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from search import analysis
-from search.analysis import WINDOW_CHARS, text_windows
-from search.config import load_config
-from search.engine import Engine
-from search.page import extract_page
+from briefing.search.language import analysis
+from briefing.search.language.analysis import WINDOW_CHARS, text_windows
+from briefing.search.config import load_config
+from briefing.search.engine import Engine
+from briefing.search.ingest.page import extract_page
 
 from .conftest import ROOT
 

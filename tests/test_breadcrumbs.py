@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from search import furniture as fx
-from search.page import extract_page
+from briefing.search.ingest import furniture as fx
+from briefing.search.ingest.page import extract_page
 
 PAGE = """홈 > 경제 > IT·과학
 

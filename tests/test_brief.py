@@ -10,8 +10,8 @@ import pytest
 import yaml
 from markdown_it import MarkdownIt
 
-from search.brief import key_sentences, plan_brief, render_brief, write_brief
-from search.errors import BriefingError
+from briefing.search.brief.render import key_sentences, plan_brief, render_brief, write_brief
+from briefing.search.errors import BriefingError
 
 from .conftest import run_cli
 
@@ -95,7 +95,7 @@ def test_unknown_date_says_unknown(seed_engine):
 def test_snapshot_of_a_two_article_brief(two, snapshot, seeds_dir):
     engine, plan = two
     md = render_brief(engine, plan, created=datetime(2026, 1, 2, 9, 0))
-    from search.brief import _md
+    from briefing.search.brief.render import _md
 
     assert md.replace(_md(str(seeds_dir)), "<seeds>") == snapshot  # the checkout's path varies
 

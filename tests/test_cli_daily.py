@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from tui.cli import hoist_global_options
+from briefing.tui.cli import hoist_global_options
 
 from .conftest import ROOT, run_cli
 
@@ -37,7 +37,7 @@ def test_list_to_a_pipe_keeps_every_id_and_title_whole_and_options_work_after(se
 def test_list_and_show_never_load_the_analyser(seed_data_dir, command):
     code = (
         "import sys, io, contextlib\n"
-        "from tui.cli import main\n"
+        "from briefing.tui.cli import main\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         f"    code = main({command!r} + ['--data-dir', {str(seed_data_dir)!r}])\n"
         "print(code, 'kiwipiepy' in sys.modules)\n"

@@ -20,12 +20,12 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
-from tui.cli import hoist_global_options
-from tui.warm_client import served_data_dir
-from tui.warm_link import LOCK_NAME, SOCKET_NAME, SocketPath, recv_json, send_json
+from briefing.tui.cli import hoist_global_options
+from briefing.tui.warm_client import served_data_dir
+from briefing.tui.warm_link import LOCK_NAME, SOCKET_NAME, SocketPath, recv_json, send_json
 
 # the client prints its exit code and whether it loaded Kiwi, after the command's own output
-CLIENT = ("import sys\nfrom tui.cli import main\ntry:\n    code = main(sys.argv[1:])\n"
+CLIENT = ("import sys\nfrom briefing.tui.cli import main\ntry:\n    code = main(sys.argv[1:])\n"
           "except SystemExit as exc:\n    code = exc.code\nsys.stdout.flush()\n"
           "print('\\n@@', code, 'kiwipiepy' in sys.modules, file=sys.stderr)\n")
 
@@ -45,7 +45,7 @@ def client(data: Path, *args: str, **extra: str) -> tuple[str, str, int, bool]:
 
 
 def status(data: Path) -> dict | None:
-    proc = subprocess.run([sys.executable, "-m", "tui.cli", "--data-dir", str(data), "server", "status", "--json"],
+    proc = subprocess.run([sys.executable, "-m", "briefing.tui.cli", "--data-dir", str(data), "server", "status", "--json"],
                           capture_output=True, text=True, env=env(), timeout=60)
     reply = json.loads(proc.stdout)
     return reply if reply.get("status") == "running" else None
@@ -63,7 +63,7 @@ def wait_for_server(data: Path, timeout: float = 120) -> dict:
 
 def kill_server(data: Path) -> None:
     """Stop the data dir's server; kill it by the pid in its lock file if it does not go."""
-    subprocess.run([sys.executable, "-m", "tui.cli", "--data-dir", str(data), "server", "stop"],
+    subprocess.run([sys.executable, "-m", "briefing.tui.cli", "--data-dir", str(data), "server", "stop"],
                    capture_output=True, env=env(), timeout=60)
     try:
         pid = int((data / LOCK_NAME).read_text().split()[0])
@@ -81,7 +81,7 @@ def server_alive(pid: int, data: Path) -> bool:
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
     except OSError:
         return False
-    return b"tui.warm_server" in cmdline and str(data).encode() in cmdline
+    return b"briefing.tui.warm_server" in cmdline and str(data).encode() in cmdline
 
 
 def no_elapsed(text: str) -> str:
@@ -122,7 +122,7 @@ SERVED_CASES = [
     ["search", "--help"],
 ]
 # the same calls in one process without the server (one Kiwi load for all)
-IN_PROCESS = ("import contextlib, io, json, sys\nfrom tui.cli import main\nout = []\n"
+IN_PROCESS = ("import contextlib, io, json, sys\nfrom briefing.tui.cli import main\nout = []\n"
               "for args in json.loads(sys.argv[1]):\n"
               "    o, e = io.StringIO(), io.StringIO()\n"
               "    with contextlib.redirect_stdout(o), contextlib.redirect_stderr(e):\n"
@@ -153,7 +153,7 @@ def test_a_terminal_client_gets_its_width_and_styles(warm_dir):
               "if pid == 0:\n"
               "    import fcntl, struct, termios\n"
               "    fcntl.ioctl(1, termios.TIOCSWINSZ, struct.pack('HHHH', 30, 50, 0, 0))\n"
-              "    from tui.cli import main\n"
+              "    from briefing.tui.cli import main\n"
               "    os._exit(main(sys.argv[1:]))\n"
               "chunks = []\n"
               "while True:\n"
@@ -203,7 +203,7 @@ def test_an_index_change_is_seen(tmp_path):
         again = client(data, "search", "--json", "")  # served from the updated index
         assert not again[3] and no_elapsed(again[0]) == no_elapsed(out)
         shutil.copy(seeds[2], corpus)  # another process updates the index
-        subprocess.run([sys.executable, "-m", "tui.cli", "--no-server", "--data-dir", str(data), "index"],
+        subprocess.run([sys.executable, "-m", "briefing.tui.cli", "--no-server", "--data-dir", str(data), "index"],
                        env=env(), capture_output=True, timeout=300, check=True)
         third = client(data, "search", "--json", "")
         assert not third[3] and no_elapsed(third[0]) == no_elapsed(client(data, "--no-server", "search", "--json",
@@ -235,7 +235,7 @@ def test_stale_stopped_and_hung_servers_make_the_client_work_itself(seed_data_di
             time.sleep(0.1)
         assert not server_alive(pid, data) and not (data / SOCKET_NAME).exists()
         # stopped: status says so (exit 1) and the next search works in-process
-        proc = subprocess.run([sys.executable, "-m", "tui.cli", "--data-dir", str(data), "server", "status"],
+        proc = subprocess.run([sys.executable, "-m", "briefing.tui.cli", "--data-dir", str(data), "server", "status"],
                               capture_output=True, text=True, env=env(), timeout=60)
         assert proc.returncode == 1 and "no server runs" in proc.stdout
     finally:
@@ -268,7 +268,7 @@ def test_only_search_with_global_options_first_is_sent_to_a_server(tmp_path, mon
 
 
 def test_the_client_imports_nothing_heavy_before_asking(tmp_path):
-    code = ("import sys\nimport tui.cli, tui.warm_client\n"
+    code = ("import sys\nimport briefing.tui.cli, briefing.tui.warm_client\n"
             "print(sorted(m for m in ('kiwipiepy', 'whoosh', 'rich', 'datasketch', 'numpy') if m in sys.modules))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env(), timeout=60)
     assert proc.stdout.strip() == "[]", proc.stderr
@@ -276,7 +276,7 @@ def test_the_client_imports_nothing_heavy_before_asking(tmp_path):
 
 def test_a_concurrent_second_server_exits_at_once(warm_dir):
     data, _ = warm_dir
-    proc = subprocess.run([sys.executable, "-m", "tui.warm_server", str(data), "--", "search", "x"],
+    proc = subprocess.run([sys.executable, "-m", "briefing.tui.warm_server", str(data), "--", "search", "x"],
                           env=env(), capture_output=True, timeout=60)
     assert proc.returncode == 0 and status(data)  # the first one still serves
 
@@ -285,7 +285,7 @@ def test_a_concurrent_second_server_exits_at_once(warm_dir):
 def test_a_caller_capturing_output_in_a_string_gets_it(warm_dir):
     """main() called with sys.stdout an io.StringIO (no byte buffer) gets the served text."""
     data, (cold_out, *_) = warm_dir
-    code = ("import contextlib, io, json, sys\nfrom tui.cli import main\nout = io.StringIO()\n"
+    code = ("import contextlib, io, json, sys\nfrom briefing.tui.cli import main\nout = io.StringIO()\n"
             "with contextlib.redirect_stdout(out):\n"
             f"    code = main(['--data-dir', {str(data)!r}, 'search', '--json', '소프트뱅크'])\n"
             "print(json.dumps([out.getvalue(), code, 'kiwipiepy' in sys.modules]))\n")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from search.config import ConfigError, data_dir, load_config
+from briefing.search.config import ConfigError, data_dir, load_config
 
 from .conftest import run_cli
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from search.datex import clause_tense, find_dates, sentence_spans
+from briefing.search.timeline.dates import clause_tense, find_dates, sentence_spans
 
 
 def one(text: str, published: date | None, expr: str | None = None):

@@ -6,7 +6,7 @@ import codecs
 
 import pytest
 
-from search.decode import Undecodable, decode_bytes
+from briefing.search.ingest.decode import Undecodable, decode_bytes
 
 KOREAN = "삼성전자가 일본 요코하마에 연구센터를 열었다.\n소프트뱅크와 협력한다.\n"
 

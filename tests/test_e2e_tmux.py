@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from rich.cells import cell_len
 
-from tui.testing import open_engine, seed_config
+from tests.app_helpers import open_engine, seed_config
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

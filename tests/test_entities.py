@@ -11,9 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from search.config import GazetteerEntry, load_config
-from search.entities import Mention, entity_counts, extract_mentions, extract_mentions_many, source_credits
-from search.gazetteer import Gazetteer
+from briefing.search.config import GazetteerEntry, load_config
+from briefing.search.entities.mentions import Mention, entity_counts, extract_mentions, extract_mentions_many, source_credits
+from briefing.search.entities.gazetteer import Gazetteer
 
 from .conftest import DATA, TODAY
 
@@ -27,7 +27,7 @@ def gaz() -> Gazetteer:
     """The shipped gazetteer, with Kiwi configured the way the engine configures it."""
     entries = load_config(use_user_file=False).gazetteer
     try:
-        from search import analysis
+        from briefing.search.language import analysis
 
         analysis.configure(entries)
     except ImportError:
@@ -221,7 +221,7 @@ def test_never_raises_on_arbitrary_unicode(gaz, text):
 # --- the seeds against the gold -----------------------------------------------------------------
 @pytest.fixture(scope="module")
 def seed_entities(seeds_dir, gaz):
-    from search.ingest import ingest_file
+    from briefing.search.ingest.sources import ingest_file
 
     out = {}
     for path in sorted(seeds_dir.glob("*.txt")):
@@ -303,7 +303,7 @@ def _f1(sents, gaz, use_model: bool) -> float:
 
 
 def test_shipped_tagger_beats_rules_on_unseen_klue_sample(gaz):
-    from search.ner_model import shipped_tagger
+    from briefing.search.entities.tagger import shipped_tagger
 
     assert shipped_tagger() is not None, "the model file ships in search/models_data/"
     sents = _klue_sentences(DATA / "klue-ner" / "wikitree-sample.tsv")

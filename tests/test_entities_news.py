@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import pytest
 
-from search import entities as E
-from search.config import load_config
-from search.entities import (
+from briefing.search.entities import mentions as E
+from briefing.search.config import load_config
+from briefing.search.entities.mentions import (
     entity_counts,
     extract_mentions,
     extract_mentions_many,
     strip_particle,
 )
-from search.gazetteer import Gazetteer
+from briefing.search.entities.gazetteer import Gazetteer
 
 
 @pytest.fixture(scope="module")
@@ -177,7 +177,7 @@ def test_no_mention_crosses_a_line(gaz):
 # --- a company query and the articles that only mention apps ---------------------------------
 @pytest.mark.slow
 def test_company_query_skips_articles_about_applications(tmp_path):
-    from search.engine import Engine
+    from briefing.search.engine import Engine
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()

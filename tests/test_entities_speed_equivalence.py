@@ -11,11 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from search import entities as E
-from search.config import load_config
-from search.gazetteer import Gazetteer
-from search.ingest import ingest_file
-from search.ner_model import _MAX_SPACE, shipped_tagger
+from briefing.search.entities import mentions as E
+from briefing.search.config import load_config
+from briefing.search.entities.gazetteer import Gazetteer
+from briefing.search.ingest.sources import ingest_file
+from briefing.search.entities.tagger import _MAX_SPACE, shipped_tagger
 
 from .conftest import ROOT
 

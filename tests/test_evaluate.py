@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from search import analysis
-from search.evaluate import Evaluator
-from search.index import ArticleIndex, IndexDoc
-from search.query import parse_query
-from search.snippet import make_snippet, term_hits
+from briefing.search.language import analysis
+from briefing.search.index.evaluate import Evaluator
+from briefing.search.index.article_index import ArticleIndex, IndexDoc
+from briefing.search.index.query import parse_query
+from briefing.search.index.snippet import make_snippet, term_hits
 from tests.test_index import config, seed_docs, seeds_index  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.slow

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from search.config import load_config
-from search.engine import Engine
+from briefing.search.config import load_config
+from briefing.search.engine import Engine
 
 from .conftest import ROOT, run_cli
 
@@ -37,7 +37,7 @@ def _corpus(tmp_path: Path, seeds_dir: Path, copies: int = 0) -> Path:
 
 def _start_index(data: Path, *extra: str) -> subprocess.Popen:
     env = dict(os.environ, PYTHONPATH=str(ROOT), BRIEFING_DATA_DIR=str(data))
-    return subprocess.Popen([sys.executable, "-m", "tui.cli", "index", "--quiet", *extra], env=env,
+    return subprocess.Popen([sys.executable, "-m", "briefing.tui.cli", "index", "--quiet", *extra], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 

@@ -14,10 +14,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from search import analysis
-from search.config import ENTITY_TYPES, load_config
-from search.errors import IndexBusy, QueryError
-from search.index import META_FILE, ArticleIndex, IndexCorrupt, IndexDoc, IndexVersionMismatch
+from briefing.search.language import analysis
+from briefing.search.config import ENTITY_TYPES, load_config
+from briefing.search.errors import IndexBusy, QueryError
+from briefing.search.index.article_index import META_FILE, ArticleIndex, IndexCorrupt, IndexDoc, IndexVersionMismatch
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,7 +46,7 @@ def entities_by_alias(text: str, gazetteer) -> dict[str, list[str]]:
 def seed_docs(seeds_dir: Path, gazetteer) -> list[IndexDoc]:
     """IndexDocs of the bundled seeds, through the real ingestion when it is available."""
     try:
-        from search.ingest import ingest_file
+        from briefing.search.ingest.sources import ingest_file
     except ImportError:  # pragma: no cover - crude fallback: the raw page is the body
         ingest_file = None
     docs = []
@@ -221,9 +221,9 @@ def test_index_built_here_is_searched_in_another_process(seeds_index):
     code = textwrap.dedent(
         f"""
         import json
-        from search import analysis
-        from search.config import load_config
-        from search.index import ArticleIndex
+        from briefing.search.language import analysis
+        from briefing.search.config import load_config
+        from briefing.search.index.article_index import ArticleIndex
         analysis.configure(load_config(use_user_file=False).gazetteer)
         ix = ArticleIndex({str(seeds_index.directory)!r})
         print(json.dumps([h.id for h in ix.search("SoftBank").hits]))
@@ -277,7 +277,7 @@ def test_killed_update_leaves_the_previous_index_usable(tmp_path, config):
     writer = textwrap.dedent(
         f"""
         import sys
-        from search.index import ArticleIndex, IndexDoc
+        from briefing.search.index.article_index import ArticleIndex, IndexDoc
         ix = ArticleIndex({str(tmp_path)!r})
         docs = (IndexDoc(id=f"k{{i}}", title="제목", body="반도체 협력 기사 " * 50) for i in range(10**6))
         def progress(done, total, label):

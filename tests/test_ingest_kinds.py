@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from search.decode import Undecodable
-from search.ingest import discover, ingest_file
+from briefing.search.ingest.decode import Undecodable
+from briefing.search.ingest.sources import discover, ingest_file
 
 from .conftest import TODAY
 

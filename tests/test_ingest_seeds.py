@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
-from search.furniture import is_sentence
-from search.ingest import ingest_file
-from search.page import normalize_line
+from briefing.search.ingest.furniture import is_sentence
+from briefing.search.ingest.sources import ingest_file
+from briefing.search.ingest.page import normalize_line
 
 from .conftest import TODAY
 
@@ -67,7 +67,7 @@ _NOT_ARTICLE = {"author profile", "headline list of other articles", "page widge
 
 
 def test_no_body_sentence_is_lost(seeds_dir, gold):
-    from search.page import extract_page
+    from briefing.search.ingest.page import extract_page
 
     for path in sorted(seeds_dir.glob("*.txt")):
         text = path.read_text(encoding="utf-8")

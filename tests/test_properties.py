@@ -9,14 +9,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from search import analysis
-from search.config import load_config
-from search.datex import find_dates
-from search.entities import extract_mentions
-from search.errors import QueryError
-from search.gazetteer import Gazetteer
-from search.page import extract_page
-from search.query import parse_query
+from briefing.search.language import analysis
+from briefing.search.config import load_config
+from briefing.search.timeline.dates import find_dates
+from briefing.search.entities.mentions import extract_mentions
+from briefing.search.errors import QueryError
+from briefing.search.entities.gazetteer import Gazetteer
+from briefing.search.ingest.page import extract_page
+from briefing.search.index.query import parse_query
 
 # Korean-heavy text with the troublemakers mixed in: hanja, emoji, controls, surrogates excluded.
 KOREAN = st.sampled_from(list("삼성전자가소프트뱅크와손정의회장은일지난해월년까지께이달초말중순")

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from search import pubdate
-from search.page import extract_page
+from briefing.search.ingest import pubdate
+from briefing.search.ingest.page import extract_page
 
 
 @pytest.mark.parametrize(

@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from whoosh import query as wq
 
-from search import analysis
-from search.errors import QueryError
-from search.query import FIELDS, MAX_QUERY_CHARS, parse_query
+from briefing.search.language import analysis
+from briefing.search.errors import QueryError
+from briefing.search.index.query import FIELDS, MAX_QUERY_CHARS, parse_query
 
 pytestmark = pytest.mark.slow
 

@@ -26,12 +26,12 @@ from itertools import pairwise
 
 import pytest
 
-from search import pubdate
-from search.brief import key_sentences, story_text
-from search.ingest import ingest_file
-from search.models import Article, PublishedDate
-from search.page import normalize_line
-from search.timeline import article_events
+from briefing.search.ingest import pubdate
+from briefing.search.brief.render import key_sentences, story_text
+from briefing.search.ingest.sources import ingest_file
+from briefing.search.model import Article, PublishedDate
+from briefing.search.ingest.page import normalize_line
+from briefing.search.timeline.events import article_events
 
 from .conftest import DATA, TODAY
 
@@ -191,7 +191,7 @@ def test_dateline_byline_is_a_byline():
 
 
 def test_removed_lines_survive_the_store(tmp_path):
-    from search.store import Store
+    from briefing.search.store import Store
 
     a = ingested("lab_photo_credit.txt")
     store = Store(tmp_path / "s.sqlite")
@@ -202,7 +202,7 @@ def test_removed_lines_survive_the_store(tmp_path):
 
 
 def test_show_json_lists_removed_lines(seed_engine):
-    from tui.commands.show_cmd import article_payload
+    from briefing.tui.commands.show_cmd import article_payload
 
     data = article_payload(seed_engine, seed_engine.resolve_id("000"))
     assert data["removed"] and all(set(r) == {"line", "reason"} for r in data["removed"])
@@ -292,7 +292,7 @@ def test_key_facts_come_from_the_story(name):
     ("댓글 첫 댓글을 작성해보세요", False),
 ])
 def test_story_paragraph_rule(line, story):
-    from search.furniture import is_story_paragraph
+    from briefing.search.ingest.furniture import is_story_paragraph
 
     assert is_story_paragraph(line) is story
 
@@ -308,7 +308,7 @@ def test_comment_dates_below_the_story_are_not_its_date():
 
 
 def test_text_page_with_only_a_copyright_year_is_undated():
-    from search.page import extract_page
+    from briefing.search.ingest.page import extract_page
 
     page = ("연구팀, 새 전해질 개발\n연구팀은 2024년 3월 5일 리튬금속전지의 수명을 늘리는 전해질을 개발했다고 밝혔다. "
             "결과는 학술지에 실렸다.\nCopyright 2024 ScienceOn. All rights reserved.\n")
@@ -323,7 +323,7 @@ def test_text_page_with_only_a_copyright_year_is_undated():
     ("삼성전자가 22일 평택에서 새 공장을 착공했다고 밝혔다.", False),
 ])
 def test_caption_rule(line, caption):
-    from search.furniture import is_caption
+    from briefing.search.ingest.furniture import is_caption
 
     assert is_caption(line) is caption
 
@@ -334,6 +334,6 @@ def test_caption_rule(line, caption):
     ("청년 월세 지원금 제공", False),
 ])
 def test_photo_credit_line_rule(line, credit):
-    from search.furniture import is_photo_credit_line
+    from briefing.search.ingest.furniture import is_photo_credit_line
 
     assert is_photo_credit_line(line) is credit

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from bench import known_item
-from search.normalize import normalize
+from briefing.search.language.normalize import normalize
 from tests.conftest import DATA, run_cli
 
 CORPUS = DATA / "recall-corpus"
@@ -24,8 +24,8 @@ CORPUS = DATA / "recall-corpus"
 
 
 def _engine(data: Path, corpus: list[Path] | None):
-    from search.config import load_config
-    from search.engine import Engine
+    from briefing.search.config import load_config
+    from briefing.search.engine import Engine
 
     engine = Engine(load_config(use_user_file=False), data)
     if corpus:
@@ -80,7 +80,7 @@ def test_normal_text_is_returned_as_it_is():
 
 
 def test_terms_of_variants_keep_offsets_into_the_displayed_text():
-    from search.analysis import analyze
+    from briefing.search.language.analysis import analyze
 
     body = "ＳａｍＳｕｎｇ과 메모리\u00ad반도체"
     spans = {t.text: body[t.start:t.end] for t in analyze(body)}
@@ -121,7 +121,7 @@ _NFD = unicodedata.normalize("NFD", "메모리반도체 디스플레이 사업")
     ("ㅅㅏㄹㅏㅇ 고백", "사랑"),  # compatibility jamo
 ])
 def test_the_index_normalises_what_it_is_given(tmp_path, body, query):
-    from search.index import ArticleIndex, IndexDoc
+    from briefing.search.index.article_index import ArticleIndex, IndexDoc
 
     ix = ArticleIndex(tmp_path / "ix")
     ix.update([IndexDoc(id="variant", title="", body=body), IndexDoc(id="other", title="", body="다른 기사 본문")])
@@ -133,9 +133,9 @@ def test_the_index_normalises_what_it_is_given(tmp_path, body, query):
 
 
 def test_hanja_name_is_found_by_its_hangul_reading_through_the_gazetteer(tmp_path):
-    from search import analysis
-    from search.config import GazetteerEntry
-    from search.index import ArticleIndex, IndexDoc
+    from briefing.search.language import analysis
+    from briefing.search.config import GazetteerEntry
+    from briefing.search.index.article_index import ArticleIndex, IndexDoc
 
     analysis.configure([GazetteerEntry(name="손정의", type="person", aliases=("孫正義",))])
     try:
@@ -146,7 +146,7 @@ def test_hanja_name_is_found_by_its_hangul_reading_through_the_gazetteer(tmp_pat
         assert {h.id for h in ix.search("손정의").hits} == {"hangul", "hanja"}
         ix.close()
     finally:
-        from search.config import load_config
+        from briefing.search.config import load_config
 
         analysis.configure(load_config(use_user_file=False).gazetteer)
 

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from search import pipeline
-from search.config import ConfigError, load_config
-from search.engine import Engine
-from search.ingest import discover, ingest_file
+from briefing.search import pipeline
+from briefing.search.config import ConfigError, load_config
+from briefing.search.engine import Engine
+from briefing.search.ingest.sources import discover, ingest_file
 
 from .conftest import ROOT, run_cli
 
@@ -105,7 +105,7 @@ def test_one_deleted_file_is_still_removed(tmp_path, in_process):
 
 
 def test_unreadable_file_is_retried_on_the_next_update(tmp_path, in_process, monkeypatch):
-    from search import ingest
+    from briefing.search.ingest import sources as ingest
 
     files = write_articles(tmp_path / "c", 2)
     real_open, denied = os.open, {str(files[1])}
@@ -218,7 +218,7 @@ def test_a_copied_data_dir_is_not_rebuilt(tmp_path, in_process):
 def test_read_error_inside_a_segment_rebuilds_on_search(tmp_path, in_process, monkeypatch):
     import zlib
 
-    from search.index import ArticleIndex
+    from briefing.search.index.article_index import ArticleIndex
 
     write_articles(tmp_path / "c", 3)
     engine = engine_on(tmp_path / "data", tmp_path / "c")
@@ -279,8 +279,8 @@ def test_fifo_socket_and_dev_zero_are_skipped_by_type(tmp_path, in_process):
 
 
 def test_reading_is_bounded_whatever_st_size_says(tmp_path):
-    from search.decode import Undecodable
-    from search.ingest import read_bounded
+    from briefing.search.ingest.decode import Undecodable
+    from briefing.search.ingest.sources import read_bounded
 
     with pytest.raises(Undecodable, match="not a regular file"):
         read_bounded(Path("/dev/zero"), 1024)
@@ -454,7 +454,7 @@ def test_brief_has_no_raw_html(hostile):
 
 
 def test_print_json_escapes_c1_controls(capsys):
-    from tui.commands._output import print_json
+    from briefing.tui.commands._output import print_json
 
     print_json({"t": "a\x9b31mb\x1bc"})
     out = capsys.readouterr().out
@@ -466,8 +466,8 @@ def test_reader_border_takes_an_id_with_markup_as_text():
 
     from textual.app import App
 
-    from search.models import Article
-    from tui.widgets.reader import Reader
+    from briefing.search.model import Article
+    from briefing.tui.widgets.reader import Reader
 
     class One(App):
         def compose(self):
@@ -554,7 +554,7 @@ def test_index_path_while_another_update_runs_says_busy_then_waits(tmp_path):
         assert proc.returncode == 3 and "Traceback" not in proc.stderr, proc.stderr
         assert "being updated" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
         env = dict(os.environ, PYTHONPATH=str(ROOT), BRIEFING_DATA_DIR=str(data))
-        waiting = subprocess.Popen([sys.executable, "-m", "tui.cli", "index", "--quiet", "--wait", str(tmp_path / "d")],
+        waiting = subprocess.Popen([sys.executable, "-m", "briefing.tui.cli", "index", "--quiet", "--wait", str(tmp_path / "d")],
                                    env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         time.sleep(1.5)
         assert waiting.poll() is None, waiting.communicate()

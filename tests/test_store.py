@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from search.ingest import ingest_file
-from search.store import SourceState, Store
+from briefing.search.ingest.sources import ingest_file
+from briefing.search.store import SourceState, Store
 
 
 @pytest.fixture()

@@ -9,10 +9,10 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-from search import store as store_module
-from search.config import load_config
-from search.engine import Engine
-from search.store import ROW_FORMAT, Store
+from briefing.search import store as store_module
+from briefing.search.config import load_config
+from briefing.search.engine import Engine
+from briefing.search.store import ROW_FORMAT, Store
 
 
 def _engine(corpus: Path, data: Path) -> Engine:

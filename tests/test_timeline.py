@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from search.datex import clause_tense
-from search.furniture import is_caption
-from search.models import Article, PublishedDate
-from search.timeline import article_events, group_events, month_counts, sort_events
+from briefing.search.timeline.dates import clause_tense
+from briefing.search.ingest.furniture import is_caption
+from briefing.search.model import Article, PublishedDate
+from briefing.search.timeline.events import article_events, group_events, month_counts, sort_events
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = yaml.safe_load((ROOT / "tests" / "data" / "seeds-gold.yaml").read_text(encoding="utf-8"))["articles"]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from search.ner_model import NerTagger
+from briefing.search.entities.tagger import NerTagger
 from training import ner_train
 from training.klue import klue_split, read_klue
 
@@ -43,8 +43,8 @@ def test_trains_on_a_few_sentences_from_the_command_line(tmp_path: Path):
     tagger = NerTagger.load(out)
     assert tagger.weights and any(f.startswith("lx") for f in tagger.weights)  # lexicon features
     # it learnt its own training sentences, decoded as whole sentences
-    from search.config import load_config
-    from search.gazetteer import Gazetteer
+    from briefing.search.config import load_config
+    from briefing.search.entities.gazetteer import Gazetteer
 
     gaz = Gazetteer.from_entries(load_config(use_user_file=False).gazetteer)
     data = ner_train.examples(read_klue(small), gaz)

@@ -16,7 +16,7 @@ import shutil
 from collections import defaultdict
 from pathlib import Path
 
-from search.ne_lexicon import LEXICON_PATH
+from briefing.search.entities.lexicon import LEXICON_PATH
 
 
 def build(src_dir: Path, out: Path = LEXICON_PATH) -> int:

@@ -1,4 +1,4 @@
-"""Train the entity tagger of :mod:`search.ner_model` (structured perceptron, Viterbi decoding).
+"""Train the entity tagger of :mod:`briefing.search.entities.tagger` (structured perceptron, Viterbi decoding).
 
     python -m training.ner_train /work/shared/eval/klue-ner/wikitree-dev-a.tsv
 
@@ -6,7 +6,7 @@ trains on the tuning part of each KLUE-NER file (see :mod:`training.klue` for th
 ``--all`` uses every sentence, ``--part train`` only the cross-validation training fold) and
 writes ``search/models_data/ner_perceptron.json.gz`` (or ``--out``). The features are those the
 extractor gives the tagger at run time: Kiwi morphemes, the gazetteer/rule hints of
-:func:`search.entities.model_inputs`, and the shipped konec lexicon.
+:func:`briefing.search.entities.mentions.model_inputs`, and the shipped konec lexicon.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from search.ne_lexicon import NeLexicon, shipped_lexicon
-from search.ner_model import (
+from briefing.search.entities.lexicon import NeLexicon, shipped_lexicon
+from briefing.search.entities.tagger import (
     LABELS,
     MODEL_PATH,
     SKIP_TAGS,
@@ -142,7 +142,7 @@ def train(data: Sequence[Example], epochs: int = 10, seed: int = 13,
 
 def examples(sentences: Sequence[tuple[str, set[tuple[int, int, str]]]], gazetteer) -> list[Example]:
     """(text, morphemes, hints, gold labels) of KLUE sentences, as the extractor feeds the tagger."""
-    from search.entities import model_inputs
+    from briefing.search.entities.mentions import model_inputs
 
     inputs = model_inputs([s for s, _ in sentences], gazetteer)
     return [(text, morphs, hints, spans_to_labels(morphs, gold))
@@ -159,8 +159,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=MODEL_PATH)
     args = ap.parse_args(argv)
 
-    from search.config import load_config
-    from search.gazetteer import Gazetteer
+    from briefing.search.config import load_config
+    from briefing.search.entities.gazetteer import Gazetteer
 
     gaz = Gazetteer.from_entries(load_config(use_user_file=False).gazetteer)
     sentences = []

@@ -1,14 +1,14 @@
 """The briefing app: search bar, result list, reader, entity sidebar, timeline, status line.
 
 The app only coordinates: every engine call runs in a thread worker that posts a typed message
-back (:mod:`tui.messages`); worker errors are reported in one place,
-:meth:`tui.startup.StartUp.on_worker_state_changed`. This module holds the layout, the shared
+back (:mod:`briefing.tui.messages`); worker errors are reported in one place,
+:meth:`briefing.tui.startup.StartUp.on_worker_state_changed`. This module holds the layout, the shared
 state and the keys that only move the focus; each other idea is a mixin of its own module:
-start-up (:mod:`tui.startup`), the session (:mod:`tui.session_keeper`), the search flow
-(:mod:`tui.search_flow`), the side panes (:mod:`tui.side_panes`), opening articles
-(:mod:`tui.article_opening`), jumps (:mod:`tui.jumps`), reader tools (:mod:`tui.reader_tools`),
-marks and export (:mod:`tui.marks_export`), saved searches (:mod:`tui.watchlist_flow`), feeds
-(:mod:`tui.feeds_refresh`) and wire copies (:mod:`tui.copies_toggle`).
+start-up (:mod:`briefing.tui.startup`), the session (:mod:`briefing.tui.session_keeper`), the search flow
+(:mod:`briefing.tui.search_flow`), the side panes (:mod:`briefing.tui.side_panes`), opening articles
+(:mod:`briefing.tui.article_opening`), jumps (:mod:`briefing.tui.jumps`), reader tools (:mod:`briefing.tui.reader_tools`),
+marks and export (:mod:`briefing.tui.marks_export`), saved searches (:mod:`briefing.tui.watchlist_flow`), feeds
+(:mod:`briefing.tui.feeds_refresh`) and wire copies (:mod:`briefing.tui.copies_toggle`).
 """
 
 from __future__ import annotations
@@ -21,35 +21,35 @@ from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.widgets import Footer, Label, ProgressBar, Static
 
-from .article_opening import ArticleOpening
-from .bindings import bindings_for, keymap_from_config, keymap_problems
-from .commands_palette import BriefingCommands
-from .completion import QuerySuggester
-from .copies_toggle import WireCopiesView
-from .engine_protocol import AppEngine
-from .feeds_refresh import FeedRefresh
-from .jumps import Jumps
-from .marks_export import MarksAndExport
-from .messages import ArticleView
-from .probe import AppProbe
-from .reader_tools import ReaderTools
-from .saved_searches import SAVED_FILE, load_saved
-from .screens.help import HelpScreen
-from .search_flow import SEARCH_DELAY_S, SearchFlow
-from .session import JumpHistory, Marks, RelatedCursor, SearchSequencer
-from .session_file import SESSION_FILE, QueryHistory, SessionState, load_session
-from .session_keeper import SessionKeeper
-from .side_panes import SidePanes
-from .startup import StartUp
-from .watchlist_flow import SavedSearchesView
-from .widgets.article_list import ArticleList
-from .widgets.entity_sidebar import EntitySidebar
-from .widgets.find_bar import FindBar
-from .widgets.reader import Reader
-from .widgets.search_bar import SearchBar
-from .widgets.status_line import StatusLine
-from .widgets.timeline import TimelinePane
-from .widgets.watchlist import WatchList
+from briefing.tui.article_opening import ArticleOpening
+from briefing.tui.bindings import bindings_for, keymap_from_config, keymap_problems
+from briefing.tui.commands_palette import BriefingCommands
+from briefing.tui.completion import QuerySuggester
+from briefing.tui.copies_toggle import WireCopiesView
+from briefing.tui.engine_protocol import AppEngine
+from briefing.tui.feeds_refresh import FeedRefresh
+from briefing.tui.jumps import Jumps
+from briefing.tui.marks_export import MarksAndExport
+from briefing.tui.messages import ArticleView
+from briefing.tui.probe import AppProbe
+from briefing.tui.reader_tools import ReaderTools
+from briefing.tui.saved_searches import SAVED_FILE, load_saved
+from briefing.tui.screens.help import HelpScreen
+from briefing.tui.search_flow import SEARCH_DELAY_S, SearchFlow
+from briefing.tui.session import JumpHistory, Marks, RelatedCursor, SearchSequencer
+from briefing.tui.session_file import SESSION_FILE, QueryHistory, SessionState, load_session
+from briefing.tui.session_keeper import SessionKeeper
+from briefing.tui.side_panes import SidePanes
+from briefing.tui.startup import StartUp
+from briefing.tui.watchlist_flow import SavedSearchesView
+from briefing.tui.widgets.article_list import ArticleList
+from briefing.tui.widgets.entity_sidebar import EntitySidebar
+from briefing.tui.widgets.find_bar import FindBar
+from briefing.tui.widgets.reader import Reader
+from briefing.tui.widgets.search_bar import SearchBar
+from briefing.tui.widgets.status_line import StatusLine
+from briefing.tui.widgets.timeline import TimelinePane
+from briefing.tui.widgets.watchlist import WatchList
 
 
 class BriefingApp(
@@ -131,7 +131,7 @@ class BriefingApp(
 
     @property
     def timings(self) -> dict[str, float]:
-        """Start-up milestones (see :class:`tui.probe.AppProbe`)."""
+        """Start-up milestones (see :class:`briefing.tui.probe.AppProbe`)."""
         return self.probe.timings
 
     def compose(self) -> ComposeResult:

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from textual import on, work
 
-from .app_mixin import AppMixin
-from .messages import ArticleLoaded, ArticleView
-from .session import Visit
-from .widgets.article_list import ArticleList
-from .widgets.reader import Reader
-from .widgets.search_bar import SearchBar
-from .widgets.timeline import EventList
+from briefing.tui.app_mixin import AppMixin
+from briefing.tui.messages import ArticleLoaded, ArticleView
+from briefing.tui.session import Visit
+from briefing.tui.widgets.article_list import ArticleList
+from briefing.tui.widgets.reader import Reader
+from briefing.tui.widgets.search_bar import SearchBar
+from briefing.tui.widgets.timeline import EventList
 
 
 class ArticleOpening(AppMixin):

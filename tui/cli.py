@@ -9,12 +9,12 @@ from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
 
-from search import __version__
-from search.config import Config, ConfigError, data_dir, load_config, user_config_path
-from search.decode import strip_controls
-from search.errors import BriefingError
+from briefing.search import __version__
+from briefing.search.config import Config, ConfigError, data_dir, load_config, user_config_path
+from briefing.search.ingest.decode import strip_controls
+from briefing.search.errors import BriefingError
 
-from .commands import COMMAND_MODULES
+from briefing.tui.commands import COMMAND_MODULES
 
 
 class Context:
@@ -39,7 +39,7 @@ class Context:
         return load_config(self.args.config)
 
     def make_engine(self):
-        from search.engine import Engine
+        from briefing.search.engine import Engine
 
         return Engine(self.config, self.data_dir)
 
@@ -102,7 +102,7 @@ def hoist_global_options(argv: list[str]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from . import warm_client
+    from briefing.tui import warm_client
 
     argv = hoist_global_options(list(sys.argv[1:] if argv is None else argv))
     code = warm_client.serve(argv)  # a search answered by the data dir's warm server
@@ -120,7 +120,7 @@ def run(argv: list[str], make_context: Callable[[argparse.Namespace], Context] =
     ctx = make_context(args)
     try:
         if args.command is None:
-            from .app import run_app
+            from briefing.tui.app import run_app
 
             return run_app(ctx)
         code = int(args._run(args, ctx) or 0)

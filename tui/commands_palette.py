@@ -6,8 +6,8 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from .bindings import KEY_SPECS, KeySpec, keys_for
-from .screens.help import key_display
+from briefing.tui.bindings import KEY_SPECS, KeySpec, keys_for
+from briefing.tui.screens.help import key_display
 
 
 class PaletteCommand:

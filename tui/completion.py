@@ -9,7 +9,7 @@ import re
 
 from textual.suggester import Suggester
 
-from search.query import ENTITY_FIELDS, FIELDS
+from briefing.search.index.query import ENTITY_FIELDS, FIELDS
 
 _FIELD_VALUE = re.compile(r'(?:^|\s)-?([A-Za-z]+):("?)([^\s"]*)$')
 _BARE_WORD = re.compile(r"(?:^|\s)-?([A-Za-z]{2,})$")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual import work
 
-from .messages import EngineReady
+from briefing.tui.messages import EngineReady
 
 
 def copies_note(publisher: str | None, others: list[tuple[str, str | None]]) -> str:

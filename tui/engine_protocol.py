@@ -1,4 +1,4 @@
-"""What the app asks of its engine: the calls tui/ makes on ``search.engine.Engine``, as a
+"""What the app asks of its engine: the calls tui/ makes on ``briefing.search.engine.Engine``, as a
 ``typing.Protocol``. The real Engine satisfies it; tests may pass a small in-memory one
 (tests/fake_engine.py) so that key tests run without an index."""
 

@@ -13,7 +13,7 @@ from textual.message import Message
 from textual.widgets import Label, ProgressBar
 from textual.worker import Worker, WorkerState
 
-from .messages import EngineReady
+from briefing.tui.messages import EngineReady
 
 
 class FeedsProgress(Message):
@@ -72,9 +72,9 @@ class FeedRefresh(_AppBase):
 
     @work(thread=True, exclusive=True, group="feeds", exit_on_error=False)
     def refresh_feeds(self) -> None:
-        from search.feeds.client import FetchSettings
-        from search.feeds.fetch import fetch_feeds
-        from search.feeds.state import FeedState
+        from briefing.search.feeds.client import FetchSettings
+        from briefing.search.feeds.fetch import fetch_feeds
+        from briefing.search.feeds.state import FeedState
 
         engine = self.engine
         state = FeedState(engine.data_dir)
@@ -100,13 +100,13 @@ class FeedRefresh(_AppBase):
 
     @work(thread=True, exclusive=True, group="feeds-screen", exit_on_error=False)
     def load_feeds_screen(self) -> None:
-        from .screens.feeds import feed_rows
+        from briefing.tui.screens.feeds import feed_rows
 
         rows = feed_rows(self.engine.data_dir) if self.engine is not None else []
         self.call_from_thread(self._push_feeds_screen, rows)
 
     def _push_feeds_screen(self, rows) -> None:
-        from .screens.feeds import FeedsScreen
+        from briefing.tui.screens.feeds import FeedsScreen
 
         def closed(refresh: bool | None) -> None:
             if refresh:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from textual import on, work
 
-from .app_mixin import AppMixin
-from .messages import RelatedLoaded
-from .session import RelatedCursor, add_entity_filter
-from .widgets.entity_sidebar import EntitySidebar
-from .widgets.search_bar import SearchBar
+from briefing.tui.app_mixin import AppMixin
+from briefing.tui.messages import RelatedLoaded
+from briefing.tui.session import RelatedCursor, add_entity_filter
+from briefing.tui.widgets.entity_sidebar import EntitySidebar
+from briefing.tui.widgets.search_bar import SearchBar
 
 
 class Jumps(AppMixin):

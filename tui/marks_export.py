@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from textual import work
 
-from .app_mixin import AppMixin
-from .cells import plural
-from .messages import BriefWritten
-from .screens.export import ExportChoice, ExportDialog
-from .widgets.article_list import ArticleList
+from briefing.tui.app_mixin import AppMixin
+from briefing.tui.cells import plural
+from briefing.tui.messages import BriefWritten
+from briefing.tui.screens.export import ExportChoice, ExportDialog
+from briefing.tui.widgets.article_list import ArticleList
 
 
 class MarksAndExport(AppMixin):

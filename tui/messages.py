@@ -56,7 +56,7 @@ class SearchFailed(Message):
 class ArticleView:
     """Everything the reader and the article-scoped panes need for one article."""
 
-    article: object  # search.models.Article
+    article: object  # briefing.search.model.Article
     spans: list[tuple[int, int]]
     mentions: list
     entities: dict

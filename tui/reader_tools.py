@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from textual import on, work
 
-from .app_mixin import AppMixin
-from .widgets.find_bar import FindBar
-from .widgets.reader import Reader, article_text
+from briefing.tui.app_mixin import AppMixin
+from briefing.tui.widgets.find_bar import FindBar
+from briefing.tui.widgets.reader import Reader, article_text
 
 
 class ReaderTools(AppMixin):

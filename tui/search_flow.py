@@ -10,12 +10,12 @@ from rich.text import Text
 from textual import on, work
 from textual.widgets import Static
 
-from search.errors import QueryError
+from briefing.search.errors import QueryError
 
-from .app_mixin import AppMixin
-from .messages import RowsCompleted, SearchDone, SearchFailed
-from .widgets.article_list import ArticleList
-from .widgets.search_bar import SearchBar
+from briefing.tui.app_mixin import AppMixin
+from briefing.tui.messages import RowsCompleted, SearchDone, SearchFailed
+from briefing.tui.widgets.article_list import ArticleList
+from briefing.tui.widgets.search_bar import SearchBar
 
 SEARCH_DELAY_S = 0.15
 SEARCH_LIMIT = 200

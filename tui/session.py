@@ -70,7 +70,7 @@ class RelatedCursor:
     """Where ``]``/``[`` are in the related-article list of the anchor article."""
 
     anchor_id: str
-    related: list = field(default_factory=list)  # list[search.engine.Related]
+    related: list = field(default_factory=list)  # list[briefing.search.engine.Related]
     index: int = -1
 
     def step(self, delta: int):

@@ -3,13 +3,13 @@ quitting asks first when marks would be lost (tui/session_file.py holds the file
 
 from __future__ import annotations
 
-from .app_mixin import AppMixin
-from .cells import plural
-from .screens.confirm import ConfirmScreen
-from .session_file import save_session
-from .widgets.article_list import ArticleList
-from .widgets.reader import Reader
-from .widgets.search_bar import SearchBar
+from briefing.tui.app_mixin import AppMixin
+from briefing.tui.cells import plural
+from briefing.tui.screens.confirm import ConfirmScreen
+from briefing.tui.session_file import save_session
+from briefing.tui.widgets.article_list import ArticleList
+from briefing.tui.widgets.reader import Reader
+from briefing.tui.widgets.search_bar import SearchBar
 
 
 class SessionKeeper(AppMixin):

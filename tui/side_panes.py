@@ -6,11 +6,11 @@ from __future__ import annotations
 from textual import work
 from textual.worker import get_current_worker
 
-from .app_mixin import AppMixin
-from .cells import plural
-from .messages import FacetsLoaded, TimelineLoaded
-from .widgets.entity_sidebar import EntitySidebar
-from .widgets.timeline import TimelinePane
+from briefing.tui.app_mixin import AppMixin
+from briefing.tui.cells import plural
+from briefing.tui.messages import FacetsLoaded, TimelineLoaded
+from briefing.tui.widgets.entity_sidebar import EntitySidebar
+from briefing.tui.widgets.timeline import TimelinePane
 
 # the result-set timeline lists the events of the best-ranked results only: thousands of events
 # would take the UI thread a quarter of a second to lay out and nobody reads them in a pane

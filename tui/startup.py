@@ -11,12 +11,12 @@ from textual import work
 from textual.widgets import Label, ProgressBar
 from textual.worker import Worker, WorkerState
 
-from search.errors import BriefingError, IndexBusy
+from briefing.search.errors import BriefingError, IndexBusy
 
-from .app_mixin import AppMixin
-from .messages import AnalyserReady, EngineReady, IndexProgress
-from .session import Marks
-from .widgets.reader import Reader
+from briefing.tui.app_mixin import AppMixin
+from briefing.tui.messages import AnalyserReady, EngineReady, IndexProgress
+from briefing.tui.session import Marks
+from briefing.tui.widgets.reader import Reader
 
 
 class StartUp(AppMixin):
@@ -58,7 +58,7 @@ class StartUp(AppMixin):
 
     @work(thread=True, group="analyser", exit_on_error=False)
     def load_analyser(self) -> None:
-        from search.kiwi import warm_up
+        from briefing.search.language.kiwi import warm_up
 
         warm_up()
         self.post_message(AnalyserReady())

@@ -15,7 +15,7 @@ import socket
 import sys
 from pathlib import Path
 
-from .warm_link import (
+from briefing.tui.warm_link import (
     LOG_NAME,
     SOCKET_NAME,
     SocketPath,
@@ -55,7 +55,7 @@ def served_data_dir(argv: list[str]) -> Path | None:
         i += 1
     if i >= len(argv) or argv[i] not in SERVED or server_disabled(argv):
         return None
-    from search.config import data_dir
+    from briefing.search.config import data_dir
 
     return Path(os.path.abspath(data_dir(explicit)))
 
@@ -161,7 +161,7 @@ def start(data: Path, argv: list[str]) -> int:
         (os.POSIX_SPAWN_OPEN, 2, str(data / LOG_NAME), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600),
     ]
     # -P: the current folder is not put on sys.path (a folder named "search" there must not win)
-    args = [sys.executable, "-P", "-m", "tui.warm_server", str(data), "--", *argv]
+    args = [sys.executable, "-P", "-m", "briefing.tui.warm_server", str(data), "--", *argv]
     return os.posix_spawn(sys.executable, args, dict(os.environ), file_actions=actions, setsid=True)
 
 

@@ -111,7 +111,7 @@ def code_fingerprint() -> str:
     """The interpreter, the package version and the place, count and newest change of this
     checkout's Python files: a server started from other code (an upgrade, an edit, another
     PYTHONPATH) is stale."""
-    from search import __version__
+    from briefing.search import __version__
 
     root = Path(__file__).resolve().parent.parent
     newest, count = 0, 0

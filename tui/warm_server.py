@@ -1,10 +1,10 @@
 """The warm search server: one background process per data dir that keeps the Korean analyser
 (and every import) loaded, so ``briefing search`` answers in a fraction of a second.
 
-``python -m tui.warm_server DATA_DIR -- ARGV`` (started by tui/warm_client.py): takes the data
+``python -m briefing.tui.warm_server DATA_DIR -- ARGV`` (started by tui/warm_client.py): takes the data
 dir's server.lock (a second server exits at once), runs ARGV once to warm up (output dropped),
 then listens on ``DATA_DIR/server.sock`` (mode 0600: only its owner can connect). Each call is
-run by the CLI's own code (tui.cli.run) with the client's arguments, folder, environment and
+run by the CLI's own code (briefing.tui.cli.run) with the client's arguments, folder, environment and
 terminal facts, on a fresh Engine, so the index as it is now on disk is searched. It declines
 (the client then works itself) a call that would have to update the index, another data dir,
 or a command it does not serve; it exits after $BRIEFING_SERVER_IDLE seconds without a call
@@ -24,7 +24,7 @@ import sys
 import time
 from pathlib import Path
 
-from .warm_link import (
+from briefing.tui.warm_link import (
     LOCK_NAME,
     PROTOCOL,
     SocketPath,
@@ -57,7 +57,7 @@ class Server:
     # --- one call ---------------------------------------------------------------------
     def run(self, request: dict) -> tuple[int, bytes, bytes]:
         """Run the call as the CLI would in the client's process; raises Declined or Stale."""
-        from .warm_client import SERVED
+        from briefing.tui.warm_client import SERVED
 
         argv = [str(a) for a in request["argv"]]
         out, err = (_Captured(**s) for s in request["streams"])
@@ -79,7 +79,7 @@ class Server:
         return code, out.value(), err.value()
 
     def _run_cli(self, argv: list[str], served: tuple[str, ...]) -> int:
-        from . import cli
+        from briefing.tui import cli
 
         server = self
 
@@ -116,8 +116,8 @@ class Server:
     def config(self, path):
         """load_config, cached by what it reads: the files (by size and time), the folder
         relative corpus paths start from, and $HOME."""
-        from search.config import load_config, user_config_path
-        from search.resources import default_config_path
+        from briefing.search.config import load_config, user_config_path
+        from briefing.search.resources import default_config_path
 
         override = Path(path) if path else user_config_path()
         key = (_stat_key(default_config_path()), str(override.absolute()), _stat_key(override),
@@ -129,7 +129,7 @@ class Server:
         return config
 
     def engine(self, config, data_dir: Path):
-        from search.engine import Engine
+        from briefing.search.engine import Engine
 
         if not os.path.samefile(data_dir, self.data_dir) if data_dir.exists() else True:
             raise Declined(f"another data dir: {data_dir}")
@@ -259,7 +259,7 @@ def _still_ours(address: str, inode: int) -> bool:
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if len(args) < 2 or args[1] != "--":
-        print("usage: python -m tui.warm_server DATA_DIR -- BRIEFING-ARGS", file=sys.stderr)
+        print("usage: python -m briefing.tui.warm_server DATA_DIR -- BRIEFING-ARGS", file=sys.stderr)
         return 2
     data_dir, warm_argv = Path(args[0]), args[2:]
     try:
@@ -280,7 +280,7 @@ def main(argv: list[str] | None = None) -> int:
         server.run({"argv": warm_argv, "cwd": os.getcwd(), "env": dict(os.environ), "streams": streams})
     except (Declined, Stale):
         pass
-    from search.kiwi import warm_up
+    from briefing.search.language.kiwi import warm_up
 
     warm_up()
     server.listen()

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from textual import on, work
 
-from search.errors import QueryError
+from briefing.search.errors import QueryError
 
-from .app_mixin import AppMixin
-from .saved_searches import add_saved, mark_seen, store_saved
-from .screens.name_prompt import NamePrompt
-from .search_flow import SEARCH_LIMIT
-from .widgets.article_list import ArticleList
-from .widgets.search_bar import SearchBar
-from .widgets.watchlist import WatchList
+from briefing.tui.app_mixin import AppMixin
+from briefing.tui.saved_searches import add_saved, mark_seen, store_saved
+from briefing.tui.screens.name_prompt import NamePrompt
+from briefing.tui.search_flow import SEARCH_LIMIT
+from briefing.tui.widgets.article_list import ArticleList
+from briefing.tui.widgets.search_bar import SearchBar
+from briefing.tui.widgets.watchlist import WatchList
 
 
 class SavedSearchesView(AppMixin):

@@ -17,7 +17,7 @@ from urllib.robotparser import RobotFileParser
 
 import httpx
 
-from search import __version__
+from briefing.search import __version__
 
 USER_AGENT = f"briefing/{__version__} (terminal news reader; fetches feeds its user follows)"
 

@@ -9,8 +9,8 @@ from email.utils import parsedate_to_datetime
 
 import feedparser
 
-from .pages import strip_html
-from .urls import normalize_url
+from briefing.search.feeds.pages import strip_html
+from briefing.search.feeds.urls import normalize_url
 
 
 class MalformedFeed(ValueError):

@@ -19,13 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ..errors import BriefingError, IndexBusy
-from .client import Fetcher, FetchError, FetchSettings, Response
-from .feedparse import FeedItem, MalformedFeed, parse_feed
-from .folders import articles_dir, raw_dir
-from .pages import HTML_TYPES, Extracted, Undecodable, decode_page, extract_article
-from .state import Feed, FeedState, FetchedArticle, LogEntry, now_iso
-from .urls import article_id, canonical_url, normalize_url
+from briefing.search.errors import BriefingError, IndexBusy
+from briefing.search.feeds.client import Fetcher, FetchError, FetchSettings, Response
+from briefing.search.feeds.feedparse import FeedItem, MalformedFeed, parse_feed
+from briefing.search.feeds.folders import articles_dir, raw_dir
+from briefing.search.feeds.pages import HTML_TYPES, Extracted, Undecodable, decode_page, extract_article
+from briefing.search.feeds.state import Feed, FeedState, FetchedArticle, LogEntry, now_iso
+from briefing.search.feeds.urls import article_id, canonical_url, normalize_url
 
 Progress = Callable[[int, int, str], None]
 MAX_ATTEMPTS = 3  # an item whose page failed this often is not tried again

@@ -7,8 +7,8 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from email.utils import formatdate
 
-from ..errors import BriefingError
-from .state import Feed
+from briefing.search.errors import BriefingError
+from briefing.search.feeds.state import Feed
 
 
 @dataclass(frozen=True)

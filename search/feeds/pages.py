@@ -9,7 +9,7 @@ import html as html_lib
 import re
 from dataclasses import dataclass
 
-from ..decode import Undecodable, decode_bytes
+from briefing.search.ingest.decode import Undecodable, decode_bytes
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 MIN_BODY_CHARS = 80  # shorter extracted text is a teaser or a cookie notice: use the feed's text

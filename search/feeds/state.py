@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ..errors import BriefingError, NotFound
+from briefing.search.errors import BriefingError, NotFound
 
 STATE_FILE = "feeds.sqlite"
 LOG_KEEP = 20  # fetch-log entries kept per feed

@@ -8,7 +8,7 @@ import re
 import pytest
 from pytest_httpserver import HTTPServer
 
-from search.feeds.client import FetchSettings
+from briefing.search.feeds.client import FetchSettings
 
 from .site import FeedSite
 

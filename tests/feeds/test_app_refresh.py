@@ -5,18 +5,18 @@ from __future__ import annotations
 
 import pytest
 
-from search.feeds.fetch import follow
-from tui.app import BriefingApp
-from tui.feeds_refresh import FeedsFetched, FeedsProgress
-from tui.testing import open_engine, seed_config, settle, sync
-from tui.widgets.article_list import ArticleList
+from briefing.search.feeds.fetch import follow
+from briefing.tui.app import BriefingApp
+from briefing.tui.feeds_refresh import FeedsFetched, FeedsProgress
+from tests.app_helpers import open_engine, seed_config, settle, sync
+from briefing.tui.widgets.article_list import ArticleList
 
 pytestmark = pytest.mark.slow
 
 
 def followed_app(site, quick, data_dir, *feeds: str, on_start: bool = False, fetched: bool = False):
     """An app (and its engine) on a data dir that follows ``feeds`` of the fixture site."""
-    from search.feeds.fetch import fetch_feeds
+    from briefing.search.feeds.fetch import fetch_feeds
 
     for path in feeds:
         follow(data_dir, site.base + path, settings=quick)
@@ -86,7 +86,7 @@ async def test_wire_copies_shown_once_and_c_expands_them(site, quick, tmp_path):
 async def test_feeds_screen_shows_the_fetch_log_and_r_refreshes(site, quick, tmp_path):
     from textual.widgets import DataTable
 
-    from tui.screens.feeds import FeedsScreen
+    from briefing.tui.screens.feeds import FeedsScreen
 
     app, engine = followed_app(site, quick, tmp_path / "data", "/a/rss.xml", "/b/atom.xml", fetched=True)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from tui.cli import main
+from briefing.tui.cli import main
 
 
 @pytest.fixture

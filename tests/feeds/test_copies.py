@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from search.feeds.copies import group_copies, signature, wire_copies
+from briefing.search.feeds.copies import group_copies, signature, wire_copies
 
 from .site import A_PAGES, WIRE_PARAS
 
@@ -47,9 +47,9 @@ def test_a_cut_of_a_copy_is_a_copy_a_shared_paragraph_is_not():
 
 
 def test_fetched_copies_collapse_in_list_search_and_brief(site, quick, tmp_path):
-    from search.config import load_config
-    from search.engine import Engine
-    from search.feeds.fetch import fetch_feeds, follow
+    from briefing.search.config import load_config
+    from briefing.search.engine import Engine
+    from briefing.search.feeds.fetch import fetch_feeds, follow
 
     follow(tmp_path, site.base + "/a/rss.xml", settings=quick)
     follow(tmp_path, site.base + "/b/atom.xml", settings=quick)
@@ -65,7 +65,7 @@ def test_fetched_copies_collapse_in_list_search_and_brief(site, quick, tmp_path)
 
     plan = engine.plan_brief([a, b, rows["포스코, 광양에 리튬 정제공장 2단계 착공"]])
     assert plan.article_ids[0] == a and b not in plan.article_ids  # one copy cited
-    from search.brief import render_brief
+    from briefing.search.brief.render import render_brief
 
     text = render_brief(engine, plan)
     assert f"- Also carried by: 동해일보 ({b})" in text
@@ -73,9 +73,9 @@ def test_fetched_copies_collapse_in_list_search_and_brief(site, quick, tmp_path)
 
 
 def test_signatures_are_cached(site, quick, tmp_path, monkeypatch):
-    from search.config import load_config
-    from search.engine import Engine
-    from search.feeds.fetch import fetch_feeds, follow
+    from briefing.search.config import load_config
+    from briefing.search.engine import Engine
+    from briefing.search.feeds.fetch import fetch_feeds, follow
 
     follow(tmp_path, site.base + "/b/atom.xml", settings=quick)
     fetch_feeds(tmp_path, quick)

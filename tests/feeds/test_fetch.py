@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from search.feeds.fetch import fetch_feeds, fetch_pages, follow
-from search.feeds.folders import articles_dir, raw_dir
-from search.feeds.state import FeedState
+from briefing.search.feeds.fetch import fetch_feeds, fetch_pages, follow
+from briefing.search.feeds.folders import articles_dir, raw_dir
+from briefing.search.feeds.state import FeedState
 
 
 def records(data_dir: Path) -> dict[str, dict]:
@@ -103,7 +103,7 @@ def test_malformed_and_dead_feeds_fail_alone(site, quick, tmp_path):
 
 
 def test_follow_checks_the_feed(site, quick, tmp_path):
-    from search.errors import BriefingError
+    from briefing.search.errors import BriefingError
 
     with pytest.raises(BriefingError, match="cannot follow"):
         follow(tmp_path, site.base + "/c/broken.xml", settings=quick)
@@ -125,7 +125,7 @@ def test_add_single_pages(site, quick, tmp_path):
 def test_per_host_delay_spaces_requests(site, tmp_path):
     import time
 
-    from search.feeds.client import Fetcher, FetchSettings
+    from briefing.search.feeds.client import Fetcher, FetchSettings
 
     settings = FetchSettings(timeout_s=2, retries=0, delay_s=0.3, concurrency=4, robots=False)
     with Fetcher(settings) as fetcher:
@@ -138,7 +138,7 @@ def test_per_host_delay_spaces_requests(site, tmp_path):
 
 
 def test_retries_with_back_off_then_one_line(site, tmp_path):
-    from search.feeds.client import Fetcher, FetchError, FetchSettings
+    from briefing.search.feeds.client import Fetcher, FetchError, FetchSettings
 
     settings = FetchSettings(timeout_s=0.3, retries=2, backoff_s=0.01, delay_s=0, robots=False)
     with Fetcher(settings) as fetcher, pytest.raises(FetchError, match=r"timed out .*after 3 tries"):
@@ -147,7 +147,7 @@ def test_retries_with_back_off_then_one_line(site, tmp_path):
 
 
 def test_size_limit_holds_without_content_length(site, quick):
-    from search.feeds.client import Fetcher, FetchError
+    from briefing.search.feeds.client import Fetcher, FetchError
 
     with Fetcher(quick) as fetcher, pytest.raises(FetchError, match=r"^over the page limit of 1 MB"):
         fetcher.get(site.base + "/a/news/stream")

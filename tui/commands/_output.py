@@ -9,7 +9,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 from contextlib import contextmanager
 
-from search.decode import strip_controls
+from briefing.search.ingest.decode import strip_controls
 
 if TYPE_CHECKING:
     from rich.text import Text

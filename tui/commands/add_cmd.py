@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from ._output import progress_bar
-from .fetch_cmd import add_report_options, index_new, print_report, settings
+from briefing.tui.commands._output import progress_bar
+from briefing.tui.commands.fetch_cmd import add_report_options, index_new, print_report, settings
 
 NAME = "add"
 HELP = "fetch article pages by URL, extract them and index them"
@@ -17,7 +17,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, ctx) -> int:
-    from search.feeds.fetch import fetch_pages
+    from briefing.search.feeds.fetch import fetch_pages
 
     quiet = args.quiet or args.json
     with progress_bar("fetching", enabled=not quiet) as progress:

@@ -6,10 +6,10 @@ import argparse
 import os
 from pathlib import Path
 
-from search.ingest import display_path
+from briefing.search.ingest.sources import display_path
 
-from ._output import console, print_json, progress_bar, text
-from .list_cmd import print_report_lines
+from briefing.tui.commands._output import console, print_json, progress_bar, text
+from briefing.tui.commands.list_cmd import print_report_lines
 
 NAME = "corpus"
 HELP = ("show or change the corpus: the list of files and folders indexed, kept in the data dir "

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from ._output import console, print_json, text
-from .list_cmd import ensure_index
+from briefing.tui.commands._output import console, print_json, text
+from briefing.tui.commands.list_cmd import ensure_index
 
 NAME = "entities"
 HELP = "list the entities of the corpus (canonical names) with the number of articles mentioning each"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ._output import clean, console, say, text
-from .list_cmd import ensure_index
+from briefing.tui.commands._output import clean, console, say, text
+from briefing.tui.commands.list_cmd import ensure_index
 
 NAME = "export"
 HELP = "export a Markdown brief of the given articles or of a query's results"
@@ -31,7 +31,7 @@ def run(args: argparse.Namespace, ctx) -> int:
     if not ids:
         say("briefing: nothing to export: give article ids or a --query that matches")
         return 2
-    from search.brief import plan_brief, render_brief, write_brief
+    from briefing.search.brief.render import plan_brief, render_brief, write_brief
 
     plan = plan_brief(engine, ids, query=args.query, folder=ctx.config.export_folder,
                       output=Path(args.output) if args.output else None)

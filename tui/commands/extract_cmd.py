@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from ._output import console, print_json, say
-from ._output import text as rich_text
+from briefing.tui.commands._output import console, print_json, say
+from briefing.tui.commands._output import text as rich_text
 
 NAME = "extract"
 HELP = "find entity mentions in a text file or standard input (one text; offsets are characters)"
@@ -21,10 +21,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, ctx) -> int:
-    from search.decode import Undecodable, decode_bytes
-    from search.entities import extract_mentions
-    from search.gazetteer import Gazetteer
-    from search import analysis
+    from briefing.search.ingest.decode import Undecodable, decode_bytes
+    from briefing.search.entities.mentions import extract_mentions
+    from briefing.search.entities.gazetteer import Gazetteer
+    from briefing.search.language import analysis
 
     if args.file == "-":
         data = sys.stdin.buffer.read()

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ._output import print_json
+from briefing.tui.commands._output import print_json
 
 NAME = "feed"
 HELP = "follow feeds: add, list (with the fetch log), remove, import/export OPML"
@@ -32,13 +32,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, ctx) -> int:
-    from search.feeds.state import FeedState
+    from briefing.search.feeds.state import FeedState
 
     action = args.feed_command
     if action == "add":
-        from search.feeds.fetch import follow
+        from briefing.search.feeds.fetch import follow
 
-        from .fetch_cmd import settings
+        from briefing.tui.commands.fetch_cmd import settings
 
         feed = follow(ctx.data_dir, args.url, args.name, settings(ctx), check=not args.no_check)
         print(f"following {feed.name} ({feed.url}); `briefing fetch` gets its articles")
@@ -56,7 +56,7 @@ def run(args: argparse.Namespace, ctx) -> int:
         if action == "import":
             return _import(state, Path(args.file))
         if action == "export":
-            from search.feeds.opml import export_opml
+            from briefing.search.feeds.opml import export_opml
 
             text = export_opml(state.feeds())
             if args.output:
@@ -103,10 +103,10 @@ def _list(state, as_json: bool) -> int:
 
 
 def _import(state, path: Path) -> int:
-    from search.errors import BriefingError
-    from search.feeds.opml import read_opml
-    from search.feeds.state import Feed
-    from search.feeds.urls import normalize_url
+    from briefing.search.errors import BriefingError
+    from briefing.search.feeds.opml import read_opml
+    from briefing.search.feeds.state import Feed
+    from briefing.search.feeds.urls import normalize_url
 
     try:
         data = path.read_bytes()

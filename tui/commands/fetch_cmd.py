@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 
-from ._output import print_json, progress_bar
+from briefing.tui.commands._output import print_json, progress_bar
 
 NAME = "fetch"
 HELP = "fetch the followed feeds (or the named ones), download their new articles and index them"
@@ -24,7 +24,7 @@ def add_report_options(p: argparse.ArgumentParser) -> None:
 
 def settings(ctx):
     """The fetch settings of the config (``fetch:``)."""
-    from search.feeds.client import FetchSettings
+    from briefing.search.feeds.client import FetchSettings
 
     return FetchSettings.from_config(ctx.config.fetch)
 
@@ -79,8 +79,8 @@ def print_report(report, update, ctx, as_json: bool) -> None:
 
 
 def run(args: argparse.Namespace, ctx) -> int:
-    from search.feeds.fetch import fetch_feeds
-    from search.feeds.state import FeedState
+    from briefing.search.feeds.fetch import fetch_feeds
+    from briefing.search.feeds.state import FeedState
 
     state = FeedState(ctx.data_dir)
     followed = state.feeds()

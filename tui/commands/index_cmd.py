@@ -6,8 +6,8 @@ import argparse
 import dataclasses
 from pathlib import Path
 
-from ._output import console, print_json, progress_bar, text
-from .list_cmd import print_report_lines
+from briefing.tui.commands._output import console, print_json, progress_bar, text
+from briefing.tui.commands.list_cmd import print_report_lines
 
 NAME = "index"
 HELP = "ingest sources and update the search index (only new or changed files are read)"

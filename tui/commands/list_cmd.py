@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import copies_view
-from ._output import clean, console, date_text, print_json, text
+from briefing.tui.commands import copies_view
+from briefing.tui.commands._output import clean, console, date_text, print_json, text
 
 NAME = "list"
 HELP = "list the indexed articles (newest first; unknown dates last)"
@@ -62,9 +62,9 @@ def ensure_index(engine) -> None:
         engine.notices.append(f"the data dir {engine.data_dir} is read-only: using the index as it is")
         return
     if engine.needs_update():
-        from ._output import progress_bar
+        from briefing.tui.commands._output import progress_bar
 
-        from search.errors import BriefingError
+        from briefing.search.errors import BriefingError
 
         try:
             with progress_bar("indexing corpus") as progress:

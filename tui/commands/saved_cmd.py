@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from ._output import console, print_json
-from .list_cmd import ensure_index
+from briefing.tui.commands._output import console, print_json
+from briefing.tui.commands.list_cmd import ensure_index
 
 NAME = "saved"
 HELP = "saved searches (the app's watchlist): list them with new-article counts, add or remove one"
@@ -23,7 +23,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, ctx) -> int:
-    from tui.saved_searches import add_saved, load_saved, saved_path, store_saved
+    from briefing.tui.saved_searches import add_saved, load_saved, saved_path, store_saved
 
     path = saved_path(ctx.data_dir)
     searches = load_saved(path)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from ._output import clean, console, date_text, print_json, say, text
-from . import copies_view
-from .list_cmd import ensure_index
+from briefing.tui.commands._output import clean, console, date_text, print_json, say, text
+from briefing.tui.commands import copies_view
+from briefing.tui.commands.list_cmd import ensure_index
 
 NAME = "search"
 HELP = ("search the corpus: words (AND), OR, -word, \"phrases\", field:value "
@@ -32,7 +32,7 @@ def run(args: argparse.Namespace, ctx) -> int:
     engine = ctx.engine
     ensure_index(engine)
     query = " ".join(args.query)
-    from search.kiwi import warm_up
+    from briefing.search.language.kiwi import warm_up
 
     warm_up()  # the analyser's load is not part of the search: elapsed_ms times the search alone
     result = engine.search(query, limit=args.limit, sort=args.sort)

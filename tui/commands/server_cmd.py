@@ -6,7 +6,7 @@ import argparse
 import json
 import time
 
-from ._output import say
+from briefing.tui.commands._output import say
 
 NAME = "server"
 HELP = ("the warm search server: a background process per data dir that keeps the analyser loaded so "
@@ -22,7 +22,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, ctx) -> int:
-    from tui import warm_client
+    from briefing.tui import warm_client
 
     data = ctx.data_dir.absolute()
     if args.action == "stop":

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from ._output import console, date_text, print_json, text
-from .list_cmd import ensure_index
-from search.feeds.state import fetch_details
+from briefing.tui.commands._output import console, date_text, print_json, text
+from briefing.tui.commands.list_cmd import ensure_index
+from briefing.search.feeds.state import fetch_details
 
 NAME = "show"
 HELP = "show one article (ID or a unique prefix of it)"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from ._output import console, print_json, text
-from .list_cmd import ensure_index
+from briefing.tui.commands._output import console, print_json, text
+from briefing.tui.commands.list_cmd import ensure_index
 
 NAME = "timeline"
 HELP = "dated events from the articles (all, or those matching QUERY), in chronological order"

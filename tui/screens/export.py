@@ -17,7 +17,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
-from search.brief import target_path
+from briefing.search.brief.render import target_path
 
 
 def plan_summary(plan, titles: dict[str, str]) -> str:
@@ -34,7 +34,7 @@ def plan_summary(plan, titles: dict[str, str]) -> str:
 class ExportChoice:
     """What the user confirmed: the plan as edited, and whether to open it in $EDITOR."""
 
-    plan: object  # search.brief.BriefPlan
+    plan: object  # briefing.search.brief.render.BriefPlan
     edit: bool = False
 
 

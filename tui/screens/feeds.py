@@ -25,7 +25,7 @@ class FeedRow:
 
 def feed_rows(data_dir) -> list[FeedRow]:
     """What the screen shows, read from the feed state (call it in a worker)."""
-    from search.feeds.state import STATE_FILE, FeedState
+    from briefing.search.feeds.state import STATE_FILE, FeedState
 
     if not (data_dir / STATE_FILE).exists():
         return []

@@ -9,7 +9,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label
 
-from ..bindings import KEY_SPECS, keys_for
+from briefing.tui.bindings import KEY_SPECS, keys_for
 
 EXTRA_KEYS = (
     ("tab / shift+tab", "(built in)", "Cycle panes"),

@@ -10,8 +10,8 @@ from textual.reactive import reactive
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from ..bindings import bindings_for, list_bindings
-from ..cells import fit, row_width
+from briefing.tui.bindings import bindings_for, list_bindings
+from briefing.tui.cells import fit, row_width
 
 DATE_WIDTH = 12  # "unknown date" is 12 cells; ISO dates are 10
 PUBLISHER_WIDTH = 10

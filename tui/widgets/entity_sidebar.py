@@ -7,8 +7,8 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from ..bindings import bindings_for, list_bindings
-from ..cells import fit, row_width
+from briefing.tui.bindings import bindings_for, list_bindings
+from briefing.tui.cells import fit, row_width
 
 TYPE_HEADINGS = (("company", "Companies"), ("person", "People"), ("place", "Places"), ("org", "Orgs"))
 SEPARATOR = "\t"

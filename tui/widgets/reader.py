@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from rich.cells import cell_len
 from rich.text import Text
-from search.decode import strip_controls
+from briefing.search.ingest.decode import strip_controls
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 
-from ..bindings import SPECS_BY_ID, bindings_for
+from briefing.tui.bindings import SPECS_BY_ID, bindings_for
 
 ENTITY_STYLES = {
     "company": "bold cyan",

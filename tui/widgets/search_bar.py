@@ -6,7 +6,7 @@ from textual import events
 from textual.message import Message
 from textual.widgets import Input
 
-from ..bindings import bindings_for, keys_for
+from briefing.tui.bindings import bindings_for, keys_for
 
 
 class SearchBar(Input):

@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from ..cells import plural
+from briefing.tui.cells import plural
 
 
 class StatusLine(Static):

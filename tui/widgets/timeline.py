@@ -9,8 +9,8 @@ from textual.message import Message
 from textual.widgets import Label, OptionList, Sparkline
 from textual.widgets.option_list import Option
 
-from ..bindings import bindings_for, list_bindings
-from ..cells import fit, plural
+from briefing.tui.bindings import bindings_for, list_bindings
+from briefing.tui.cells import fit, plural
 
 NO_DATE = "undated"
 EVENT_CELLS = 64  # an event's date and sentence are cut here, then wrap to the pane

@@ -7,8 +7,8 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from ..bindings import list_bindings
-from ..cells import fit, row_width
+from briefing.tui.bindings import list_bindings
+from briefing.tui.cells import fit, row_width
 
 
 class WatchList(OptionList):

@@ -1,4 +1,4 @@
-"""Ingest source files into :class:`~search.models.Article` objects.
+"""Ingest source files into :class:`~briefing.search.model.Article` objects.
 
 Kinds: raw page text (``.txt``), Markdown (``.md``), HTML (``.html``/``.htm``, extracted with
 trafilatura) and JSON Lines (``.jsonl``: one article per line with title/body/published/url/
@@ -20,17 +20,17 @@ from typing import Iterable, Iterator
 
 import yaml
 
-from .decode import Undecodable, decode_bytes, strip_controls
-from .models import Article, PublishedDate
-from .page import (
+from briefing.search.ingest.decode import Undecodable, decode_bytes, strip_controls
+from briefing.search.model import Article, PublishedDate
+from briefing.search.ingest.page import (
     PageParts,
     add_left_out,
     extract_page,
     normalize_line,
     restore_story_paragraphs,
 )
-from .pubdate import html_published, parse_iso_like, read_html_evidence
-from .publishers import KNOWN_OUTLETS
+from briefing.search.ingest.pubdate import html_published, parse_iso_like, read_html_evidence
+from briefing.search.ingest.outlets import KNOWN_OUTLETS
 
 # Bump when extraction changes: stored articles with another version are re-ingested.
 EXTRACTOR_VERSION = 3

@@ -6,9 +6,9 @@ another version, or one Whoosh cannot read, raises :class:`IndexCorrupt` so the 
 rebuild with :meth:`ArticleIndex.create`. Writes are atomic: Whoosh publishes a new table of
 contents only on commit (temp file + rename), so a killed update leaves the old index usable.
 
-Queries are evaluated by :mod:`search.evaluate` (numpy over Whoosh's postings, Whoosh's
+Queries are evaluated by :mod:`briefing.search.index.evaluate` (numpy over Whoosh's postings, Whoosh's
 BM25F scores). The body field keeps no positions (postings that read fast); phrases in bodies
-match the adjacent-term pairs of ``body_pairs``. Snippets come from :mod:`search.snippet`.
+match the adjacent-term pairs of ``body_pairs``. Snippets come from :mod:`briefing.search.index.snippet`.
 """
 
 from __future__ import annotations
@@ -32,11 +32,11 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.scoring import BM25F
 
-from . import analysis
-from .errors import BriefingError, IndexBusy
-from .evaluate import Evaluator
-from .snippet import make_snippet
-from .query import ENTITY_FIELDS, EntityResolver, parse_query
+from briefing.search.language import analysis
+from briefing.search.errors import BriefingError, IndexBusy
+from briefing.search.index.evaluate import Evaluator
+from briefing.search.index.snippet import make_snippet
+from briefing.search.index.query import ENTITY_FIELDS, EntityResolver, parse_query
 
 VERSION = 3  # bump when the schema or the analyser changes what is indexed (3: normalised text,
 # other scripts, the "grams" and "title_key" fields)
@@ -75,7 +75,7 @@ class IndexDoc:
 
     @classmethod
     def from_article(cls, article, entities: dict[str, list[str]] | None = None) -> "IndexDoc":
-        """The IndexDoc of a :class:`search.models.Article` (entities: type -> canonical names)."""
+        """The IndexDoc of a :class:`briefing.search.model.Article` (entities: type -> canonical names)."""
         return cls(
             id=article.id,
             title=article.title,
@@ -367,7 +367,7 @@ class ArticleIndex:
         resolve_entity: EntityResolver | None = None,
         snippets: bool = True,
     ) -> IndexResult:
-        """Run a user query (see search.query); raises errors.QueryError when malformed.
+        """Run a user query (see briefing.search.index.query); raises errors.QueryError when malformed.
         ``snippets=False`` skips the highlighted passages (the app does not show them).
 
         An empty query lists every article, newest first. ``sort="date"``: newest first, unknown

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import yaml
 
-from . import __version__
-from .decode import strip_controls
-from .errors import BriefingError
+from briefing.search import __version__
+from briefing.search.ingest.decode import strip_controls
+from briefing.search.errors import BriefingError
 
 TYPE_TITLES = {"company": "Companies", "person": "People", "place": "Places", "org": "Organisations"}
 KEY_FACTS_MIN, KEY_FACTS_MAX = 3, 5
@@ -40,7 +40,7 @@ class BriefPlan:
 
 
 def _sentences(body: str) -> list[str]:
-    from .datex import sentence_spans
+    from briefing.search.timeline.dates import sentence_spans
 
     out = []
     for s, e in sentence_spans(body):
@@ -54,7 +54,7 @@ def _sentences(body: str) -> list[str]:
 def story_text(article) -> str:
     """The article's own story: its paragraphs without photo captions, credits and rows of a
     headline list (the key facts come from it)."""
-    from .furniture import is_outside_story
+    from briefing.search.ingest.furniture import is_outside_story
 
     captions = set(article.captions)
     return "\n\n".join(p for p in article.paragraphs if not is_outside_story(p, captions))
@@ -63,7 +63,7 @@ def story_text(article) -> str:
 def key_sentences(body: str, n: int | None = None) -> list[str]:
     """The most informative sentences of ``body`` in their original order (TextRank over
     content morphemes); never rewritten, so each is a verbatim substring of ``body``."""
-    from .analysis import analyze_terms
+    from briefing.search.language.analysis import analyze_terms
 
     sentences = _sentences(body)
     if not sentences:

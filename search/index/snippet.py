@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from .normalize import normalize
+from briefing.search.language.normalize import normalize
 
 SNIPPET_CHARS = 220  # lead snippet length when the body has no match
 SNIPPET_CONTEXT = 50  # characters of context around the matches

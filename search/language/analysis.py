@@ -8,7 +8,7 @@ Like Lucene Nori's "mixed" mode, a compound noun is emitted whole AND as its par
 position (index mode only), so ``삼성`` finds ``삼성전자``. English/variant aliases from the
 gazetteer add the canonical name's terms at the same position (``SoftBank`` -> ``소프트뱅크``).
 
-The tokenizer holds no state: Kiwi is fetched lazily from :mod:`search.kiwi`, and the alias
+The tokenizer holds no state: Kiwi is fetched lazily from :mod:`briefing.search.language.kiwi`, and the alias
 maps live at module level, so an index whose schema pickles the analyzer opens in any process.
 """
 
@@ -25,10 +25,10 @@ from typing import Iterable, Iterator, NamedTuple
 
 from whoosh.analysis import Token, Tokenizer
 
-from .kiwi import add_user_words, get_kiwi, kiwi_config
-from .kiwi import tokenize as kiwi_tokenize
-from .kiwi import tokenize_many as kiwi_tokenize_many
-from .normalize import Normalized, normalize, normalize_text  # noqa: F401 (normalize_text: for query.py)
+from briefing.search.language.kiwi import add_user_words, get_kiwi, kiwi_config
+from briefing.search.language.kiwi import tokenize as kiwi_tokenize
+from briefing.search.language.kiwi import tokenize_many as kiwi_tokenize_many
+from briefing.search.language.normalize import Normalized, normalize, normalize_text  # noqa: F401 (normalize_text: for query.py)
 
 # Kiwi tags kept as terms (the part before "-": VV-R, VA-I ... are irregular stems).
 CONTENT_TAGS = frozenset({"NNG", "NNP", "NR", "SL", "SN", "SH", "XR", "VV", "VA", "W_SERIAL"})

@@ -1,8 +1,8 @@
 """A small learned named-entity tagger over Kiwi morphemes (structured perceptron, Viterbi).
 
 It labels morphemes B-/I-/O for PS (person), LC (place) and OG (organisation), using the
-morpheme, its tag, its neighbours, spacing, the gazetteer/rule hints of :mod:`search.entities`
-and the konec lexicon groups of the morpheme and of its word (:mod:`search.ne_lexicon`) as
+morpheme, its tag, its neighbours, spacing, the gazetteer/rule hints of :mod:`briefing.search.entities.mentions`
+and the konec lexicon groups of the morpheme and of its word (:mod:`briefing.search.entities.lexicon`) as
 features, and decodes a whole sentence at once: Viterbi over the static scores plus
 label-transition weights (first order), so a later morpheme can change an earlier label.
 Tagging adds up a text's feature weights with numpy (installed with kiwipiepy), bit for bit
@@ -25,7 +25,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
-from .ne_lexicon import NeLexicon, shipped_lexicon
+from briefing.search.entities.lexicon import NeLexicon, shipped_lexicon
 
 if TYPE_CHECKING:  # numpy is imported when the fast scorer is first built
     import numpy as np

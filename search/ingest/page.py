@@ -8,10 +8,10 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
-from . import furniture as fx
-from . import pubdate
-from .models import PublishedDate
-from .publishers import KNOWN_OUTLETS, outlet_pattern
+from briefing.search.ingest import furniture as fx
+from briefing.search.ingest import pubdate
+from briefing.search.model import PublishedDate
+from briefing.search.ingest.outlets import KNOWN_OUTLETS, outlet_pattern
 
 _BULLET_RE = re.compile(r"^[•·∙◦▪▫‣⁃\-*]\s+")
 _SPACE_RE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")

@@ -13,7 +13,7 @@ Rules that keep the output honest:
 * where the calendar is ambiguous (a bare day or month), the tense of the predicate that follows
   the date decides: past tense never lands after publication (see :func:`clause_tense`).
 
-Kiwi (via :func:`search.kiwi.get_kiwi`) is used only for the tense, and only when needed.
+Kiwi (via :func:`briefing.search.language.kiwi.get_kiwi`) is used only for the tense, and only when needed.
 """
 
 from __future__ import annotations
@@ -162,7 +162,7 @@ def clause_tense(text: str, start: int, end: int | None = None) -> str | None:
     carry no tense, so the scan goes on to the next predicate; an adnominal -는 only counts
     when nothing else decides.
     """
-    from .kiwi import tokenize
+    from briefing.search.language.kiwi import tokenize
 
     end = len(text) if end is None else end
     if not text[start:end].strip():

@@ -1,7 +1,7 @@
 """Timeline events: the dated statements of an article, sorted and grouped for the app.
 
 An :class:`Event` is the sentence (or, when a sentence carries several dates, the clause)
-around a date expression found by :mod:`search.datex`, with the resolved date, the article it
+around a date expression found by :mod:`briefing.search.timeline.dates`, with the resolved date, the article it
 came from and the entities mentioned in it. Dates that are not events are dropped: date stamps,
 view counters, headline-list rows, photo captions and credits, habitual or general statements
 ("일본은 회계연도가 3월 31일에 끝난다", "매년 6월 ... 연다") and comparison baselines ("지난해 같은
@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Iterable, Protocol, Sequence
 
-from . import furniture as fx
-from .datex import DateMention, clause_tense, find_dates, sentence_spans
-from .models import Article
+from briefing.search.ingest import furniture as fx
+from briefing.search.timeline.dates import DateMention, clause_tense, find_dates, sentence_spans
+from briefing.search.model import Article
 
 __all__ = ["Event", "article_events", "events_for", "sort_events", "group_events", "month_counts",
            "is_event"]
@@ -172,7 +172,7 @@ def article_events(article: Article, mentions: Sequence[EntityMention] | None = 
     """The events of one article, in text order.
 
     ``mentions`` are entity mentions with offsets in ``article.body`` (from
-    :mod:`search.entities`); an event lists the names whose mentions fall inside its text.
+    :mod:`briefing.search.entities.mentions`); an event lists the names whose mentions fall inside its text.
     """
     body = article.body
     published = article.published.value if article.published else None

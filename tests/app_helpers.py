@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from search.config import Config, load_config
+from briefing.search.config import Config, load_config
 
 
 def seed_config(export_folder: Path | None = None) -> Config:
@@ -18,7 +18,7 @@ def seed_config(export_folder: Path | None = None) -> Config:
 
 def build_index(data_dir: Path, config: Config | None = None) -> Path:
     """Build the index of the configured corpus (the bundled seeds by default) in ``data_dir``."""
-    from search.engine import Engine
+    from briefing.search.engine import Engine
 
     engine = Engine(config or seed_config(), data_dir)
     try:
@@ -42,7 +42,7 @@ def seed_index() -> Path:
 
 def open_engine(data_dir: Path, config: Config | None = None):
     """An Engine on ``data_dir`` (the caller closes it)."""
-    from search.engine import Engine
+    from briefing.search.engine import Engine
 
     return Engine(config or seed_config(), data_dir)
 

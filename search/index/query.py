@@ -10,7 +10,7 @@ gazetteer expand (``SoftBank`` also searches ``소프트뱅크``, ``Samsung Elec
 ``삼성전자``). A hand-written lexer is used instead of Whoosh's QueryParser so that the
 several terms Kiwi produces for one word can be combined by position (alternatives at one
 position are ORed, successive positions ANDed). Anything malformed raises
-:class:`search.errors.QueryError` with a one-line message saying how to write it.
+:class:`briefing.search.errors.QueryError` with a one-line message saying how to write it.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from typing import Callable
 
 from whoosh import query as wq
 
-from . import analysis
-from .errors import QueryError
+from briefing.search.language import analysis
+from briefing.search.errors import QueryError
 
 ENTITY_FIELDS = ("company", "person", "place", "org")
 TEXT_FIELDS = ("title", "body", "entities")  # searched by plain words
@@ -396,7 +396,7 @@ def parse_query(text: str, resolve_entity: EntityResolver | None = None, reader=
         )
     if not text.strip():
         return ParsedQuery(wq.Every(), [], empty=True)
-    text = analysis.normalize_text(text)  # the same form as the indexed text (search.normalize)
+    text = analysis.normalize_text(text)  # the same form as the indexed text (briefing.search.language.normalize)
     builder = _Builder(resolve_entity, reader)
     positives: list[wq.Query] = []
     negatives: list[wq.Query] = []

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
-from .config import ENTITY_TYPES, GazetteerEntry
+from briefing.search.config import ENTITY_TYPES, GazetteerEntry
 
 _SPACE_RE = re.compile(r"\s+")
 _SCAN_GAP = r"[ \t\u00a0]*"

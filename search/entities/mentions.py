@@ -12,9 +12,9 @@ raises on odd input. Sources of mentions, strongest first:
 3. sports teams with their city or sponsor (``삼성 라이온즈``, ``뉴욕 양키스``: organisations);
 4. short forms ``최 회장``/``모리타 사장`` resolved to a person named in full in the same text,
    and later bare repeats of a discovered name;
-5. (weakest, optional) confident spans of the learned tagger in :mod:`search.ner_model`, kept
+5. (weakest, optional) confident spans of the learned tagger in :mod:`briefing.search.entities.tagger`, kept
    only where nothing above matched, with a proper-noun morpheme, above per-type margins, typed
-   by evidence where there is some (the konec lexicon of :mod:`search.ne_lexicon`: ``인도`` is a
+   by evidence where there is some (the konec lexicon of :mod:`briefing.search.entities.lexicon`: ``인도`` is a
    country, so a place; suffixes: a university, a team) and never a person made of common nouns;
 6. a short form defined in brackets after a name (``과학기술정보통신부(과기정통부)``,
    ``반도체산업협회(SIA)``) names the same entity for the rest of the text.
@@ -40,11 +40,11 @@ from dataclasses import dataclass
 from itertools import compress, repeat
 from typing import Iterable, Iterator, NamedTuple, Sequence
 
-from .gazetteer import Gazetteer
-from .kiwi import add_user_words
-from .kiwi import tokenize as kiwi_tokenize
-from .kiwi import tokenize_many as kiwi_tokenize_many
-from .ne_lexicon import NeLexicon, shipped_lexicon
+from briefing.search.entities.gazetteer import Gazetteer
+from briefing.search.language.kiwi import add_user_words
+from briefing.search.language.kiwi import tokenize as kiwi_tokenize
+from briefing.search.language.kiwi import tokenize_many as kiwi_tokenize_many
+from briefing.search.entities.lexicon import NeLexicon, shipped_lexicon
 
 # --- vocabulary ---------------------------------------------------------------------------
 CORPORATE_TITLES = (
@@ -241,7 +241,7 @@ def extract_mentions_many(texts: Sequence[str], gazetteer: Gazetteer, *,
     texts = [t if isinstance(t, str) else "" for t in texts]
     tagger = None
     if USE_MODEL if use_model is None else use_model:
-        from .ner_model import shipped_tagger
+        from briefing.search.entities.tagger import shipped_tagger
 
         tagger = shipped_tagger()
     out = []

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from html.parser import HTMLParser
 
-from .models import PublishedDate
+from briefing.search.model import PublishedDate
 
 _FULL_DATE = r"((?:19|20)\d{2})\s*[.\-/년]\s*(\d{1,2})\s*[.\-/월]\s*(\d{1,2})\s*[.일]?"
 _FULL_DATE_RE = re.compile(_FULL_DATE)

@@ -1,0 +1,1 @@
+"""Markdown briefs of a selection of articles."""

@@ -1,0 +1,3 @@
+"""Named entities: the gazetteer, the konec lexicon, rule-based mention finding and the learned
+tagger.
+"""
