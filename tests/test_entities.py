@@ -305,8 +305,18 @@ def _f1(sents, gaz, use_model: bool) -> float:
 def test_shipped_tagger_beats_rules_on_unseen_klue_sample(gaz):
     from briefing.search.entities.tagger import shipped_tagger
 
-    assert shipped_tagger() is not None, "the model file ships in search/models_data/"
+    assert shipped_tagger() is not None, "the model file ships in search/entities/models_data/"
     sents = _klue_sentences(DATA / "klue-ner" / "wikitree-sample.tsv")
     assert len(sents) == 120
     with_model, rules_only = _f1(sents, gaz, True), _f1(sents, gaz, False)
     assert with_model > rules_only + 0.05, (with_model, rules_only)
+
+
+def test_shipped_data_files_load():
+    """The tagger and the konec lexicon fall back to nothing when their files are missing: a
+    move of the package must not silently switch them off."""
+    from briefing.search.entities.lexicon import LEXICON_PATH, shipped_lexicon
+    from briefing.search.entities.tagger import MODEL_PATH
+
+    assert MODEL_PATH.is_file() and LEXICON_PATH.is_file()
+    assert len(shipped_lexicon().rows) > 10000

@@ -3,7 +3,7 @@
     python -m training.lexicon /work/shared/data/konec-lexicon
 
 reads ``train-form-label.tsv`` (form, fine NIKL label, train count) and writes
-``search/models_data/konec_lexicon.tsv.gz``: one line per form, ``form<TAB>LABEL:count,...``
+``search/entities/models_data/konec_lexicon.tsv.gz``: one line per form, ``form<TAB>LABEL:count,...``
 (labels by count), and copies the licence next to it. Only the train split's counts are in the
 source, so nothing of the KLUE-NER dev split leaks into the features.
 """

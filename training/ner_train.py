@@ -4,7 +4,7 @@
 
 trains on the tuning part of each KLUE-NER file (see :mod:`training.klue` for the fixed split;
 ``--all`` uses every sentence, ``--part train`` only the cross-validation training fold) and
-writes ``search/models_data/ner_perceptron.json.gz`` (or ``--out``). The features are those the
+writes ``search/entities/models_data/ner_perceptron.json.gz`` (or ``--out``). The features are those the
 extractor gives the tagger at run time: Kiwi morphemes, the gazetteer/rule hints of
 :func:`briefing.search.entities.mentions.model_inputs`, and the shipped konec lexicon.
 """

@@ -7,7 +7,7 @@ features, and decodes a whole sentence at once: Viterbi over the static scores p
 label-transition weights (first order), so a later morpheme can change an earlier label.
 Tagging adds up a text's feature weights with numpy (installed with kiwipiepy), bit for bit
 as the pure-Python :meth:`NerTagger.predict_reference` does. The weights ship gzipped in
-``search/models_data/`` (trained on part of KLUE-NER, CC BY-SA 4.0: see the licence file
+``search/entities/models_data/`` (trained on part of KLUE-NER, CC BY-SA 4.0: see the licence file
 there). Nothing is downloaded at run time. Training lives outside the package:
 
     python -m training.ner_train /work/shared/eval/klue-ner/wikitree-dev-a.tsv
