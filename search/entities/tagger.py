@@ -30,7 +30,7 @@ from briefing.search.entities.lexicon import NeLexicon, shipped_lexicon
 if TYPE_CHECKING:  # numpy is imported when the fast scorer is first built
     import numpy as np
 
-MODEL_PATH = Path(__file__).resolve().parent / "models_data" / "ner_perceptron.json.gz"
+MODEL_PATH = Path(__file__).resolve().parents[1] / "models_data" / "ner_perceptron.json.gz"
 TYPES = ("PS", "LC", "OG")
 # Morphemes with these tags are never inside a name in practice: labelled O without scoring
 # (the same in training and tagging), which halves the work.
