@@ -15,7 +15,8 @@ from briefing.search.entities import mentions as E
 from briefing.search.config import load_config
 from briefing.search.entities.gazetteer import Gazetteer
 from briefing.search.ingest.sources import ingest_file
-from briefing.search.entities.tagger import _MAX_SPACE, shipped_tagger
+from briefing.search.entities.fast_scorer import MAX_SPACE as _MAX_SPACE
+from briefing.search.entities.tagger import shipped_tagger
 
 from .conftest import ROOT
 

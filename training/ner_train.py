@@ -18,18 +18,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from briefing.search.entities.lexicon import NeLexicon, shipped_lexicon
-from briefing.search.entities.tagger import (
-    LABELS,
-    MODEL_PATH,
-    SKIP_TAGS,
-    TYPES,
-    Hint,
-    Morph,
-    NerTagger,
-    Transitions,
-    token_features,
-    viterbi,
-)
+from briefing.search.entities.tagger import MODEL_PATH, NerTagger
+from briefing.search.entities.tagger_features import LABELS, SKIP_TAGS, TYPES, Hint, Morph, token_features
+from briefing.search.entities.viterbi import Transitions, viterbi
 from training.klue import klue_split, read_klue
 
 Example = tuple[str, list[Morph], list[Hint], list[str]]
