@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import operator
 import threading
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
 from briefing.search.entities.lexicon import NeLexicon
@@ -27,6 +28,44 @@ _EP_NAMES = ("only", "first", "last", "mid")
 _SECOND, _THIRD, _FOURTH = operator.itemgetter(1), operator.itemgetter(2), operator.itemgetter(3)
 # str.isspace() is false above U+3000 (IDEOGRAPHIC SPACE); tests/test_entities_speed_equivalence.py checks
 MAX_SPACE = 0x3000
+
+
+@dataclass
+class _Surroundings:
+    """Per scored morpheme (arrays aligned with ``scored``): its id ``k``, the ids of the
+    morphemes two and one before (``p2``, ``p1``) and after (``n1``, ``n2``), the hint ids
+    before / on / after it, its word's first and last morpheme indices, the last morpheme of the
+    word before and the first of the word after, spaces before / after (0/1); and the indices of
+    the morphemes that begin a line."""
+
+    scored: np.ndarray
+    k: np.ndarray
+    p2: np.ndarray
+    p1: np.ndarray
+    n1: np.ndarray
+    n2: np.ndarray
+    before_hint: np.ndarray
+    hint: np.ndarray
+    after_hint: np.ndarray
+    first: np.ndarray
+    last: np.ndarray
+    next_word: np.ndarray
+    prev_word: np.ndarray
+    sb: np.ndarray
+    sa: np.ndarray
+    line_starts: list[int]
+
+
+def _word_bounds(np, space_before: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per morpheme, the index of the first and of the last morpheme of its word."""
+    n = len(space_before)
+    new_word = space_before.copy()
+    new_word[0] = True
+    idx = np.arange(n)
+    e_first = np.maximum.accumulate(np.where(new_word, idx, 0))
+    word_starts = np.flatnonzero(new_word)
+    e_last = np.append(word_starts[1:], n)[np.cumsum(new_word) - 1] - 1
+    return e_first, e_last
 
 
 class FastScorer:
@@ -219,69 +258,112 @@ class FastScorer:
         ks = [morph_id.get((m[0], m[1])) for m in morphs]
         if None in ks:
             ks = [k if k is not None else self._morph(m[0], m[1]) for k, m in zip(ks, morphs)]
-        col, tb, matrix = self.per_morph, self.tables, self.matrix
         karr = np.array(ks, dtype=np.intp)
-        keep = ~col["skip"][karr]
+        keep = ~self.per_morph["skip"][karr]
         if active is not None:
             keep &= np.array(active, dtype=bool)
         scored = np.flatnonzero(keep)
         if len(scored) == 0:
             return labels, margins
+        at = self._surroundings(text, morphs, hints, karr, scored)
+        static = self.lex_sum[at.k]  # fancy indexing copies
+        for ids in self._columns(text, morphs, at):
+            static += self.matrix[ids]  # elementwise, the same order as a left-to-right sum
+        rows: list[list[float] | None] = [None] * n
+        for i, row in zip(scored.tolist(), static.tolist()):
+            rows[i] = row
+        return viterbi(rows, list(map(_SECOND, morphs)), self.transitions, at.line_starts)
+
+    def _surroundings(self, text: str, morphs: Sequence[Morph], hints: Sequence[Hint], karr: np.ndarray,
+                      scored: np.ndarray) -> _Surroundings:
+        """What the features of the scored morphemes look at: neighbours, spacing, words, hints."""
+        np = self.np
+        n = len(morphs)
         # morpheme ids with two pads on each side: padded[i + 2] is morpheme i
         padded = np.concatenate(([self.pad_before] * 2, karr, [self.pad_after] * 2))
         starts_list = list(map(_THIRD, morphs))
-        starts = np.array(starts_list, dtype=np.intp)
-        ends = np.fromiter(map(_FOURTH, morphs), dtype=np.intp, count=n)
-        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        space = np.append(self.space[np.minimum(codes, MAX_SPACE + 1)], True)  # one past the end
-        space_before = (starts == 0) | ((starts > 0) & space[np.maximum(starts - 1, 0)])
-        space_after = (ends >= len(text)) | space[np.minimum(ends, len(text))]
-        new_word = space_before.copy()
-        new_word[0] = True
-        idx = np.arange(n)
-        e_first = np.maximum.accumulate(np.where(new_word, idx, 0))
-        word_starts = np.flatnonzero(new_word)
-        e_last = np.append(word_starts[1:], n)[np.cumsum(new_word) - 1] - 1
+        space_before, space_after = self._spacing(text, morphs, starts_list)
+        e_first, e_last = _word_bounds(np, space_before)
         # hints, as token_features places them
         hint_ids = np.zeros(n + 2, dtype=np.intp)  # hint_ids[i + 1] is morpheme i's; "-" is 0
         hint_ids[0], hint_ids[n + 1] = self.hint_id["<s>"], self.hint_id["</s>"]
         for i, hint in hint_labels(morphs, hints, starts_list):
             hint_ids[i + 1] = self._hint(hint)
-        k = karr[scored]
-        p2, p1, n1, n2 = padded[scored], padded[scored + 1], padded[scored + 3], padded[scored + 4]
-        before_hint, after_hint = hint_ids[scored], hint_ids[scored + 2]
         first, last = e_first[scored], e_last[scored]
-        next_word, prev_word = padded[last + 3], padded[first + 1]
-        line_starts = line_start_indices(text, starts_list)
-        if line_starts:  # each line is a sentence of its own: no neighbour across a line break
-            marks = np.zeros(n, dtype=np.intp)
-            marks[line_starts] = 1
-            line_of = np.cumsum(marks)
-            lp = np.concatenate(([-1, -1], line_of, [-2, -2]))  # lp[i + 2]: morpheme i's line
-            here = line_of[scored]
-            before, after = self.pad_before, self.pad_after
-            p2 = np.where(lp[scored] == here, p2, before)
-            p1 = np.where(lp[scored + 1] == here, p1, before)
-            n1 = np.where(lp[scored + 3] == here, n1, after)
-            n2 = np.where(lp[scored + 4] == here, n2, after)
-            before_hint = np.where(lp[scored + 1] == here, before_hint, self.hint_id["<s>"])
-            after_hint = np.where(lp[scored + 3] == here, after_hint, self.hint_id["</s>"])
-            next_word = np.where(lp[last + 3] == here, next_word, after)
-            prev_word = np.where(lp[first + 1] == here, prev_word, before)
+        at = _Surroundings(
+            scored=scored, k=karr[scored], p2=padded[scored], p1=padded[scored + 1], n1=padded[scored + 3],
+            n2=padded[scored + 4], before_hint=hint_ids[scored], hint=hint_ids[scored + 1],
+            after_hint=hint_ids[scored + 2], first=first, last=last, next_word=padded[last + 3],
+            prev_word=padded[first + 1], sb=space_before[scored].astype(np.intp),
+            sa=space_after[scored].astype(np.intp), line_starts=line_start_indices(text, starts_list))
+        if at.line_starts:  # each line is a sentence of its own: no neighbour across a line break
+            self._cut_at_lines(at, n)
+        return at
+
+    def _spacing(self, text: str, morphs: Sequence[Morph], starts_list: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """Whether whitespace (or the text's edge) comes before / after each morpheme."""
+        np = self.np
+        starts = np.array(starts_list, dtype=np.intp)
+        ends = np.fromiter(map(_FOURTH, morphs), dtype=np.intp, count=len(morphs))
+        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        space = np.append(self.space[np.minimum(codes, MAX_SPACE + 1)], True)  # one past the end
+        space_before = (starts == 0) | ((starts > 0) & space[np.maximum(starts - 1, 0)])
+        space_after = (ends >= len(text)) | space[np.minimum(ends, len(text))]
+        return space_before, space_after
+
+    def _cut_at_lines(self, at: _Surroundings, n: int) -> None:
+        """Neighbours, hints and words on another line than a morpheme become pads."""
+        np = self.np
+        marks = np.zeros(n, dtype=np.intp)
+        marks[at.line_starts] = 1
+        line_of = np.cumsum(marks)
+        lp = np.concatenate(([-1, -1], line_of, [-2, -2]))  # lp[i + 2]: morpheme i's line
+        scored = at.scored
+        here = line_of[scored]
+        before, after = self.pad_before, self.pad_after
+        at.p2 = np.where(lp[scored] == here, at.p2, before)
+        at.p1 = np.where(lp[scored + 1] == here, at.p1, before)
+        at.n1 = np.where(lp[scored + 3] == here, at.n1, after)
+        at.n2 = np.where(lp[scored + 4] == here, at.n2, after)
+        at.before_hint = np.where(lp[scored + 1] == here, at.before_hint, self.hint_id["<s>"])
+        at.after_hint = np.where(lp[scored + 3] == here, at.after_hint, self.hint_id["</s>"])
+        at.next_word = np.where(lp[at.last + 3] == here, at.next_word, after)
+        at.prev_word = np.where(lp[at.first + 1] == here, at.prev_word, before)
+
+    def _columns(self, text: str, morphs: Sequence[Morph], at: _Surroundings) -> tuple[np.ndarray, ...]:
+        """The feature ids of the scored morphemes, one array per feature template, in the order
+        of :func:`token_features` (after the ten of the morpheme alone)."""
+        np = self.np
+        col, tb = self.per_morph, self.tables
+        k, p1, p2, n1, n2, sb, sa, h = at.k, at.p1, at.p2, at.n1, at.n2, at.sb, at.sa, at.hint
         tag_of = col["tag"]
         t0, tp1, tn1 = tag_of[k], tag_of[p1], tag_of[n1]
-        sb = space_before[scored].astype(np.intp)
-        sa = space_after[scored].astype(np.intp)
-        h = hint_ids[scored + 1]
-        size, pos = last - first + 1, scored - first
+        size, pos = at.last - at.first + 1, at.scored - at.first
         ep = np.where(size == 1, 0, np.where(pos == 0, 1, np.where(pos == size - 1, 2, 3)))
         form = col["form"]
         pair_next = self._pair("+1w|+2w", form[n1] << 32 | form[n2])
         pair_prev = self._pair("-1w|w", form[p1] << 32 | form[k])
-        # the rest of the word's tags ("-" at a word's end): strings inside words only
-        rest_ids = np.full(len(scored), self.fid.get("rest=-", 0), dtype=np.intp)
-        rest_tag_ids = tb["rest|t=-"][t0]
-        inside = np.flatnonzero(last > scored)
+        rest_ids, rest_tag_ids = self._rest_ids(morphs, at, tb["rest|t=-"][t0])
+        scored_list = at.scored.tolist()
+        stems = stem_features(text, morphs, self.lexicon, scored_list)
+        stem_ids = [self.fid.get("lxw=" + stems[i], 0) for i in scored_list]
+        return (
+            self.sb_id[sb], self.sa_id[sa], col["-1w"][p1], col["-1t"][p1], col["+1w"][n1],
+            col["+1t"][n1], col["-2t"][p2], col["+2t"][n2], tb["-1t|t"][tp1, t0], tb["t|+1t"][t0, tn1],
+            pair_next, pair_prev, tb["sb|t"][sb, t0], tb["sa|+1t"][sa, tn1], tb["h"][h], tb["h|t"][h, t0],
+            tb["-1h"][at.before_hint], tb["+1h"][at.after_hint], self.ep_id[ep],
+            rest_ids, rest_tag_ids,
+            col["ne"][at.next_word], col["pe"][at.prev_word], col["pet"][at.prev_word],
+            col["lx"][k], col["lxt"][k], np.array(stem_ids, dtype=np.intp),
+        )
+
+    def _rest_ids(self, morphs: Sequence[Morph], at: _Surroundings,
+                  rest_tag_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Feature ids of the rest of the word's tags ("-" at a word's end), alone and with the
+        morpheme's tag: strings built inside words only."""
+        scored, last = at.scored, at.last
+        rest_ids = self.np.full(len(scored), self.fid.get("rest=-", 0), dtype=self.np.intp)
+        inside = self.np.flatnonzero(last > scored)
         if len(inside):
             get = self.fid.get
             tags = list(map(_SECOND, morphs))
@@ -289,25 +371,7 @@ class FastScorer:
                 rest = "|".join(tags[i + 1:j + 1]) or "-"
                 rest_ids[r] = get("rest=" + rest, 0)
                 rest_tag_ids[r] = get("rest|t=" + rest + "|" + tags[i], 0)
-        scored_list = scored.tolist()
-        stems = stem_features(text, morphs, self.lexicon, scored_list)
-        stem_ids = [self.fid.get("lxw=" + stems[i], 0) for i in scored_list]
-        columns = (
-            self.sb_id[sb], self.sa_id[sa], col["-1w"][p1], col["-1t"][p1], col["+1w"][n1],
-            col["+1t"][n1], col["-2t"][p2], col["+2t"][n2], tb["-1t|t"][tp1, t0], tb["t|+1t"][t0, tn1],
-            pair_next, pair_prev, tb["sb|t"][sb, t0], tb["sa|+1t"][sa, tn1], tb["h"][h], tb["h|t"][h, t0],
-            tb["-1h"][before_hint], tb["+1h"][after_hint], self.ep_id[ep],
-            rest_ids, rest_tag_ids,
-            col["ne"][next_word], col["pe"][prev_word], col["pet"][prev_word],
-            col["lx"][k], col["lxt"][k], np.array(stem_ids, dtype=np.intp),
-        )
-        static = self.lex_sum[k]  # fancy indexing copies
-        for ids in columns:
-            static += matrix[ids]  # elementwise, the same order as a left-to-right sum
-        rows: list[list[float] | None] = [None] * n
-        for i, row in zip(scored.tolist(), static.tolist()):
-            rows[i] = row
-        return viterbi(rows, list(map(_SECOND, morphs)), self.transitions, line_starts)
+        return rest_ids, rest_tag_ids
 
     def _weight_row(self, feature: str) -> list[float]:
         if self._rows is None:
