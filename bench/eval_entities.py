@@ -35,9 +35,9 @@ from briefing.search.entities.finder import EntityFinder  # noqa: E402
 from briefing.search.entities.gazetteer import Gazetteer  # noqa: E402
 from briefing.search.entities.tagged_spans import TaggerSettings  # noqa: E402
 from briefing.search.entities.tagger import NerTagger  # noqa: E402
+from briefing.search.model import ENTITY_TYPES as TYPES  # noqa: E402
 
 EVAL_DIR = Path("/work/shared/eval")
-TYPES = ("company", "person", "place", "org")
 KLUE_TYPE = {"person": "PS", "place": "LC", "company": "OG", "org": "OG"}
 
 

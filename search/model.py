@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import Sequence
+from typing import Literal, Sequence, get_args
 
 
 @dataclass
@@ -89,6 +89,9 @@ class Article:
 
 
 # --- entity mentions ------------------------------------------------------------------------
+EntityType = Literal["company", "person", "place", "org"]
+ENTITY_TYPES: tuple[EntityType, ...] = get_args(EntityType)  # in the order panes and listings show them
+
 @dataclass(frozen=True)
 class Mention:
     """One occurrence of an entity in an article's text (``text == body[start:end]``), as found
@@ -97,7 +100,7 @@ class Mention:
     start: int
     end: int
     text: str
-    type: str  # company | person | place | org (config.ENTITY_TYPES)
+    type: str  # one of ENTITY_TYPES
     name: str  # canonical name
     role: str = "story"  # "story" | "source" (a media outlet only credited as a source)
 
