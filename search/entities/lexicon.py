@@ -57,9 +57,6 @@ class NeLexicon:
                 rows[form] = tuple(pairs)
         return cls(rows)
 
-    def labels(self, form: str) -> tuple[tuple[str, int], ...]:
-        return self.rows.get(form, ())
-
     def feature(self, form: str) -> str:
         """The tagger feature value of a form: its main group and a count bucket (``LCP3``),
         ``+`` when another group has a third of the counts or more; ``-`` if unknown."""

@@ -123,11 +123,6 @@ class NerTagger:
             out.append(tuple(cur))
         return out
 
-    def spans(self, text: str, morphs: Sequence[Morph], hints: Sequence[Hint],
-              min_margin: float = 0.0) -> list[tuple[int, int, str]]:
-        """Entity spans ``(start, end, PS|LC|OG)`` whose weakest morpheme clears ``min_margin``."""
-        return [(a, b, t) for a, b, t, m in self.scored_spans(text, morphs, hints) if m >= min_margin]
-
     # -- persistence ---------------------------------------------------------------------------
     def save(self, path: Path = MODEL_PATH) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)

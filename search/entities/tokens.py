@@ -18,7 +18,6 @@ from briefing.search.language.kiwi import Morph
 NOUN_TAGS = {"NNG", "NNP", "NNB", "NR", "NP", "SL", "SH", "SN", "XPN", "XR"}
 CONTINUATION_TAGS = {"NNG", "NNP", "NR", "SL", "SH", "SN", "XPN", "XR"}
 NAME_TAGS = {"NNP", "NNG"}
-PROPER_TAGS = ("NNP", "SL")
 
 WORD_CHAR_RE = re.compile(r"[0-9A-Za-z\u00c0-\u024f\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3\u3400-\u9fff\uf900-\ufaff]")
 HANGUL_RE = re.compile(r"[가-힣]+")
