@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from briefing.search.model import ENTITY_TYPES
 
-ENTITY_FIELDS = {t: t for t in ENTITY_TYPES}  # entity type -> index field (the same names)
+ENTITY_FIELDS: dict[str, str] = {t: t for t in ENTITY_TYPES}  # entity type -> index field (the same names)
 
 
 class SearchSequencer:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from briefing.search.config import GazetteerEntry
 from briefing.search.entities.candidates import Candidates
-from briefing.search.entities.gazetteer import Gazetteer
+from briefing.search.entities.gazetteer import Gazetteer, GazetteerHit
 from briefing.search.entities.tokens import HANGUL_RE, LATIN_RE, WORD_CHAR_RE
 from briefing.search.language.lexicon import COMMON_PARTICLES
 from briefing.search.model import Mention
@@ -19,9 +19,8 @@ def find_gazetteer_names(c: Candidates) -> None:
     """Add the gazetteer's names and aliases found in the text."""
     weak: list[tuple[int, int, GazetteerEntry]] = []
     for hit in c.gaz.scan(c.text):
-        if _accept_hit(c, hit.start, hit.end, hit.surface):
-            accepted = hit
-        else:  # shorter surfaces at the same place (computed only when needed)
+        accepted: GazetteerHit | None = hit
+        if not _accept_hit(c, hit.start, hit.end, hit.surface):  # shorter surfaces at the same place
             accepted = next((option for option in c.gaz.surfaces_at(c.text, hit.start)[1:]
                              if _accept_hit(c, option.start, option.end, option.surface)), None)
         if accepted is not None:

@@ -34,7 +34,7 @@ Hint = tuple[int, int, str]
 
 
 def form_shape(form: str) -> str:
-    kinds = []
+    kinds: list[str] = []
     for ch in form[:6]:
         if "가" <= ch <= "힣":
             k = "h"
@@ -130,7 +130,7 @@ def token_features(text: str, morphs: Sequence[Morph], hints: Sequence[Hint],
         members[e].append(i)
     pad = ("<s>", "BOS", -1, -1)
     padded = [pad, pad, *morphs, ("</s>", "EOS", -1, -1), ("</s>", "EOS", -1, -1)]
-    feats = []
+    feats: list[list[str]] = []
     for i, (form, tag, start, end) in enumerate(morphs):
         if tag in SKIP_TAGS or (active is not None and not active[i]):
             feats.append([])

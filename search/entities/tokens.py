@@ -11,7 +11,7 @@ import bisect
 import operator
 import re
 from itertools import compress, repeat
-from typing import NamedTuple, Sequence
+from typing import Iterable, NamedTuple, Sequence
 
 from briefing.search.language.kiwi import Morph
 
@@ -87,7 +87,7 @@ def _tokens(text: str, toks: list[Morph]) -> list[Token]:
         if min(starts) >= 0 and max(starts) < n and max(ends) <= n:
             # nothing out of range to drop or clip (the usual case): build the tuples in C,
             # without Kiwi's zero-length morphemes (an inserted copula 이)
-            rows = zip(forms, tags, starts, ends)
+            rows: Iterable[tuple[str, str, int, int]] = zip(forms, tags, starts, ends)
             if min(lengths) <= 0:
                 rows = compress(rows, map(operator.gt, lengths, repeat(0)))
             return list(map(new, repeat(Token), rows))
@@ -103,9 +103,9 @@ def words_of(text: str, tokens: list[Token], tok_starts: list[int]) -> list[Word
     tokens' start offsets)."""
     if tok_starts != sorted(tok_starts):  # Kiwi's order is by start; be safe anyway
         words = [Word(m.start(), m.end(), m.group(), []) for m in _NON_SPACE_RE.finditer(text)]
-        starts = [w.start for w in words]
+        word_starts = [w.start for w in words]
         for tok in tokens:
-            i = bisect.bisect_right(starts, tok.start) - 1
+            i = bisect.bisect_right(word_starts, tok.start) - 1
             if i >= 0 and tok.start < words[i].end:
                 words[i].tokens.append(tok)
         return words
@@ -114,7 +114,7 @@ def words_of(text: str, tokens: list[Token], tok_starts: list[int]) -> list[Word
     if not spans:
         return []
     starts, ends = zip(*spans)
-    texts = text.split()  # the same chunks as \S+ (both split on str.isspace)
+    texts: list[str] = text.split()  # the same chunks as \S+ (both split on str.isspace)
     if len(texts) != len(spans):
         texts = [text[a:b] for a, b in spans]
     find = bisect.bisect_left
