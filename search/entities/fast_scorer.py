@@ -12,11 +12,11 @@ from briefing.search.entities.tagger_features import (
     LABELS,
     SKIP_TAGS,
     Hint,
-    Morph,
-    hint_labels,
     form_shape,
+    hint_labels,
     stem_features,
 )
+from briefing.search.entities.tokens import Token
 from briefing.search.entities.viterbi import Transitions, line_start_indices, viterbi
 
 if TYPE_CHECKING:  # numpy is imported when the fast scorer is first built
@@ -241,12 +241,12 @@ class FastScorer:
         return self.np.where(keys[at] == wanted, ids[at], 0)
 
     # -- one text ---------------------------------------------------------------------------------
-    def predict(self, text: str, morphs: Sequence[Morph], hints: Sequence[Hint],
+    def predict(self, text: str, morphs: Sequence[Token], hints: Sequence[Hint],
                 active: Sequence[bool] | None) -> tuple[list[str], list[float]]:
         with self.lock:  # the vocabularies grow as texts come in
             return self._predict(text, morphs, hints, active)
 
-    def _predict(self, text: str, morphs: Sequence[Morph], hints: Sequence[Hint],
+    def _predict(self, text: str, morphs: Sequence[Token], hints: Sequence[Hint],
                  active: Sequence[bool] | None) -> tuple[list[str], list[float]]:
         np = self.np
         n = len(morphs)
@@ -274,7 +274,7 @@ class FastScorer:
             rows[i] = row
         return viterbi(rows, list(map(_SECOND, morphs)), self.transitions, at.line_starts)
 
-    def _surroundings(self, text: str, morphs: Sequence[Morph], hints: Sequence[Hint], karr: np.ndarray,
+    def _surroundings(self, text: str, morphs: Sequence[Token], hints: Sequence[Hint], karr: np.ndarray,
                       scored: np.ndarray) -> _Surroundings:
         """What the features of the scored morphemes look at: neighbours, spacing, words, hints."""
         np = self.np
@@ -300,7 +300,7 @@ class FastScorer:
             self._cut_at_lines(at, n)
         return at
 
-    def _spacing(self, text: str, morphs: Sequence[Morph], starts_list: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    def _spacing(self, text: str, morphs: Sequence[Token], starts_list: list[int]) -> tuple[np.ndarray, np.ndarray]:
         """Whether whitespace (or the text's edge) comes before / after each morpheme."""
         np = self.np
         starts = np.array(starts_list, dtype=np.intp)
@@ -330,7 +330,7 @@ class FastScorer:
         at.next_word = np.where(lp[at.last + 3] == here, at.next_word, after)
         at.prev_word = np.where(lp[at.first + 1] == here, at.prev_word, before)
 
-    def _columns(self, text: str, morphs: Sequence[Morph], at: _Surroundings) -> tuple[np.ndarray, ...]:
+    def _columns(self, text: str, morphs: Sequence[Token], at: _Surroundings) -> tuple[np.ndarray, ...]:
         """The feature ids of the scored morphemes, one array per feature template, in the order
         of :func:`token_features` (after the ten of the morpheme alone)."""
         np = self.np
@@ -357,7 +357,7 @@ class FastScorer:
             col["lx"][k], col["lxt"][k], np.array(stem_ids, dtype=np.intp),
         )
 
-    def _rest_ids(self, morphs: Sequence[Morph], at: _Surroundings,
+    def _rest_ids(self, morphs: Sequence[Token], at: _Surroundings,
                   rest_tag_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Feature ids of the rest of the word's tags ("-" at a word's end), alone and with the
         morpheme's tag: strings built inside words only."""

@@ -91,13 +91,13 @@ class EntityFinder:
                     out.append(gazetteer_only(text, self.gazetteer))
         return out
 
-    def model_inputs(self, texts: Sequence[str]) -> list[tuple[list[tuple[str, str, int, int]], list[Hint]]]:
+    def model_inputs(self, texts: Sequence[str]) -> list[tuple[list[Token], list[Hint]]]:
         """(morphemes, hints) per text as the learned tagger sees them (used to train it)."""
         out = []
         for text, tokens in zip(texts, self.tokens_many(list(texts))):
             c = Candidates(text, tokens, self.gazetteer, self.lexicon)
             self._rules(c)
-            out.append(([(t.form, t.tag, t.start, t.end) for t in c.tokens], c.hints))
+            out.append((list(c.tokens), c.hints))
         return out
 
     def tokens_many(self, texts: Sequence[str], analysed: Sequence[AnalysedText] | None = None

@@ -24,7 +24,8 @@ from typing import Iterable, Sequence
 
 from briefing.search.entities.fast_scorer import FastScorer
 from briefing.search.entities.lexicon import NeLexicon, shipped_lexicon
-from briefing.search.entities.tagger_features import LABELS, SKIP_TAGS, Hint, Morph, token_features
+from briefing.search.entities.tagger_features import LABELS, SKIP_TAGS, Hint, token_features
+from briefing.search.entities.tokens import Token
 from briefing.search.entities.viterbi import Transitions, line_start_indices, viterbi
 
 MODEL_PATH = Path(__file__).resolve().parents[1] / "models_data" / "ner_perceptron.json.gz"
@@ -67,7 +68,7 @@ class NerTagger:
         return Transitions(lambda f: self.score_vector((f,)))
 
     # -- inference --------------------------------------------------------------------------------
-    def predict(self, text: str, morphs: Sequence[Morph], hints: Sequence[Hint],
+    def predict(self, text: str, morphs: Sequence[Token], hints: Sequence[Hint],
                 active: Sequence[bool] | None = None) -> tuple[list[str], list[float]]:
         """Labels (the best sequence) and, per morpheme, how far its label's score is above O's
         (given the previous label); morphemes whose ``active`` flag is false, or with a
@@ -79,7 +80,7 @@ class NerTagger:
             self._fast = FastScorer(self.weights, self.lexicon)
         return self._fast.predict(text, morphs, hints, active)
 
-    def predict_reference(self, text: str, morphs: Sequence[Morph], hints: Sequence[Hint],
+    def predict_reference(self, text: str, morphs: Sequence[Token], hints: Sequence[Hint],
                           active: Sequence[bool] | None = None) -> tuple[list[str], list[float]]:
         """:meth:`predict` spelled out over the feature strings of :func:`token_features`, line
         by line (each line of ``text`` is a sentence of its own)."""
@@ -91,7 +92,7 @@ class NerTagger:
             offset = text.rfind("\n", 0, morphs[lo][2]) + 1 if lo < len(morphs) else 0
             end = text.find("\n", offset)
             line = text[offset:] if end < 0 else text[offset:end]
-            shifted = [(m[0], m[1], m[2] - offset, m[3] - offset) for m in morphs[lo:hi]]
+            shifted = [Token(m[0], m[1], m[2] - offset, m[3] - offset) for m in morphs[lo:hi]]
             line_hints = [(a - offset, b - offset, h) for a, b, h in hints
                           if offset <= a and b <= offset + len(line)]
             static = token_features(line, shifted, line_hints, None if active is None else active[lo:hi],
@@ -103,7 +104,7 @@ class NerTagger:
                     rows.append(self.score_vector(feats))
         return viterbi(rows, [m[1] for m in morphs], self.transitions(), line_starts)
 
-    def scored_spans(self, text: str, morphs: Sequence[Morph], hints: Sequence[Hint],
+    def scored_spans(self, text: str, morphs: Sequence[Token], hints: Sequence[Hint],
                      active: Sequence[bool] | None = None) -> list[tuple[int, int, str, float]]:
         """Entity spans ``(start, end, PS|LC|OG, margin)``; margin = weakest morpheme's lead over O."""
         labels, margins = self.predict(text, morphs, hints, active)

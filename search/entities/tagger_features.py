@@ -14,6 +14,7 @@ from collections import defaultdict
 from typing import Sequence
 
 from briefing.search.entities.lexicon import NeLexicon, shipped_lexicon
+from briefing.search.entities.tokens import Token
 
 TYPES = ("PS", "LC", "OG")
 # Morphemes with these tags are never inside a name in practice: labelled O without scoring
@@ -27,8 +28,6 @@ PREVIOUS = ("<s>",) + LABELS  # what the label before a morpheme can be
 # a word's leading run of these tags is its stem, looked up whole in the lexicon
 STEM_TAGS = frozenset({"NNP", "NNG", "SL", "SH", "SN", "XPN", "XSN", "NR"})
 
-# A morpheme as the tagger sees it: (form, POS tag, start, end).
-Morph = tuple[str, str, int, int]
 # A hint: (start, end, label) from the gazetteer or the rules, e.g. "gaz:company".
 Hint = tuple[int, int, str]
 
@@ -51,7 +50,7 @@ def form_shape(form: str) -> str:
     return "".join(kinds)
 
 
-def hint_labels(morphs: Sequence[Morph], hints: Sequence[Hint], starts: Sequence[int]):
+def hint_labels(morphs: Sequence[Token], hints: Sequence[Hint], starts: Sequence[int]):
     """(morpheme index, ``B:label``/``I:label``) for the morphemes inside each hint span;
     ``starts`` are the morphemes' start offsets."""
     n = len(morphs)
@@ -66,7 +65,7 @@ def hint_labels(morphs: Sequence[Morph], hints: Sequence[Hint], starts: Sequence
                 first = False
 
 
-def stem_features(text: str, morphs: Sequence[Morph], lexicon: NeLexicon,
+def stem_features(text: str, morphs: Sequence[Token], lexicon: NeLexicon,
                   wanted: Sequence[int] | None = None) -> list[str]:
     """Per morpheme, the lexicon feature of its word's stem (the leading run of noun-like
     morphemes of the space-separated word) with B/I for its place in it; ``-`` outside stems.
@@ -96,7 +95,7 @@ def stem_features(text: str, morphs: Sequence[Morph], lexicon: NeLexicon,
     return out
 
 
-def _stem_at(text: str, morphs: Sequence[Morph], lexicon: NeLexicon, i: int, out: list[str]) -> int:
+def _stem_at(text: str, morphs: Sequence[Token], lexicon: NeLexicon, i: int, out: list[str]) -> int:
     """Label the stem starting at morpheme ``i`` in ``out``; returns its last index."""
     j = i
     n = len(morphs)
@@ -109,7 +108,7 @@ def _stem_at(text: str, morphs: Sequence[Morph], lexicon: NeLexicon, i: int, out
     return j
 
 
-def token_features(text: str, morphs: Sequence[Morph], hints: Sequence[Hint],
+def token_features(text: str, morphs: Sequence[Token], hints: Sequence[Hint],
                    active: Sequence[bool] | None = None,
                    lexicon: NeLexicon | None = None) -> list[list[str]]:
     """The static features of every morpheme (without the previous-label features); morphemes
