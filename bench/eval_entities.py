@@ -31,16 +31,18 @@ import yaml  # noqa: E402
 from bench.common import REPO_ROOT, print_table  # noqa: E402
 from training.klue import klue_split, read_klue  # noqa: E402
 from briefing.search.config import load_config  # noqa: E402
-from briefing.search.entities.mentions import extract_mentions_many  # noqa: E402
+from briefing.search.entities.finder import EntityFinder  # noqa: E402
 from briefing.search.entities.gazetteer import Gazetteer  # noqa: E402
+from briefing.search.entities.tagged_spans import TaggerSettings  # noqa: E402
+from briefing.search.entities.tagger import NerTagger  # noqa: E402
+from briefing.search.model import ENTITY_TYPES as TYPES  # noqa: E402
 
 EVAL_DIR = Path("/work/shared/eval")
-TYPES = ("company", "person", "place", "org")
 KLUE_TYPE = {"person": "PS", "place": "LC", "company": "OG", "org": "OG"}
 
 
 # --- seeds ----------------------------------------------------------------------------------
-def seed_scores(gold_path: Path, seeds_dir: Path, gaz: Gazetteer, show_errors: bool) -> None:
+def seed_scores(gold_path: Path, seeds_dir: Path, finder: EntityFinder, show_errors: bool) -> None:
     from briefing.search.ingest.sources import ingest_file
 
     gold = yaml.safe_load(gold_path.read_text(encoding="utf-8"))["articles"]
@@ -50,7 +52,7 @@ def seed_scores(gold_path: Path, seeds_dir: Path, gaz: Gazetteer, show_errors: b
     n_found = defaultdict(int)
     for art in gold:
         article = ingest_file(seeds_dir / f"{art['id']}.txt")[0]
-        title_m, body_m = extract_mentions_many([article.title, article.body], gaz)
+        title_m, body_m = finder.find_many([article.title, article.body])
         found: dict[str, set[str]] = defaultdict(set)
         for m in title_m + body_m:
             if m.role == "story":
@@ -77,9 +79,9 @@ def seed_scores(gold_path: Path, seeds_dir: Path, gaz: Gazetteer, show_errors: b
 
 
 # --- KLUE ---------------------------------------------------------------------------------------
-def klue_scores(sentences, gaz: Gazetteer, label: str, show_errors: bool = False) -> list[tuple]:
+def klue_scores(sentences, finder: EntityFinder, label: str, show_errors: bool = False) -> list[tuple]:
     t0 = time.perf_counter()
-    predicted = extract_mentions_many([s for s, _ in sentences], gaz)
+    predicted = finder.find_many([s for s, _ in sentences])
     elapsed = time.perf_counter() - t0
     tp, fp, fn = defaultdict(int), defaultdict(int), defaultdict(int)
     shown = 0
@@ -109,26 +111,21 @@ def klue_scores(sentences, gaz: Gazetteer, label: str, show_errors: bool = False
 
 def cross_validate(gaz: Gazetteer) -> None:
     """Tuning aid: train on 3/4 of the tuning part, score the other 1/4 under several settings."""
-    import briefing.search.entities.mentions as ent
-    import briefing.search.entities.tagger as nm
     from training.ner_train import examples, train
 
     wikitree = read_klue(EVAL_DIR / "klue-ner" / "wikitree-dev-a.tsv")
     train_part, dev = klue_split(wikitree, "train"), klue_split(wikitree, "dev")
-    nm._cached[str(nm.MODEL_PATH)] = train(examples(train_part, gaz))
+    tagger = train(examples(train_part, gaz))
     rows = []
-    saved = (ent.USE_MODEL, ent.MODEL_MIN_MARGIN, ent.MODEL_NEEDS_PROPER)
     for use, margin, proper in [(False, 0, True), (True, 0, False), (True, 0, True),
                                 (True, (5, 10, 10), True), (True, (10, 20, 20), True),
                                 (True, (25, 60, 60), True), (True, (5, 10, 10), False)]:
         if not isinstance(margin, tuple):
             margin = (margin, margin, margin)
-        ent.USE_MODEL, ent.MODEL_NEEDS_PROPER = use, proper
-        ent.MODEL_MIN_MARGIN = dict(zip(("PS", "LC", "OG"), margin))
+        settings = TaggerSettings(min_margin=dict(zip(("PS", "LC", "OG"), margin)), needs_proper=proper)
+        finder = EntityFinder(gaz, use_model=use, tagger=tagger, settings=settings)
         label = f"model={use} margin={margin} proper={proper}"
-        rows += [r for r in klue_scores(dev, gaz, label) if r[1] == "all"]
-    ent.USE_MODEL, ent.MODEL_MIN_MARGIN, ent.MODEL_NEEDS_PROPER = saved
-    nm._cached.clear()
+        rows += [r for r in klue_scores(dev, finder, label) if r[1] == "all"]
     print_table(("setting", "type", "gold", "pred", "P", "R", "F1"), rows,
                 title=f"Cross-validation inside the tuning part ({len(train_part)} train / {len(dev)} dev sentences)")
 
@@ -139,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--show-errors", action="store_true")
     ap.add_argument("--no-klue", action="store_true")
     ap.add_argument("--cv", action="store_true", help="tuning aid: cross-validate inside the tuning part")
-    ap.add_argument("--margin", type=float, help="override MODEL_MIN_MARGIN")
+    ap.add_argument("--margin", type=float, help="override the tagger's minimum margins (TaggerSettings)")
     ap.add_argument("--no-model", action="store_true", help="rules and gazetteer only")
     ap.add_argument("--model", type=Path, help="tagger file to score instead of the shipped one")
     ap.add_argument("--recall-profile", action="store_true",
@@ -147,33 +144,27 @@ def main(argv: list[str] | None = None) -> int:
                          "the best KLUE setting found by --cv, not the app default")
     args = ap.parse_args(argv)
     gaz = Gazetteer.from_entries(load_config(use_user_file=False).gazetteer)
-    import briefing.search.entities.mentions as ent
-
     if args.cv:
         cross_validate(gaz)
         return 0
+    settings = TaggerSettings()
     if args.margin is not None:
-        ent.MODEL_MIN_MARGIN = dict.fromkeys(("PS", "LC", "OG"), args.margin)
-    if args.no_model:
-        ent.USE_MODEL = False
-    if args.model:
-        import briefing.search.entities.tagger as nm
-
-        nm._cached[str(nm.MODEL_PATH)] = nm.NerTagger.load(args.model)
+        settings = TaggerSettings(min_margin=dict.fromkeys(("PS", "LC", "OG"), args.margin))
     if args.recall_profile:
-        ent.MODEL_MIN_MARGIN = dict.fromkeys(("PS", "LC", "OG"), 0.0)
-        ent.MODEL_NEEDS_PROPER = False
-        ent.DROP_BARE_SURNAMES = False
+        settings = TaggerSettings(min_margin=dict.fromkeys(("PS", "LC", "OG"), 0.0), needs_proper=False,
+                                  drop_bare_surnames=False)
+    tagger = NerTagger.load(args.model) if args.model else None
+    finder = EntityFinder(gaz, use_model=not args.no_model, tagger=tagger, settings=settings)
     for warning in gaz.conflicts():
         print("gazetteer:", warning)
-    seed_scores(EVAL_DIR / "seeds-gold.yaml", REPO_ROOT / "seeds", gaz, args.show_errors)
+    seed_scores(EVAL_DIR / "seeds-gold.yaml", REPO_ROOT / "seeds", finder, args.show_errors)
     if args.no_klue:
         return 0
     wikitree = read_klue(EVAL_DIR / "klue-ner" / "wikitree-dev-a.tsv")
-    rows = klue_scores(klue_split(wikitree, "tune"), gaz, "wikitree tune", args.show_errors)
+    rows = klue_scores(klue_split(wikitree, "tune"), finder, "wikitree tune", args.show_errors)
     if not args.tune_only:
-        rows += klue_scores(klue_split(wikitree, "heldout"), gaz, "wikitree held-out")
-        rows += klue_scores(read_klue(EVAL_DIR / "klue-ner" / "nsmc-dev.tsv"), gaz, "nsmc (unseen)")
+        rows += klue_scores(klue_split(wikitree, "heldout"), finder, "wikitree held-out")
+        rows += klue_scores(read_klue(EVAL_DIR / "klue-ner" / "nsmc-dev.tsv"), finder, "nsmc (unseen)")
     print()
     print_table(("part", "type", "gold", "pred", "P", "R", "F1"), rows,
                 title="KLUE-NER entity-level exact match (PS, LC, OG)")

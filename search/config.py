@@ -14,9 +14,8 @@ from typing import Any
 
 import yaml
 
+from briefing.search.model import ENTITY_TYPES
 from briefing.search.resources import default_config_path
-
-ENTITY_TYPES = ("company", "person", "place", "org")
 
 
 class ConfigError(Exception):

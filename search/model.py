@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from typing import Literal, Sequence, get_args
 
 
 @dataclass
@@ -85,3 +86,29 @@ class Article:
             captions=list(d.get("captions", [])),
             original_id=d.get("original_id"),
         )
+
+
+# --- entity mentions ------------------------------------------------------------------------
+EntityType = Literal["company", "person", "place", "org"]
+ENTITY_TYPES: tuple[EntityType, ...] = get_args(EntityType)  # in the order panes and listings show them
+
+@dataclass(frozen=True)
+class Mention:
+    """One occurrence of an entity in an article's text (``text == body[start:end]``), as found
+    by :mod:`briefing.search.entities` and as kept in the article store."""
+
+    start: int
+    end: int
+    text: str
+    type: str  # one of ENTITY_TYPES
+    name: str  # canonical name
+    role: str = "story"  # "story" | "source" (a media outlet only credited as a source)
+
+    def to_row(self) -> tuple[int, int, str, str, str, str]:
+        """The stored row: (start, end, text, type, name, role)."""
+        return (self.start, self.end, self.text, self.type, self.name, self.role)
+
+    @classmethod
+    def from_row(cls, row: Sequence) -> "Mention":
+        """Inverse of :meth:`to_row` (a row without a role is a story mention)."""
+        return cls(*row)

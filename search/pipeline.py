@@ -108,7 +108,7 @@ def entity_names(mentions) -> dict[str, list[str]]:
     """type -> canonical names of the story mentions, in order of first mention."""
     out: dict[str, list[str]] = {}
     for m in mentions:
-        if getattr(m, "role", "story") == "story" and m.name not in out.setdefault(m.type, []):
+        if m.role == "story" and m.name not in out.setdefault(m.type, []):
             out[m.type].append(m.name)
     return out
 

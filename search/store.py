@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Iterable
 
 from briefing.search.errors import BriefingError
-from briefing.search.model import Article
+from briefing.search.model import Article, Mention
 
 SCHEMA_VERSION = 1
 # How article, mention and event rows are written (recorded in meta "row_format"; the engine
@@ -121,18 +121,6 @@ class SourceState:
     def matches(self, found) -> bool:
         """The file as found on disk (anything with size and mtime_ns) is unchanged since."""
         return (self.size, self.mtime_ns) == (found.size, found.mtime_ns)
-
-
-@dataclass(frozen=True)
-class StoredMention:
-    """An entity mention as stored (same fields as briefing.search.entities.mentions.Mention)."""
-
-    start: int
-    end: int
-    text: str
-    type: str
-    name: str
-    role: str = "story"
 
 
 class Store:
@@ -253,10 +241,10 @@ class Store:
             ]
 
     @_guarded
-    def mentions(self, article_id: str) -> list[StoredMention]:
+    def mentions(self, article_id: str) -> list[Mention]:
         with self._lock:
             row = self._db.execute("SELECT data FROM article_mentions WHERE article_id=?", (article_id,)).fetchone()
-        return sorted((StoredMention(*m) for m in unpack_row(row[0])), key=lambda m: m.start) if row else []
+        return sorted((Mention.from_row(m) for m in unpack_row(row[0])), key=lambda m: m.start) if row else []
 
     @_guarded
     def articles_mentioning(self, name: str, type: str | None = None) -> list[str]:
@@ -370,7 +358,7 @@ class StoreUpdate:
                  article.publisher, pub.isoformat() if pub else None,
                  article.published.confidence, _article_data(article)),
             )
-            rows = [(m.start, m.end, m.text, m.type, m.name, getattr(m, "role", "story")) for m in mentions]
+            rows = [m.to_row() for m in mentions]
             if rows:
                 db.execute("INSERT INTO article_mentions VALUES (?,?)", (aid, _pack(rows)))
                 db.executemany("INSERT OR IGNORE INTO entity_articles VALUES (?,?,?)",

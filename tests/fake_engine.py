@@ -14,7 +14,7 @@ from briefing.search.engine import EntityCount, Hit, SearchResult
 from briefing.search.errors import QueryError
 from briefing.search.feeds.copies import WireCopies
 from briefing.search.model import Article, PublishedDate
-from briefing.search.store import StoredMention
+from briefing.search.model import Mention as StoredMention
 
 NAMES = {"소프트뱅크": "company", "삼성전자": "company", "손정의": "person", "서울": "place"}
 TEXTS = [

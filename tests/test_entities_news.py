@@ -6,15 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-from briefing.search.entities import mentions as E
 from briefing.search.config import load_config
-from briefing.search.entities.mentions import (
-    entity_counts,
-    extract_mentions,
-    extract_mentions_many,
-    strip_particle,
-)
 from briefing.search.entities.gazetteer import Gazetteer
+from briefing.search.entities.gazetteer_names import gazetteer_only
+from briefing.search.entities.lexicon import shipped_lexicon
+from briefing.search.entities.mentions import entity_counts, extract_mentions, extract_mentions_many
+from briefing.search.entities.names import strip_particle
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +34,7 @@ def test_no_alias_inside_a_longer_word(gaz, text):
 
 
 def test_fallback_scan_keeps_word_boundaries(gaz):
-    found = E._gazetteer_only("애플리케이션 시장에서 애플은 1위다.", gaz)
+    found = gazetteer_only("애플리케이션 시장에서 애플은 1위다.", gaz)
     assert [(m.text, m.name) for m in found] == [("애플", "애플")]
 
 
@@ -82,7 +79,7 @@ def test_countries_are_places(gaz):
 
 
 def test_lexicon_types_discovered_names():
-    lexicon = E.shipped_lexicon()
+    lexicon = shipped_lexicon()
     assert lexicon.entity_type("인도") == "place"
     assert lexicon.entity_type("애플") == "company"
     assert lexicon.entity_type("다저스") == "org"

@@ -11,11 +11,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from briefing.search.entities import mentions as E
 from briefing.search.config import load_config
+from briefing.search.entities.candidates import Candidates
+from briefing.search.entities.credits import COPYRIGHT_LINE_RE, COPYRIGHT_MARK_RE, CREDIT_BEFORE_RE, credit_before
+from briefing.search.entities.finder import EntityFinder
 from briefing.search.entities.gazetteer import Gazetteer
+from briefing.search.entities.lexicon import shipped_lexicon
+from briefing.search.entities.mentions import model_inputs
+from briefing.search.entities.tagged_spans import TaggerSettings, model_active
 from briefing.search.ingest.sources import ingest_file
-from briefing.search.entities.tagger import _MAX_SPACE, shipped_tagger
+from briefing.search.entities.fast_scorer import MAX_SPACE as _MAX_SPACE
+from briefing.search.entities.tagger import shipped_tagger
 
 from .conftest import ROOT
 
@@ -67,14 +73,20 @@ def test_fast_tagger_is_bit_identical(gaz, seed_texts):
     tagger = shipped_tagger()
     assert tagger is not None
     texts = seed_texts + ["", "삼성전자", "  이재용 회장은 말했다.\n\n손정의 소프트뱅크 회장"]
-    for text, (morphs, hints) in zip(texts, E.model_inputs(texts, gaz)):
-        windows = E._Extractor(text, E._tokenize_many([text], gaz)[0], gaz)._model_active()
+    finder = EntityFinder(gaz, use_model=False)
+    for text, (morphs, hints) in zip(texts, model_inputs(texts, gaz)):
+        windows = model_active(_candidates(text, finder), TaggerSettings().window)
         for active in (None, windows):
             fast = tagger.predict(text, morphs, hints, active)
             reference = tagger.predict_reference(text, morphs, hints, active)
             assert fast[0] == reference[0]
             assert fast[1] == reference[1]  # margins too, exactly
             assert tagger.scored_spans(text, morphs, hints, active) == _spans(morphs, *reference)
+
+
+def _candidates(text: str, finder: EntityFinder) -> Candidates:
+    """The state a finder reads ``text`` in, before any candidate is found."""
+    return Candidates(text, finder.tokens_many([text])[0], finder.gazetteer, finder.lexicon)
 
 
 def _spans(morphs, labels, margins):
@@ -106,14 +118,14 @@ _PIECES = ["사진", "자료", "제공", "출처", "영상", "그래픽", " ", "
 @given(st.lists(st.sampled_from(_PIECES), max_size=8).map("".join))
 @settings(max_examples=500, deadline=None)
 def test_credit_and_copyright_shortcuts_match_the_regexes(line):
-    assert E._credit_before(line) == bool(E._CREDIT_BEFORE_RE.search(line))
-    assert (E._COPYRIGHT_MARK_RE.search(line) is not None) == bool(E._COPYRIGHT_LINE_RE.fullmatch(line))
+    assert credit_before(line) == bool(CREDIT_BEFORE_RE.search(line))
+    assert (COPYRIGHT_MARK_RE.search(line) is not None) == bool(COPYRIGHT_LINE_RE.fullmatch(line))
 
 
 @given(st.lists(st.tuples(st.integers(0, 40), st.integers(1, 8), st.integers(0, 3)), max_size=25))
 @settings(max_examples=300, deadline=None)
 def test_select_matches_the_pairwise_overlap_check(spans):
-    ex = E._Extractor("", [], Gazetteer([]))
+    ex = Candidates("", [], Gazetteer([]), shipped_lexicon())
     for start, length, priority in spans:
         ex.add(start, start + length, "org", f"n{start}", priority)
     expected, taken = [], []
@@ -121,12 +133,12 @@ def test_select_matches_the_pairwise_overlap_check(spans):
         if not any(c.start < b and a < c.end for a, b in taken):
             expected.append(c)
             taken.append((c.start, c.end))
-    assert ex._select() == expected
+    assert ex.select() == expected
 
 
 def test_words_hold_the_tokens_that_start_inside_them(gaz, seed_texts):
     text = seed_texts[1]
-    ex = E._Extractor(text, E._tokenize_many([text], gaz)[0], gaz)
+    ex = _candidates(text, EntityFinder(gaz, use_model=False))
     assert [w.text for w in ex.words] == [m.group() for m in re.finditer(r"\S+", text)]
     for w in ex.words:
         assert w.tokens == [t for t in ex.tokens if w.start <= t.start < w.end]

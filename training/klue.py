@@ -25,7 +25,9 @@ def read_klue(path: Path) -> list[Sentence]:
 
     def flush() -> None:
         if chars:
-            spans, start, cur = set(), None, None
+            spans: set[tuple[int, int, str]] = set()
+            start: int | None = None
+            cur = ""
             for i, tag in enumerate(tags + ["O"]):
                 if start is not None and not tag.startswith("I-"):
                     spans.add((start, i, cur))

@@ -18,24 +18,16 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from briefing.search.entities.lexicon import NeLexicon, shipped_lexicon
-from briefing.search.entities.tagger import (
-    LABELS,
-    MODEL_PATH,
-    SKIP_TAGS,
-    TYPES,
-    Hint,
-    Morph,
-    NerTagger,
-    Transitions,
-    token_features,
-    viterbi,
-)
+from briefing.search.entities.tagger import MODEL_PATH, NerTagger
+from briefing.search.entities.tagger_features import LABELS, SKIP_TAGS, TYPES, Hint, token_features
+from briefing.search.entities.tokens import Token
+from briefing.search.entities.viterbi import Transitions, viterbi
 from training.klue import klue_split, read_klue
 
-Example = tuple[str, list[Morph], list[Hint], list[str]]
+Example = tuple[str, list[Token], list[Hint], list[str]]
 
 
-def spans_to_labels(morphs: Sequence[Morph], spans: Iterable[tuple[int, int, str]]) -> list[str]:
+def spans_to_labels(morphs: Sequence[Token], spans: Iterable[tuple[int, int, str]]) -> list[str]:
     """Gold char spans to morpheme labels (a morpheme starting inside a span belongs to it);
     morphemes the tagger never labels (:data:`SKIP_TAGS`) are O, and a span cut by one goes on
     with a B- label."""

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-ENTITY_FIELDS = {"company": "company", "person": "person", "place": "place", "org": "org"}
+from briefing.search.model import ENTITY_TYPES
+
+ENTITY_FIELDS: dict[str, str] = {t: t for t in ENTITY_TYPES}  # entity type -> index field (the same names)
 
 
 class SearchSequencer:

@@ -10,7 +10,8 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
-from briefing.search.config import ENTITY_TYPES, GazetteerEntry
+from briefing.search.config import GazetteerEntry
+from briefing.search.model import ENTITY_TYPES
 
 _SPACE_RE = re.compile(r"\s+")
 _SCAN_GAP = r"[ \t\u00a0]*"

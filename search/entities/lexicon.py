@@ -14,7 +14,7 @@ import gzip
 import threading
 from pathlib import Path
 
-LEXICON_PATH = Path(__file__).resolve().parent / "models_data" / "konec_lexicon.tsv.gz"
+LEXICON_PATH = Path(__file__).resolve().parents[1] / "models_data" / "konec_lexicon.tsv.gz"
 
 # fine label prefix -> coarse group used as a tagger feature (longest prefix first)
 _GROUPS = (
@@ -56,9 +56,6 @@ class NeLexicon:
                     pairs.append((label, int(count)))
                 rows[form] = tuple(pairs)
         return cls(rows)
-
-    def labels(self, form: str) -> tuple[tuple[str, int], ...]:
-        return self.rows.get(form, ())
 
     def feature(self, form: str) -> str:
         """The tagger feature value of a form: its main group and a count bucket (``LCP3``),

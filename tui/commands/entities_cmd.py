@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from briefing.search.model import ENTITY_TYPES
 from briefing.tui.commands._output import console, print_json, text
 from briefing.tui.commands.list_cmd import ensure_index
 
@@ -12,7 +13,7 @@ HELP = "list the entities of the corpus (canonical names) with the number of art
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--type", choices=("company", "person", "place", "org"), help="only this type")
+    p.add_argument("--type", choices=ENTITY_TYPES, help="only this type")
     p.add_argument("--json", action="store_true", help="JSON output")
 
 

@@ -52,7 +52,7 @@ def body_text(article, spans: list[tuple[int, int]], mentions: list,
     """The body with mentions, matches and the focused span styled."""
     body = Text(article.body)
     for mention in mentions:
-        if getattr(mention, "role", "story") == "story":
+        if mention.role == "story":
             body.stylize(ENTITY_STYLES.get(mention.type, "bold"), mention.start, mention.end)
     for start, end in spans:
         body.stylize(MATCH_STYLE, start, end)
