@@ -14,7 +14,7 @@ import gzip
 import threading
 from pathlib import Path
 
-LEXICON_PATH = Path(__file__).resolve().parents[1] / "models_data" / "konec_lexicon.tsv.gz"
+LEXICON_PATH = Path(__file__).resolve().parent / "models_data" / "konec_lexicon.tsv.gz"
 
 # fine label prefix -> coarse group used as a tagger feature (longest prefix first)
 _GROUPS = (

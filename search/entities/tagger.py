@@ -28,7 +28,7 @@ from briefing.search.entities.tagger_features import LABELS, SKIP_TAGS, Hint, to
 from briefing.search.entities.tokens import Token
 from briefing.search.entities.viterbi import Transitions, line_start_indices, viterbi
 
-MODEL_PATH = Path(__file__).resolve().parents[1] / "models_data" / "ner_perceptron.json.gz"
+MODEL_PATH = Path(__file__).resolve().parent / "models_data" / "ner_perceptron.json.gz"
 FORMAT = "briefing-ner-perceptron/2"  # /2: first-order transitions, Viterbi, lexicon features
 
 
