@@ -3,7 +3,9 @@
 Formats: raw page text (``.txt``), Markdown with optional YAML front matter (``.md``), HTML
 (``.html``/``.htm``, extracted with trafilatura) and JSON Lines (``.jsonl``: one article per
 line with title/body/published/url/publisher). Explicit metadata (front matter, JSON fields,
-HTML metadata) overrides what the page text suggests. Reading files is :mod:`sources`' job.
+HTML metadata) overrides what the page text suggests; an HTML extractor's text is checked
+against the page's visible lines (a story paragraph it left out is put back). Reading files is
+:mod:`sources`' job.
 """
 
 from __future__ import annotations
@@ -19,14 +21,15 @@ from typing import Iterator
 import yaml
 
 from briefing.search.ingest.decode import Undecodable, strip_controls
-from briefing.search.ingest.page import (
-    PageParts,
-    add_left_out,
-    extract_page,
-    normalize_line,
-    restore_story_paragraphs,
+from briefing.search.ingest import furniture as fx
+from briefing.search.ingest.page import COPYRIGHT_NAME_RE, PageParts, compact, extract_page, normalize_line
+from briefing.search.ingest.pubdate import (
+    header_date,
+    html_published,
+    labelled_date,
+    parse_iso_like,
+    read_html_evidence,
 )
-from briefing.search.ingest.pubdate import html_published, parse_iso_like, read_html_evidence
 from briefing.search.model import Article, PublishedDate
 
 KIND_BY_SUFFIX = {
@@ -222,6 +225,70 @@ def _markdown_to_text(text: str) -> str:
         elif lines:
             out.append(" ".join(lines))
     return "\n\n".join(out)
+
+
+def _left_out_reason(line: str) -> str:
+    """Why a line an HTML extractor left out is not article text, as far as the line tells."""
+    if fx.is_caption(line):
+        return "photo caption"
+    if fx.is_photo_credit_line(line):
+        return "photo credit"
+    if fx.is_copyright_line(line):
+        return "copyright"
+    if fx.byline_names(line) is not None:
+        return "byline"
+    if len(line) <= 40 and (labelled_date([line]) or header_date([line])):
+        return "date line"
+    if fx.is_ui_line(line):
+        return "page widget"
+    if fx.is_headline_list_row(line):
+        return "headline list of other articles"
+    return "not article text (left out by the HTML extractor)"
+
+
+def restore_story_paragraphs(visible: list[str], text: str, title: str = ""
+                             ) -> tuple[str, list[tuple[str, str]]]:
+    """Check an HTML extractor's ``text`` against the page's ``visible`` lines: a story paragraph
+    it left out between the article's first and last kept lines is put back in its place (a
+    story paragraph is never removed); every other line it left out is returned with its reason
+    (the title's copies aside)."""
+    kept_text = compact(text)
+    lines = [normalize_line(v) for v in visible]
+    kept = [bool(compact(v)) and (compact(v) in kept_text or compact(v) == compact(title))
+            for v in lines]
+    anchors = [i for i, v in enumerate(lines) if kept[i] and len(compact(v)) >= 15]
+    out_lines = text.splitlines()
+    removed: list[tuple[str, str]] = []
+    for i, line in enumerate(lines):
+        if kept[i] or not line:
+            continue
+        inside = bool(anchors) and anchors[0] < i < anchors[-1]
+        if inside and fx.is_story_paragraph(line):
+            before = compact(next(lines[j] for j in reversed(anchors) if j < i))
+            at = next((k + 1 for k, t in enumerate(out_lines) if before and before in compact(t)
+                       or (compact(t) and compact(t) in before)), len(out_lines))
+            out_lines.insert(at, line)
+            kept_text = compact("\n".join(out_lines))
+        else:
+            removed.append((line, _left_out_reason(line)))
+    return "\n".join(out_lines), removed
+
+
+def add_left_out(parts: PageParts, left_out: list[tuple[str, str]]) -> None:
+    """Record lines an HTML extractor left out (see :func:`restore_story_paragraphs`): listed as
+    removed; the photo credits they carry become metadata."""
+    parts.dropped.extend(left_out)
+    for line, reason in left_out:
+        if reason == "byline":
+            parts.byline += [n for n in fx.byline_names(line) or [] if n not in parts.byline]
+        if reason == "copyright" and not parts.publisher:
+            names = [n for n in COPYRIGHT_NAME_RE.findall(line) if not n.isdigit()]
+            parts.publisher = names[0] if names else None
+        if reason in ("photo caption", "photo credit"):
+            credit = fx.split_credit(line)[1] if reason == "photo caption" else line
+            source = fx.credit_source(credit) if credit else None
+            if source and source not in parts.credits:
+                parts.credits.append(source)
 
 
 def _html_to_parts(html: str, name: str, today: date | None,
