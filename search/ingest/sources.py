@@ -62,25 +62,7 @@ def discover(paths: Iterable[Path], extensions: Iterable[str]) -> tuple[list[Sou
     """Regular files under ``paths`` (files or folders; folders walked without recursion,
     symlinked folders followed once, loops skipped) with an accepted extension. Devices,
     FIFOs and sockets are skipped by their type, before anything opens them."""
-    exts = {e.lower() for e in extensions}
-    found: dict[Path, SourceFile] = {}
-    skipped: list[Skipped] = []
-
-    def skip(p: Path, reason: str) -> None:
-        skipped.append(Skipped(display_path(p), reason))
-
-    def add(p: Path, st: os.stat_result | None = None) -> None:
-        try:
-            st = st or p.stat()
-            real = p.resolve()
-        except (OSError, RuntimeError) as exc:
-            skip(p, f"cannot read: {getattr(exc, 'strerror', None) or exc}")
-            return
-        if not stat.S_ISREG(st.st_mode):
-            skip(p, f"not a regular file ({_file_type(st.st_mode)})")
-            return
-        found[real] = SourceFile(real, st.st_size, st.st_mtime_ns)
-
+    finder = _Finder({e.lower() for e in extensions})
     for root in paths:
         root = Path(root).expanduser()
         try:
@@ -88,11 +70,40 @@ def discover(paths: Iterable[Path], extensions: Iterable[str]) -> tuple[list[Sou
         except OSError as exc:
             reason = "no such file or folder" if isinstance(exc, FileNotFoundError) else (
                 f"cannot read: {exc.strerror or exc}")
-            skip(root, reason)
+            finder.skip(root, reason)
             continue
-        if not stat.S_ISDIR(st.st_mode):
-            add(root, st)
-            continue
+        if stat.S_ISDIR(st.st_mode):
+            finder.walk(root, st)
+        else:
+            finder.add(root, st)
+    return sorted(finder.found.values(), key=lambda s: str(s.path)), finder.skipped
+
+
+class _Finder:
+    """The files found so far (by real path) and the paths skipped, with the reason."""
+
+    def __init__(self, extensions: set[str]):
+        self.extensions = extensions
+        self.found: dict[Path, SourceFile] = {}
+        self.skipped: list[Skipped] = []
+
+    def skip(self, p: Path, reason: str) -> None:
+        self.skipped.append(Skipped(display_path(p), reason))
+
+    def add(self, p: Path, st: os.stat_result | None = None) -> None:
+        try:
+            st = st or p.stat()
+            real = p.resolve()
+        except (OSError, RuntimeError) as exc:
+            self.skip(p, f"cannot read: {getattr(exc, 'strerror', None) or exc}")
+            return
+        if not stat.S_ISREG(st.st_mode):
+            self.skip(p, f"not a regular file ({_file_type(st.st_mode)})")
+            return
+        self.found[real] = SourceFile(real, st.st_size, st.st_mtime_ns)
+
+    def walk(self, root: Path, st: os.stat_result) -> None:
+        """Every folder under ``root`` once, depth first in name order; hidden entries ignored."""
         seen: set[tuple[int, int]] = {(st.st_dev, st.st_ino)}
         stack = [root]
         while stack:
@@ -101,38 +112,40 @@ def discover(paths: Iterable[Path], extensions: Iterable[str]) -> tuple[list[Sou
                 with os.scandir(folder) as it:
                     entries = sorted(it, key=lambda e: e.name)
             except OSError as exc:
-                skip(folder, f"cannot read the folder: {exc.strerror or exc}")
+                self.skip(folder, f"cannot read the folder: {exc.strerror or exc}")
                 continue
-            subfolders = []
-            for entry in entries:
-                if entry.name.startswith("."):
-                    continue
-                p = Path(entry.path)
-                try:
-                    is_dir = entry.is_dir()
-                except OSError:
-                    is_dir = False
-                if is_dir:
-                    try:
-                        est = entry.stat()
-                    except OSError as exc:
-                        skip(p, f"cannot read the folder: {exc.strerror or exc}")
-                        continue
-                    key = (est.st_dev, est.st_ino)
-                    if key in seen:
-                        skip(p, "folder already walked (a symlink loop or a second link to it)")
-                        continue
-                    seen.add(key)
-                    subfolders.append(p)
-                elif p.suffix.lower() in exts:
-                    try:
-                        est = entry.stat()
-                    except OSError as exc:
-                        skip(p, f"cannot read: {exc.strerror or exc}")
-                        continue
-                    add(p, est)
+            subfolders = [p for entry in entries if (p := self._visit(entry, seen)) is not None]
             stack.extend(reversed(subfolders))
-    return sorted(found.values(), key=lambda s: str(s.path)), skipped
+
+    def _visit(self, entry: os.DirEntry[str], seen: set[tuple[int, int]]) -> Path | None:
+        """Add a file entry with an accepted extension; return a folder entry not walked yet."""
+        if entry.name.startswith("."):
+            return None
+        p = Path(entry.path)
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            is_dir = False
+        if is_dir:
+            try:
+                est = entry.stat()
+            except OSError as exc:
+                self.skip(p, f"cannot read the folder: {exc.strerror or exc}")
+                return None
+            key = (est.st_dev, est.st_ino)
+            if key in seen:
+                self.skip(p, "folder already walked (a symlink loop or a second link to it)")
+                return None
+            seen.add(key)
+            return p
+        if p.suffix.lower() in self.extensions:
+            try:
+                est = entry.stat()
+            except OSError as exc:
+                self.skip(p, f"cannot read: {exc.strerror or exc}")
+                return None
+            self.add(p, est)
+        return None
 
 
 def _file_type(mode: int) -> str:
