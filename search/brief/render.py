@@ -53,8 +53,16 @@ def render_brief(engine, plan: BriefPlan, *, created: datetime | None = None) ->
     }
     out: list[str] = ["---", yaml.safe_dump(front, allow_unicode=True, sort_keys=False).strip(), "---", ""]
     out += [f"# {_md(plan.title)}", "", _overview(articles, facets), ""]
+    out += _key_facts_section(articles)
+    out += _timeline_section([e for e in engine.events(plan.article_ids) if e.value])
+    out += _entities_section(facets)
+    out += _articles_section(engine, articles)
+    out += _sources_section(articles)
+    return "\n".join(out)
 
-    out += ["## Key facts", ""]
+
+def _key_facts_section(articles) -> list[str]:
+    out = ["## Key facts", ""]
     for a in articles:
         sentences = key_sentences(story_text(a))
         if not sentences:
@@ -62,9 +70,11 @@ def render_brief(engine, plan: BriefPlan, *, created: datetime | None = None) ->
         out += [f"### {_md(a.title)}", ""]
         out += [f"- {_md(s)} ({_md_id(a.id)})" for s in sentences]
         out.append("")
+    return out
 
-    out += ["## Timeline", ""]
-    events = [e for e in engine.events(plan.article_ids) if e.value]
+
+def _timeline_section(events) -> list[str]:
+    out = ["## Timeline", ""]
     if events:
         out += ["| Date | Event | Source |", "| --- | --- | --- |"]
         for e in events:
@@ -72,8 +82,11 @@ def render_brief(engine, plan: BriefPlan, *, created: datetime | None = None) ->
     else:
         out.append("No dated events.")
     out.append("")
+    return out
 
-    out += ["## Entities", ""]
+
+def _entities_section(facets) -> list[str]:
+    out = ["## Entities", ""]
     for etype, heading in TYPE_TITLES.items():
         items = facets.get(etype, [])
         if not items:
@@ -81,8 +94,11 @@ def render_brief(engine, plan: BriefPlan, *, created: datetime | None = None) ->
         out += [f"### {heading}", "", "| Name | Articles |", "| --- | ---: |"]
         out += [f"| {_md(e.name)} | {e.count} |" for e in items]
         out.append("")
+    return out
 
-    out += ["## Articles", ""]
+
+def _articles_section(engine, articles) -> list[str]:
+    out = ["## Articles", ""]
     for n, a in enumerate(articles, 1):
         out += [f"### {n}. {_md(a.title)}", ""]
         out.append(f"- Id: {_md_id(a.id)}")
@@ -101,8 +117,11 @@ def render_brief(engine, plan: BriefPlan, *, created: datetime | None = None) ->
             out.append("- Related:")
             out += [f"  - {_md_id(r.id)}: {_md(r.title)} (shares {_md(', '.join(r.shared))})" for r in related]
         out.append("")
+    return out
 
-    out += ["## Sources", ""]
+
+def _sources_section(articles) -> list[str]:
+    out = ["## Sources", ""]
     for n, a in enumerate(articles, 1):
         where = a.url or a.source_path
         out.append(
@@ -110,7 +129,7 @@ def render_brief(engine, plan: BriefPlan, *, created: datetime | None = None) ->
             f"{_date_text(a.published.value)}. {_md(where)}"
         )
     out.append("")
-    return "\n".join(out)
+    return out
 
 
 def _overview(articles, facets) -> str:
