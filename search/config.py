@@ -106,7 +106,7 @@ class _BadTag(Exception):
 def _describe(node: yaml.Node) -> str:
     if isinstance(node, yaml.MappingNode):
         return "a mapping"
-    if isinstance(node, yaml.SequenceNode):
+    if not isinstance(node, yaml.ScalarNode):
         return "a list"
     try:
         return repr(_scalar_value(node))

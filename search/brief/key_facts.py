@@ -6,6 +6,8 @@ from __future__ import annotations
 import math
 import re
 
+from briefing.search.model import Article
+
 KEY_FACTS_MIN, KEY_FACTS_MAX = 3, 5
 
 
@@ -21,7 +23,7 @@ def _sentences(body: str) -> list[str]:
     return out
 
 
-def story_text(article) -> str:
+def story_text(article: Article) -> str:
     """The article's own story: its paragraphs without photo captions, credits and rows of a
     headline list (the key facts come from it)."""
     from briefing.search.ingest.furniture import is_outside_story

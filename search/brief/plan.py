@@ -7,8 +7,12 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefing.search.errors import BriefingError
+
+if TYPE_CHECKING:
+    from briefing.search.engine import Engine
 
 
 @dataclass
@@ -28,7 +32,7 @@ def _slug(text: str, limit: int = 50) -> str:
     return slug[:limit].rstrip("-") or "brief"
 
 
-def _headline(engine, ids: list[str], query: str | None) -> str:
+def _headline(engine: Engine, ids: list[str], query: str | None) -> str:
     if query:
         return f"Brief: {query}"
     if len(ids) == 1:
@@ -37,7 +41,7 @@ def _headline(engine, ids: list[str], query: str | None) -> str:
     return f"Brief: {', '.join(top)}" if top else f"Brief on {len(ids)} articles"
 
 
-def plan_brief(engine, ids: list[str], *, query: str | None = None, folder: Path | None = None,
+def plan_brief(engine: Engine, ids: list[str], *, query: str | None = None, folder: Path | None = None,
                output: Path | None = None, today: date | None = None) -> BriefPlan:
     """Decide the title, the file and the contents of a brief (nothing is written)."""
     if not ids:

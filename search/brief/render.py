@@ -11,6 +11,7 @@ import os
 import re
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
 
 import yaml
 
@@ -19,6 +20,13 @@ from briefing.search.brief.key_facts import key_sentences, story_text
 from briefing.search.brief.plan import BriefPlan
 from briefing.search.ingest.decode import strip_controls
 from briefing.search.errors import BriefingError
+from briefing.search.model import Article
+
+if TYPE_CHECKING:
+    from briefing.search.engine import Engine, EntityCount
+    from briefing.search.timeline.events import Event
+
+Facets = dict[str, list["EntityCount"]]  # entity type -> names with their article counts
 
 TYPE_TITLES = {"company": "Companies", "person": "People", "place": "Places", "org": "Organisations"}
 
@@ -39,7 +47,7 @@ def _date_text(d: date | None) -> str:
     return d.isoformat() if d else "unknown"
 
 
-def render_brief(engine, plan: BriefPlan, *, created: datetime | None = None) -> str:
+def render_brief(engine: Engine, plan: BriefPlan, *, created: datetime | None = None) -> str:
     """The brief as Markdown text."""
     created = created or datetime.now().replace(microsecond=0)
     articles = [engine.article(i) for i in plan.article_ids]
@@ -61,7 +69,7 @@ def render_brief(engine, plan: BriefPlan, *, created: datetime | None = None) ->
     return "\n".join(out)
 
 
-def _key_facts_section(articles) -> list[str]:
+def _key_facts_section(articles: list[Article]) -> list[str]:
     out = ["## Key facts", ""]
     for a in articles:
         sentences = key_sentences(story_text(a))
@@ -73,19 +81,19 @@ def _key_facts_section(articles) -> list[str]:
     return out
 
 
-def _timeline_section(events) -> list[str]:
+def _timeline_section(events: Sequence[Event]) -> list[str]:
     out = ["## Timeline", ""]
     if events:
         out += ["| Date | Event | Source |", "| --- | --- | --- |"]
         for e in events:
-            out.append(f"| {_md_id(e.value)} | {_md(e.text)} | {_md_id(e.article_id)} |")
+            out.append(f"| {_md_id(e.value or '')} | {_md(e.text)} | {_md_id(e.article_id)} |")
     else:
         out.append("No dated events.")
     out.append("")
     return out
 
 
-def _entities_section(facets) -> list[str]:
+def _entities_section(facets: Facets) -> list[str]:
     out = ["## Entities", ""]
     for etype, heading in TYPE_TITLES.items():
         items = facets.get(etype, [])
@@ -97,7 +105,7 @@ def _entities_section(facets) -> list[str]:
     return out
 
 
-def _articles_section(engine, articles) -> list[str]:
+def _articles_section(engine: Engine, articles: list[Article]) -> list[str]:
     out = ["## Articles", ""]
     for n, a in enumerate(articles, 1):
         out += [f"### {n}. {_md(a.title)}", ""]
@@ -120,7 +128,7 @@ def _articles_section(engine, articles) -> list[str]:
     return out
 
 
-def _sources_section(articles) -> list[str]:
+def _sources_section(articles: list[Article]) -> list[str]:
     out = ["## Sources", ""]
     for n, a in enumerate(articles, 1):
         where = a.url or a.source_path
@@ -132,7 +140,7 @@ def _sources_section(articles) -> list[str]:
     return out
 
 
-def _overview(articles, facets) -> str:
+def _overview(articles: list[Article], facets: Facets) -> str:
     dates = sorted(a.published.value for a in articles if a.published.value)
     unknown = sum(1 for a in articles if not a.published.value)
     if dates:
@@ -168,7 +176,7 @@ def target_path(plan: BriefPlan) -> Path:
     return path
 
 
-def write_brief(engine, plan: BriefPlan, *, overwrite: bool = False) -> Path:
+def write_brief(engine: Engine, plan: BriefPlan, *, overwrite: bool = False) -> Path:
     """Write the brief; an existing file is never replaced unless ``overwrite`` (a default-named
     brief gets a -2, -3 ... suffix instead). Raises BriefingError when it cannot write."""
     text = render_brief(engine, plan)

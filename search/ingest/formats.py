@@ -94,7 +94,7 @@ class _FrontMatterLoader(yaml.SafeLoader):
     """SafeLoader without aliases (an alias bomb of a few hundred bytes would expand to
     gigabytes) and without the implicit timestamp type (dates are parsed by pubdate)."""
 
-    def compose_node(self, parent, index):  # noqa: D102 - PyYAML hook
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:  # PyYAML hook
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise yaml.composer.ComposerError(None, None, "aliases are not allowed in front matter",
@@ -130,7 +130,7 @@ def _split_front_matter(text: str, warnings: list[str] | None = None) -> tuple[d
     return {}, text
 
 
-def _valid_text(value):
+def _valid_text(value: object) -> object:
     """Strings (and lists of them) without lone surrogates (JSON ``"\\udcff"`` escapes), which
     no store or terminal can take: each becomes U+FFFD. Other values as they are."""
     if isinstance(value, str):

@@ -7,6 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Callable
 
 from briefing.search.ingest import furniture as fx
 from briefing.search.ingest import pubdate
@@ -89,7 +90,7 @@ class _Page:
             self.credits.append(source)
 
 
-def _runs(page: _Page, is_row, min_len: int) -> list[list[int]]:
+def _runs(page: _Page, is_row: Callable[[str], object], min_len: int) -> list[list[int]]:
     """Runs of ``min_len`` or more consecutive non-empty lines for which ``is_row`` holds."""
     runs: list[list[int]] = []
     run: list[int] = []
@@ -178,9 +179,9 @@ def _classify(page: _Page, today: date) -> None:
             page.drop(i, "page widget")
         elif i < header_limit and fx.is_breadcrumb(line):
             page.drop(i, "breadcrumb")
-        elif (names := fx.byline_names(line)) is not None:
+        elif (bylined := fx.byline_names(line)) is not None:
             page.drop(i, "byline")
-            page.add_byline(names)
+            page.add_byline(bylined)
             page.end_markers.append(i)
         elif fx.is_photo_credit_line(line):
             page.drop(i, "photo credit")
