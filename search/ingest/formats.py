@@ -90,6 +90,9 @@ def _article(parts: PageParts, *, id: str, origin: Origin, digest: str, kind: st
     )
 
 
+# --- front matter and other metadata --------------------------------------------------------------
+
+
 class _FrontMatterLoader(yaml.SafeLoader):
     """SafeLoader without aliases (an alias bomb of a few hundred bytes would expand to
     gigabytes) and without the implicit timestamp type (dates are parsed by pubdate)."""
@@ -209,6 +212,9 @@ def _metadata_overrides(parts: PageParts, meta: dict, source: str, warnings: lis
             _warn(warnings, f"{source} date {str(raw_date)[:40]!r} is not a date; ignored")
 
 
+# --- Markdown -------------------------------------------------------------------------------------
+
+
 def _markdown_to_text(text: str) -> str:
     """Markdown to page-like text: one paragraph per line, markup removed."""
     blocks = re.split(r"\n\s*\n", text)
@@ -225,6 +231,9 @@ def _markdown_to_text(text: str) -> str:
         elif lines:
             out.append(" ".join(lines))
     return "\n\n".join(out)
+
+
+# --- HTML: the extractor's text checked against the page's lines ----------------------------------
 
 
 def _left_out_reason(line: str) -> str:
@@ -311,6 +320,9 @@ def _html_to_parts(html: str, name: str, today: date | None,
     # the date from the page's own evidence, never trafilatura's guess (a copyright year -> 1 January)
     parts.published = html_published(found, parts.published, meta.get("url"), body)
     return parts, meta.get("url")
+
+
+# --- JSON Lines -----------------------------------------------------------------------------------
 
 
 def _jsonl_articles(text: str, origin: Origin, today: date | None,

@@ -156,6 +156,10 @@ def _file_type(mode: int) -> str:
     return "not a plain file"
 
 
+class Unreadable(Undecodable):
+    """The file could not be read (permissions, I/O): retried on the next update."""
+
+
 def read_bounded(path: Path, max_bytes: int | None) -> bytes:
     """The bytes of a regular file, at most ``max_bytes`` of them whatever ``st_size`` says
     (a file that grows, /proc files); a FIFO or device is refused without blocking."""
@@ -174,10 +178,6 @@ def read_bounded(path: Path, max_bytes: int | None) -> bytes:
     if max_bytes is not None and len(data) > max_bytes:
         raise Undecodable(f"over the limit of {max_bytes / 2**20:g} MB (corpus.max_file_mb)")
     return data
-
-
-class Unreadable(Undecodable):
-    """The file could not be read (permissions, I/O): retried on the next update."""
 
 
 def content_hash(data: bytes) -> str:
