@@ -54,10 +54,6 @@ class Config:
     fetch: dict[str, Any] = field(default_factory=dict)  # `fetch:` settings (briefing.search.feeds.client.FetchSettings)
     max_article_chars: int = 2_000_000  # longer bodies: the first part is indexed, with a warning
 
-    @property
-    def uses_bundled_corpus(self) -> bool:
-        return not self.corpus_paths
-
 
 # --- schema -------------------------------------------------------------------------------
 # Each leaf is (python types, description used in messages).
@@ -109,7 +105,7 @@ class _BadTag(Exception):
 def _describe(node: yaml.Node) -> str:
     if isinstance(node, yaml.MappingNode):
         return "a mapping"
-    if isinstance(node, yaml.SequenceNode):
+    if not isinstance(node, yaml.ScalarNode):
         return "a list"
     try:
         return repr(_scalar_value(node))

@@ -899,7 +899,7 @@ class Engine:
 
     # --- briefs -------------------------------------------------------------------------
     def plan_brief(self, ids: list[str], query: str | None = None):
-        from briefing.search.brief.render import plan_brief
+        from briefing.search.brief.plan import plan_brief
 
         return plan_brief(self, [self.resolve_id(i) for i in ids], query=query)
 

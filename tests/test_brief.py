@@ -10,7 +10,9 @@ import pytest
 import yaml
 from markdown_it import MarkdownIt
 
-from briefing.search.brief.render import key_sentences, plan_brief, render_brief, write_brief
+from briefing.search.brief.key_facts import key_sentences
+from briefing.search.brief.plan import plan_brief
+from briefing.search.brief.render import render_brief, write_brief
 from briefing.search.errors import BriefingError
 
 from .conftest import run_cli

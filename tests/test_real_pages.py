@@ -27,7 +27,7 @@ from itertools import pairwise
 import pytest
 
 from briefing.search.ingest import pubdate
-from briefing.search.brief.render import key_sentences, story_text
+from briefing.search.brief.key_facts import key_sentences, story_text
 from briefing.search.ingest.sources import ingest_file
 from briefing.search.model import Article, PublishedDate
 from briefing.search.ingest.page import normalize_line

@@ -31,7 +31,7 @@ class _FixedDate(date):
 @pytest.fixture
 def app(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # the export folder is relative: the dialog shows the same path
-    monkeypatch.setattr("briefing.search.brief.render.date", _FixedDate)  # the file name carries today's date
+    monkeypatch.setattr("briefing.search.brief.plan.date", _FixedDate)  # the file name carries today's date
     config = seed_config(export_folder=Path("briefs"))
     engine = open_engine(copy_data_dir(seed_index(), tmp_path / "data"), config)
     yield BriefingApp(config, engine, freeze_timings=True, search_delay=0.0, preload_analyser=False)

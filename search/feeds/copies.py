@@ -17,13 +17,18 @@ from __future__ import annotations
 import re
 import sqlite3
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from briefing.search.model import Article
+
+if TYPE_CHECKING:
+    from briefing.search.engine import Engine
 
 CACHE_FILE = "copies.sqlite"
 SIGNATURE_VERSION = 3  # bump when shingling, hashing or NUM_PERM change (cached signatures are redone)
@@ -42,10 +47,10 @@ def shingles(text: str, k: int = SHINGLE) -> set[bytes]:
     return {compact[i:i + k].encode("utf-8") for i in range(max(len(compact) - k + 1, 0))}
 
 
-_TEMPLATE = None
+_TEMPLATE: Any = None  # a datasketch MinHash
 
 
-def _template():
+def _template() -> Any:
     """One MinHash whose permutations every signature shares (generating them is the slow part)."""
     from datasketch import MinHash
 
@@ -178,7 +183,7 @@ def group_copies(signatures: dict[str, Any], published: dict[str, date | None],
 # --- the corpus's groups -------------------------------------------------------------------------
 
 
-def wire_copies(engine) -> WireCopies:
+def wire_copies(engine: Engine) -> WireCopies:
     """The copy groups of the engine's corpus (the engine keeps them until its next update)."""
     sources = engine.store.sources()
     wanted = {i: s.hash for s in sources.values() if not s.hash.startswith("skipped:") for i in s.ids}
@@ -206,7 +211,7 @@ def _open_cache(path: str) -> sqlite3.Connection:
     raise AssertionError("an in-memory database always opens")
 
 
-def _signatures(path: str, wanted: dict[str, str], load_article) -> dict[str, Any]:
+def _signatures(path: str, wanted: dict[str, str], load_article: Callable[[str], Article | None]) -> dict[str, Any]:
     """Signature of every wanted article, from the cache file where its source is unchanged
     (a cache that cannot be opened or written is only a cost: the signatures are computed)."""
     from datasketch import MinHash

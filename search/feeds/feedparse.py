@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import calendar
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from typing import Any
 
 import feedparser
 
@@ -36,7 +38,7 @@ class ParsedFeed:
     problem: str | None = None  # feedparser's complaint about a feed it could still read
 
 
-def _item_date(entry) -> str | None:
+def _item_date(entry: Mapping[str, Any]) -> str | None:
     for key in ("published", "updated", "created"):
         raw = entry.get(key)
         if not raw:

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 from briefing.search.errors import BriefingError, IndexBusy
 from briefing.search.feeds.client import Fetcher, FetchError, FetchSettings, Response
-from briefing.search.feeds.feedparse import FeedItem, MalformedFeed, parse_feed
+from briefing.search.feeds.feedparse import FeedItem, MalformedFeed, ParsedFeed, parse_feed
 from briefing.search.feeds.folders import articles_dir, raw_dir
 from briefing.search.feeds.pages import HTML_TYPES, Extracted, Undecodable, decode_page, extract_article
 from briefing.search.feeds.state import Feed, FeedState, FetchedArticle, LogEntry, now_iso
@@ -158,58 +158,17 @@ def _pool(fetcher: Fetcher) -> ThreadPoolExecutor:
 
 def _run_feeds(state: FeedState, fetcher: Fetcher, feeds: list[Feed], data_dir: Path, report: FetchReport,
                progress: Progress) -> None:
-    total = len(feeds)
-    progress(0, total, "feeds")
-
-    def get(feed: Feed):
-        try:
-            return fetcher.get(feed.url, etag=feed.etag, last_modified=feed.last_modified, accept=FEED_ACCEPT)
-        except FetchError as exc:
-            return exc
-
-    with _pool(fetcher) as pool:
-        responses = []
-        for n, (feed, resp) in enumerate(zip(feeds, pool.map(get, feeds)), 1):
-            responses.append((feed, resp))
-            progress(n, total, feed.name)
-
     plans: list[tuple[Feed, FeedResult, Response | None, list[PageJob]]] = []
     titles: dict[str, tuple[str | None, str | None]] = {}
-    for feed, resp in responses:
+    for feed, got in _get_feeds(fetcher, feeds, progress):
         result = FeedResult(feed.name, feed.url, "failed")
         report.feeds.append(result)
-        if isinstance(resp, FetchError):
-            result.errors.append(f"feed {feed.name}: {resp}")
+        read = _read_feed(feed, got, result)
+        if read is None:
             plans.append((feed, result, None, []))
             continue
-        result.http_status = resp.status
-        if resp.status == 304:
-            result.status = "not modified"
-            plans.append((feed, result, None, []))
-            continue
-        try:
-            parsed = parse_feed(resp.content, resp.url, resp.headers.get("content-type", ""))
-        except MalformedFeed as exc:
-            result.errors.append(f"feed {feed.name}: {exc}")
-            plans.append((feed, result, None, []))
-            continue
-        result.status, result.items = "ok", len(parsed.items)
-        publisher = parsed.title or feed.name
-        jobs, queued = [], set()
-        for item in parsed.items:
-            seen = state.item(feed.name, item.key)
-            if seen and (seen[0] in ("done", "duplicate") or seen[1] >= MAX_ATTEMPTS):
-                continue
-            known = state.article_by_url(item.url)
-            if known is not None:
-                state.mark_item(feed.name, item.key, item.url, "duplicate", known.id)
-                result.duplicates += 1
-            elif item.url in queued:
-                result.duplicates += 1
-            else:
-                queued.add(item.url)
-                jobs.append(PageJob(item.url, feed.name, item, publisher))
-        plans.append((feed, result, resp, jobs))
+        ok, parsed = read
+        plans.append((feed, result, ok, _page_jobs(state, feed, parsed, result)))
         titles[feed.name] = (parsed.title, parsed.site_url)
 
     all_jobs = [job for *_, jobs in plans for job in jobs]
@@ -224,6 +183,64 @@ def _run_feeds(state: FeedState, fetcher: Fetcher, feeds: list[Feed], data_dir: 
         report.failures.extend(result.errors)
         state.log(feed.name, LogEntry(now_iso(), result.status, result.http_status, result.items, result.new,
                                       result.errors))
+
+
+def _get_feeds(fetcher: Fetcher, feeds: list[Feed], progress: Progress) -> list[tuple[Feed, Response | FetchError]]:
+    """Download the feeds (a few at once); each with its response or the error."""
+    total = len(feeds)
+    progress(0, total, "feeds")
+
+    def get(feed: Feed) -> Response | FetchError:
+        try:
+            return fetcher.get(feed.url, etag=feed.etag, last_modified=feed.last_modified, accept=FEED_ACCEPT)
+        except FetchError as exc:
+            return exc
+
+    with _pool(fetcher) as pool:
+        responses = []
+        for n, (feed, resp) in enumerate(zip(feeds, pool.map(get, feeds)), 1):
+            responses.append((feed, resp))
+            progress(n, total, feed.name)
+    return responses
+
+
+def _read_feed(feed: Feed, resp: Response | FetchError, result: FeedResult) -> tuple[Response, ParsedFeed] | None:
+    """The feed's items, or None (not modified, or failed: ``result`` says which)."""
+    if isinstance(resp, FetchError):
+        result.errors.append(f"feed {feed.name}: {resp}")
+        return None
+    result.http_status = resp.status
+    if resp.status == 304:
+        result.status = "not modified"
+        return None
+    try:
+        parsed = parse_feed(resp.content, resp.url, resp.headers.get("content-type", ""))
+    except MalformedFeed as exc:
+        result.errors.append(f"feed {feed.name}: {exc}")
+        return None
+    result.status, result.items = "ok", len(parsed.items)
+    return resp, parsed
+
+
+def _page_jobs(state: FeedState, feed: Feed, parsed: ParsedFeed, result: FeedResult) -> list[PageJob]:
+    """The feed's items to download: not done yet, not known by their URL, each URL once."""
+    publisher = parsed.title or feed.name
+    jobs: list[PageJob] = []
+    queued: set[str] = set()
+    for item in parsed.items:
+        seen = state.item(feed.name, item.key)
+        if seen and (seen[0] in ("done", "duplicate") or seen[1] >= MAX_ATTEMPTS):
+            continue
+        known = state.article_by_url(item.url)
+        if known is not None:
+            state.mark_item(feed.name, item.key, item.url, "duplicate", known.id)
+            result.duplicates += 1
+        elif item.url in queued:
+            result.duplicates += 1
+        else:
+            queued.add(item.url)
+            jobs.append(PageJob(item.url, feed.name, item, publisher))
+    return jobs
 
 
 def _run_pages(fetcher: Fetcher, jobs: list[PageJob], progress: Progress, done: int, total: int) -> list[PageResult]:

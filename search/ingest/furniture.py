@@ -86,7 +86,6 @@ _PROSE_SENTENCE_RE = re.compile(r"(?:다|요|죠|까)[.?!][\"'”’)\]]*(?=\s|$
 _POSITION_RE = re.compile(r"\((?:사진\s*)?(?:왼쪽|오른쪽|가운데|앞줄|뒷줄|위|아래)[^()]{0,10}\)|왼쪽부터|오른쪽부터")
 _LIST_MARK_RE = re.compile(r"^(?:[▶▷►☞→⇒]|\[\s*관련\s*기사\s*\])\s*")
 _SENTENCE_END_RE = re.compile(r"(다|요|죠|까|음|임|함|됨)[.?!]?[\"'”’)\]]*$|[.?!][\"'”’)\]]*$")
-_KICKER_RE = re.compile(r"^[◆◇■□▶▷●○★☆]+\s*.{1,40}\s*[◆◇■□◀◁●○★☆]*$")
 _AGGREGATOR_ROW_RE = re.compile(
     r"^(?P<mark>\d{1,8}|»[»\s]*)\s+(?P<title>.+?)\s+(?P<site>\S+)\s+"
     r"(?P<date>(?:19|20)\d{2}[.\-/]\d{1,2}[.\-/]\d{1,2})\.?$"
@@ -143,11 +142,6 @@ def is_photo_credit_line(line: str) -> bool:
 def is_sentence(line: str) -> bool:
     """Looks like prose: ends like a Korean or English sentence."""
     return bool(_SENTENCE_END_RE.search(line))
-
-
-def is_kicker(line: str) -> bool:
-    """A section label between symbols, such as "◆ 신성장동력 찾는 SK ◆"."""
-    return bool(_KICKER_RE.match(line)) and not is_sentence(line.strip("◆◇■□▶▷◀◁●○★☆ "))
 
 
 def aggregator_row(line: str) -> re.Match | None:

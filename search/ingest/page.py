@@ -7,6 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Callable
 
 from briefing.search.ingest import furniture as fx
 from briefing.search.ingest import pubdate
@@ -17,7 +18,7 @@ _BULLET_RE = re.compile(r"^[•·∙◦▪▫‣⁃\-*]\s+")
 _SPACE_RE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE_RE = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")  # Unicode category Cc but the tab
-_COPYRIGHT_NAME_RE = re.compile(
+COPYRIGHT_NAME_RE = re.compile(
     r"(?:ⓒ|©|\(c\)|copyright)\s*(?:ⓒ|©|\(c\))?\s*(?:(?:19|20)\d{2}\s*)?(?:['‘“\"][^'’”\"]*['’”\"]\s*)?"
     r"([^\s,.&\]\[|·ⓒ©]+)", re.IGNORECASE)
 _SELF_REFERENCE_RES = (
@@ -45,7 +46,8 @@ def normalize_line(line: str) -> str:
     return _SPACE_RE.sub(" ", _CONTROL_RE.sub("", line)).strip()
 
 
-def _compact(text: str) -> str:
+def compact(text: str) -> str:
+    """Letters and digits only, lower-cased: the key under which two lines are the same text."""
     return re.sub(r"[\W_]+", "", text).lower()
 
 
@@ -88,7 +90,7 @@ class _Page:
             self.credits.append(source)
 
 
-def _runs(page: _Page, is_row, min_len: int) -> list[list[int]]:
+def _runs(page: _Page, is_row: Callable[[str], object], min_len: int) -> list[list[int]]:
     """Runs of ``min_len`` or more consecutive non-empty lines for which ``is_row`` holds."""
     runs: list[list[int]] = []
     run: list[int] = []
@@ -169,7 +171,7 @@ def _classify(page: _Page, today: date) -> None:
             page.end_markers.append(i)
             names = [m.group(0) for m in page.outlet_re.finditer(line)]
             if not names:
-                m = _COPYRIGHT_NAME_RE.search(line)
+                m = COPYRIGHT_NAME_RE.search(line)
                 names = [m.group(1)] if m else []
             if names:
                 page.add_publisher(0, names[0], f"copyright line {line!r}")
@@ -177,9 +179,9 @@ def _classify(page: _Page, today: date) -> None:
             page.drop(i, "page widget")
         elif i < header_limit and fx.is_breadcrumb(line):
             page.drop(i, "breadcrumb")
-        elif (names := fx.byline_names(line)) is not None:
+        elif (bylined := fx.byline_names(line)) is not None:
             page.drop(i, "byline")
-            page.add_byline(names)
+            page.add_byline(bylined)
             page.end_markers.append(i)
         elif fx.is_photo_credit_line(line):
             page.drop(i, "photo credit")
@@ -204,9 +206,9 @@ def _pick_title(page: _Page, given: str | None) -> str:
             if 4 <= len(line) <= 200 and " " in line:  # one word is a section label
                 title = line
                 break
-    key = _compact(title)
+    key = compact(title)
     for i in page.nonempty():
-        if key and _compact(_BULLET_RE.sub("", page.lines[i])) == key:
+        if key and compact(_BULLET_RE.sub("", page.lines[i])) == key:
             page.drop(i, "title")
     return title
 
@@ -262,7 +264,7 @@ def _body(page: _Page) -> list[str]:
                 if not names:
                     page.add_credit(credit)
                 line, is_caption = caption, True
-        if nxt and _compact(line) and _compact(line) == _compact(nxt) and line != nxt:
+        if nxt and compact(line) and compact(line) == compact(nxt) and line != nxt:
             page.drop(i, "duplicate of the next line (image alt text)")
             continue
         if line:
@@ -344,67 +346,3 @@ def extract_page(
         credits=page.credits,
         captions=page.captions,
     )
-
-
-def _left_out_reason(line: str) -> str:
-    """Why a line an HTML extractor left out is not article text, as far as the line tells."""
-    if fx.is_caption(line):
-        return "photo caption"
-    if fx.is_photo_credit_line(line):
-        return "photo credit"
-    if fx.is_copyright_line(line):
-        return "copyright"
-    if fx.byline_names(line) is not None:
-        return "byline"
-    if len(line) <= 40 and (pubdate.labelled_date([line]) or pubdate.header_date([line])):
-        return "date line"
-    if fx.is_ui_line(line):
-        return "page widget"
-    if fx.is_headline_list_row(line):
-        return "headline list of other articles"
-    return "not article text (left out by the HTML extractor)"
-
-
-def restore_story_paragraphs(visible: list[str], text: str, title: str = ""
-                             ) -> tuple[str, list[tuple[str, str]]]:
-    """Check an HTML extractor's ``text`` against the page's ``visible`` lines: a story paragraph
-    it left out between the article's first and last kept lines is put back in its place (a
-    story paragraph is never removed); every other line it left out is returned with its reason
-    (the title's copies aside)."""
-    kept_text = _compact(text)
-    lines = [normalize_line(v) for v in visible]
-    kept = [bool(_compact(v)) and (_compact(v) in kept_text or _compact(v) == _compact(title))
-            for v in lines]
-    anchors = [i for i, v in enumerate(lines) if kept[i] and len(_compact(v)) >= 15]
-    out_lines = text.splitlines()
-    removed: list[tuple[str, str]] = []
-    for i, line in enumerate(lines):
-        if kept[i] or not line:
-            continue
-        inside = bool(anchors) and anchors[0] < i < anchors[-1]
-        if inside and fx.is_story_paragraph(line):
-            before = _compact(next(lines[j] for j in reversed(anchors) if j < i))
-            at = next((k + 1 for k, t in enumerate(out_lines) if before and before in _compact(t)
-                       or (_compact(t) and _compact(t) in before)), len(out_lines))
-            out_lines.insert(at, line)
-            kept_text = _compact("\n".join(out_lines))
-        else:
-            removed.append((line, _left_out_reason(line)))
-    return "\n".join(out_lines), removed
-
-
-def add_left_out(parts: PageParts, left_out: list[tuple[str, str]]) -> None:
-    """Record lines an HTML extractor left out (see :func:`restore_story_paragraphs`): listed as
-    removed; the photo credits they carry become metadata."""
-    parts.dropped.extend(left_out)
-    for line, reason in left_out:
-        if reason == "byline":
-            parts.byline += [n for n in fx.byline_names(line) or [] if n not in parts.byline]
-        if reason == "copyright" and not parts.publisher:
-            names = [n for n in _COPYRIGHT_NAME_RE.findall(line) if not n.isdigit()]
-            parts.publisher = names[0] if names else None
-        if reason in ("photo caption", "photo credit"):
-            credit = fx.split_credit(line)[1] if reason == "photo caption" else line
-            source = fx.credit_source(credit) if credit else None
-            if source and source not in parts.credits:
-                parts.credits.append(source)

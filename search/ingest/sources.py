@@ -1,44 +1,28 @@
-"""Ingest source files into :class:`~briefing.search.model.Article` objects.
+"""Source files: find them in the corpus folders, read them safely, give their articles ids.
 
-Kinds: raw page text (``.txt``), Markdown (``.md``), HTML (``.html``/``.htm``, extracted with
-trafilatura) and JSON Lines (``.jsonl``: one article per line with title/body/published/url/
-publisher). A file that cannot be read gives a :class:`Skipped` with the reason; it never stops
-the run.
+:func:`discover` walks the corpus paths for files of an accepted kind; :func:`ingest_file` reads
+one (bounded, decoded) and hands its text to :mod:`formats`. A file that cannot be read gives a
+:class:`Skipped` with the reason; it never stops the run.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import stat
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable
 
-import yaml
-
-from briefing.search.ingest.decode import Undecodable, decode_bytes, strip_controls
-from briefing.search.model import Article, PublishedDate
-from briefing.search.ingest.page import (
-    PageParts,
-    add_left_out,
-    extract_page,
-    normalize_line,
-    restore_story_paragraphs,
-)
-from briefing.search.ingest.pubdate import html_published, parse_iso_like, read_html_evidence
+from briefing.search.ingest.decode import Undecodable, decode_bytes
+from briefing.search.ingest.formats import KIND_BY_SUFFIX, Origin, file_articles
 from briefing.search.ingest.outlets import KNOWN_OUTLETS
+from briefing.search.model import Article
 
 # Bump when extraction changes: stored articles with another version are re-ingested.
 EXTRACTOR_VERSION = 3
-
-KIND_BY_SUFFIX = {
-    ".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
-    ".html": "html", ".htm": "html", ".jsonl": "jsonl", ".ndjson": "jsonl",
-}
 
 
 @dataclass(frozen=True)
@@ -78,25 +62,7 @@ def discover(paths: Iterable[Path], extensions: Iterable[str]) -> tuple[list[Sou
     """Regular files under ``paths`` (files or folders; folders walked without recursion,
     symlinked folders followed once, loops skipped) with an accepted extension. Devices,
     FIFOs and sockets are skipped by their type, before anything opens them."""
-    exts = {e.lower() for e in extensions}
-    found: dict[Path, SourceFile] = {}
-    skipped: list[Skipped] = []
-
-    def skip(p: Path, reason: str) -> None:
-        skipped.append(Skipped(display_path(p), reason))
-
-    def add(p: Path, st: os.stat_result | None = None) -> None:
-        try:
-            st = st or p.stat()
-            real = p.resolve()
-        except (OSError, RuntimeError) as exc:
-            skip(p, f"cannot read: {getattr(exc, 'strerror', None) or exc}")
-            return
-        if not stat.S_ISREG(st.st_mode):
-            skip(p, f"not a regular file ({_file_type(st.st_mode)})")
-            return
-        found[real] = SourceFile(real, st.st_size, st.st_mtime_ns)
-
+    finder = _Finder({e.lower() for e in extensions})
     for root in paths:
         root = Path(root).expanduser()
         try:
@@ -104,11 +70,40 @@ def discover(paths: Iterable[Path], extensions: Iterable[str]) -> tuple[list[Sou
         except OSError as exc:
             reason = "no such file or folder" if isinstance(exc, FileNotFoundError) else (
                 f"cannot read: {exc.strerror or exc}")
-            skip(root, reason)
+            finder.skip(root, reason)
             continue
-        if not stat.S_ISDIR(st.st_mode):
-            add(root, st)
-            continue
+        if stat.S_ISDIR(st.st_mode):
+            finder.walk(root, st)
+        else:
+            finder.add(root, st)
+    return sorted(finder.found.values(), key=lambda s: str(s.path)), finder.skipped
+
+
+class _Finder:
+    """The files found so far (by real path) and the paths skipped, with the reason."""
+
+    def __init__(self, extensions: set[str]):
+        self.extensions = extensions
+        self.found: dict[Path, SourceFile] = {}
+        self.skipped: list[Skipped] = []
+
+    def skip(self, p: Path, reason: str) -> None:
+        self.skipped.append(Skipped(display_path(p), reason))
+
+    def add(self, p: Path, st: os.stat_result | None = None) -> None:
+        try:
+            st = st or p.stat()
+            real = p.resolve()
+        except (OSError, RuntimeError) as exc:
+            self.skip(p, f"cannot read: {getattr(exc, 'strerror', None) or exc}")
+            return
+        if not stat.S_ISREG(st.st_mode):
+            self.skip(p, f"not a regular file ({_file_type(st.st_mode)})")
+            return
+        self.found[real] = SourceFile(real, st.st_size, st.st_mtime_ns)
+
+    def walk(self, root: Path, st: os.stat_result) -> None:
+        """Every folder under ``root`` once, depth first in name order; hidden entries ignored."""
         seen: set[tuple[int, int]] = {(st.st_dev, st.st_ino)}
         stack = [root]
         while stack:
@@ -117,38 +112,40 @@ def discover(paths: Iterable[Path], extensions: Iterable[str]) -> tuple[list[Sou
                 with os.scandir(folder) as it:
                     entries = sorted(it, key=lambda e: e.name)
             except OSError as exc:
-                skip(folder, f"cannot read the folder: {exc.strerror or exc}")
+                self.skip(folder, f"cannot read the folder: {exc.strerror or exc}")
                 continue
-            subfolders = []
-            for entry in entries:
-                if entry.name.startswith("."):
-                    continue
-                p = Path(entry.path)
-                try:
-                    is_dir = entry.is_dir()
-                except OSError:
-                    is_dir = False
-                if is_dir:
-                    try:
-                        est = entry.stat()
-                    except OSError as exc:
-                        skip(p, f"cannot read the folder: {exc.strerror or exc}")
-                        continue
-                    key = (est.st_dev, est.st_ino)
-                    if key in seen:
-                        skip(p, "folder already walked (a symlink loop or a second link to it)")
-                        continue
-                    seen.add(key)
-                    subfolders.append(p)
-                elif p.suffix.lower() in exts:
-                    try:
-                        est = entry.stat()
-                    except OSError as exc:
-                        skip(p, f"cannot read: {exc.strerror or exc}")
-                        continue
-                    add(p, est)
+            subfolders = [p for entry in entries if (p := self._visit(entry, seen)) is not None]
             stack.extend(reversed(subfolders))
-    return sorted(found.values(), key=lambda s: str(s.path)), skipped
+
+    def _visit(self, entry: os.DirEntry[str], seen: set[tuple[int, int]]) -> Path | None:
+        """Add a file entry with an accepted extension; return a folder entry not walked yet."""
+        if entry.name.startswith("."):
+            return None
+        p = Path(entry.path)
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            is_dir = False
+        if is_dir:
+            try:
+                est = entry.stat()
+            except OSError as exc:
+                self.skip(p, f"cannot read the folder: {exc.strerror or exc}")
+                return None
+            key = (est.st_dev, est.st_ino)
+            if key in seen:
+                self.skip(p, "folder already walked (a symlink loop or a second link to it)")
+                return None
+            seen.add(key)
+            return p
+        if p.suffix.lower() in self.extensions:
+            try:
+                est = entry.stat()
+            except OSError as exc:
+                self.skip(p, f"cannot read: {exc.strerror or exc}")
+                return None
+            self.add(p, est)
+        return None
 
 
 def _file_type(mode: int) -> str:
@@ -157,6 +154,10 @@ def _file_type(mode: int) -> str:
         if test(mode):
             return name
     return "not a plain file"
+
+
+class Unreadable(Undecodable):
+    """The file could not be read (permissions, I/O): retried on the next update."""
 
 
 def read_bounded(path: Path, max_bytes: int | None) -> bytes:
@@ -179,184 +180,9 @@ def read_bounded(path: Path, max_bytes: int | None) -> bytes:
     return data
 
 
-class Unreadable(Undecodable):
-    """The file could not be read (permissions, I/O): retried on the next update."""
-
-
 def content_hash(data: bytes) -> str:
     """Hash of a file's bytes plus the extractor version."""
     return hashlib.sha256(data + f"\0v{EXTRACTOR_VERSION}".encode()).hexdigest()[:20]
-
-
-def _article(parts: PageParts, *, id: str, path: Path, digest: str, kind: str,
-             url: str | None = None, warnings: list[str] | None = None) -> Article:
-    return Article(
-        id=id, title=parts.title or strip_controls(display_path(path.stem)), paragraphs=parts.paragraphs,
-        source_path=display_path(path), content_hash=digest, publisher=parts.publisher,
-        published=parts.published, byline=parts.byline, url=url, kind=kind,
-        warnings=list(warnings or []),
-        removed=[{"line": line, "reason": reason} for line, reason in parts.dropped],
-        credits=list(parts.credits), captions=list(parts.captions),
-    )
-
-
-class _FrontMatterLoader(yaml.SafeLoader):
-    """SafeLoader without aliases (an alias bomb of a few hundred bytes would expand to
-    gigabytes) and without the implicit timestamp type (dates are parsed by pubdate)."""
-
-    def compose_node(self, parent, index):  # noqa: D102 - PyYAML hook
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.composer.ComposerError(None, None, "aliases are not allowed in front matter",
-                                              event.start_mark)
-        return super().compose_node(parent, index)
-
-
-_FrontMatterLoader.yaml_implicit_resolvers = {
-    k: [(tag, regexp) for tag, regexp in v if tag != "tag:yaml.org,2002:timestamp"]
-    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-_MAX_FRONT_MATTER = 64 * 1024  # characters
-
-
-def _split_front_matter(text: str, warnings: list[str] | None = None) -> tuple[dict, str]:
-    """Front matter fields (scalars only; lists of scalars for authors) and the rest."""
-    if text.startswith("---"):
-        end = re.search(r"^(---|\.\.\.)\s*$", text[3:], re.M)
-        if end:
-            block = text[3: 3 + end.start()]
-            rest = text[3 + end.end():]
-            if len(block) > _MAX_FRONT_MATTER:
-                _warn(warnings, f"front matter over {_MAX_FRONT_MATTER // 1024} KB ignored")
-                return {}, rest
-            try:
-                meta = yaml.load(block, Loader=_FrontMatterLoader) or {}
-            except yaml.YAMLError as exc:
-                _warn(warnings, f"front matter ignored ({getattr(exc, 'problem', None) or 'invalid YAML'})")
-                return {}, rest
-            if isinstance(meta, dict):
-                return _scalar_fields(meta, warnings), rest
-    return {}, text
-
-
-def _valid_text(value):
-    """Strings (and lists of them) without lone surrogates (JSON ``"\\udcff"`` escapes), which
-    no store or terminal can take: each becomes U+FFFD. Other values as they are."""
-    if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-        return value
-    if isinstance(value, list):
-        return [_valid_text(v) for v in value]
-    return value
-
-
-def _scalar_fields(meta: dict, warnings: list[str] | None) -> dict:
-    """Keep string-keyed scalar fields (and lists of scalars); warn about the rest."""
-    out: dict[str, object] = {}
-    meta = {k: _valid_text(v) for k, v in meta.items()}
-    for key, value in meta.items():
-        if not isinstance(key, str):
-            continue
-        if isinstance(value, (str, int, float, bool, date)) or value is None:
-            out[key] = value
-        elif isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
-            out[key] = [str(v) for v in value]
-        else:
-            _warn(warnings, f"field {key!r} ignored (expected text, got {type(value).__name__})")
-    return out
-
-
-def _warn(warnings: list[str] | None, text: str) -> None:
-    if warnings is not None:
-        warnings.append(text)
-
-
-def _text_field(meta: dict, *keys: str) -> str | None:
-    """The first of ``keys`` that holds text (numbers are taken as text; lists, objects not)."""
-    for key in keys:
-        value = meta.get(key)
-        if isinstance(value, bool) or value is None:
-            continue
-        if isinstance(value, (str, int, float)):
-            text = str(value).strip()
-            if text:
-                return text
-    return None
-
-
-def _metadata_overrides(parts: PageParts, meta: dict, source: str, warnings: list[str] | None = None) -> None:
-    """Fill title/publisher/byline/date from explicit metadata (front matter, JSON, HTML);
-    fields of the wrong type are ignored; a date that is not one is dropped with a warning."""
-    title = _text_field(meta, "title")
-    if title:
-        parts.title = normalize_line(title)
-    publisher = _text_field(meta, "publisher", "sitename")
-    if publisher:
-        parts.publisher = normalize_line(publisher)
-    author = next((meta[k] for k in ("byline", "author", "authors") if meta.get(k)), None)
-    if isinstance(author, list):
-        names = [str(n) for n in author if isinstance(n, (str, int, float)) and not isinstance(n, bool)]
-    elif isinstance(author, str):
-        names = re.split(r"[;,/]| and ", author)
-    else:
-        names = []
-    if names:
-        parts.byline = [normalize_line(n) for n in names if n.strip()]
-    raw_date = next((meta[k] for k in ("published", "date") if meta.get(k)), None)
-    if raw_date:
-        try:
-            d = raw_date if isinstance(raw_date, date) else (
-                parse_iso_like(str(raw_date)) if isinstance(raw_date, (str, int)) else None)
-        except (ValueError, OverflowError):
-            d = None
-        if d:
-            parts.published = PublishedDate(d, 0.95, f"{source} field published={raw_date}", source)
-        else:
-            _warn(warnings, f"{source} date {str(raw_date)[:40]!r} is not a date; ignored")
-
-
-def _markdown_to_text(text: str) -> str:
-    """Markdown to page-like text: one paragraph per line, markup removed."""
-    blocks = re.split(r"\n\s*\n", text)
-    out = []
-    for block in blocks:
-        block = re.sub(r"^#{1,6}\s*", "", block.strip(), flags=re.M)
-        block = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", block)
-        block = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", block)
-        block = re.sub(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1", r"\2", block)
-        block = re.sub(r"^>\s?", "", block, flags=re.M)
-        lines = [l.strip() for l in block.splitlines() if l.strip()]
-        if lines and all(re.match(r"^([-*+]|\d+\.)\s", l) for l in lines):
-            out.extend(lines)
-        elif lines:
-            out.append(" ".join(lines))
-    return "\n\n".join(out)
-
-
-def _html_to_parts(html: str, name: str, today: date | None,
-                   outlets: tuple[str, ...]) -> tuple[PageParts, str | None]:
-    import trafilatura
-
-    doc = trafilatura.bare_extraction(
-        html, with_metadata=True, include_comments=False, include_tables=False,
-        favor_precision=True,
-    )
-    if doc is None:
-        raise Undecodable("no article text found in the HTML")
-    meta = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
-    found = read_html_evidence(html)
-    title = meta.get("title") or ""
-    body, left_out = restore_story_paragraphs(found.lines, meta.get("text") or "", title)
-    parts = extract_page(body, name=name, today=today, outlets=outlets, title=title or None)
-    add_left_out(parts, left_out)
-    _metadata_overrides(parts, {k: meta.get(k) for k in ("title", "sitename", "author")}, "html")
-    # the date from the page's own evidence, never trafilatura's guess (a copyright year -> 1 January)
-    parts.published = html_published(found, parts.published, meta.get("url"), body)
-    return parts, meta.get("url")
 
 
 def ingest_file(path: Path | str, *, today: date | None = None, max_bytes: int | None = None,
@@ -379,62 +205,10 @@ def ingest_file(path: Path | str, *, today: date | None = None, max_bytes: int |
             )
     data = read_bounded(path, max_bytes)
     decoded = decode_bytes(data)
-    digest = content_hash(data)
-    text, warnings, article_id = decoded.text, list(decoded.notes), id or path.stem
-    if not text.strip():
+    origin = Origin(path, display_path(path), display_path(path.stem), content_hash(data), id or path.stem)
+    if not decoded.text.strip():
         raise Undecodable("empty file")
-    if kind == "jsonl":
-        articles = list(_jsonl_articles(text, path, digest, today, warnings, outlets))
-        if not articles:
-            raise Undecodable("no article in the JSON Lines file: " + "; ".join(warnings[:3]))
-        articles[0].warnings = warnings  # file-level warnings, reported once
-        return articles
-    url = None
-    if kind == "html":
-        parts, url = _html_to_parts(text, path.name, today, outlets)
-    elif kind == "markdown":
-        meta, rest = _split_front_matter(text, warnings)
-        parts = extract_page(_markdown_to_text(rest), name=path.name, today=today, outlets=outlets,
-                             title=_text_field(meta, "title"))
-        _metadata_overrides(parts, meta, "front matter", warnings)
-        url = meta.get("url") if isinstance(meta.get("url"), str) else None
-    else:
-        parts = extract_page(text, name=path.name, today=today, outlets=outlets)
-    if not parts.paragraphs and not parts.title:
-        raise Undecodable("no article text found")
-    return [_article(parts, id=article_id, path=path, digest=digest, kind=kind,
-                     url=url if isinstance(url, str) else None, warnings=warnings)]
-
-
-def _jsonl_articles(text: str, path: Path, digest: str, today: date | None,
-                    warnings: list[str], outlets: tuple[str, ...]) -> Iterator[Article]:
-    for lineno, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            rec = json.loads(line)
-        except json.JSONDecodeError as exc:
-            warnings.append(f"line {lineno}: not JSON ({exc.msg}); skipped")
-            continue
-        if not isinstance(rec, dict):
-            warnings.append(f"line {lineno}: not a JSON object; skipped")
-            continue
-        rec = {k: _valid_text(v) for k, v in rec.items()}
-        body = rec["body"] if isinstance(rec.get("body"), str) else ""
-        title = normalize_line(_text_field(rec, "title") or "")
-        if not (body.strip() or title):
-            warnings.append(f"line {lineno}: no title or body text; skipped")
-            continue
-        parts = extract_page(body, name=path.name, today=today, outlets=outlets, title=title or None)
-        record_warnings: list[str] = []
-        _metadata_overrides(parts, rec, "jsonl", record_warnings)
-        warnings.extend(f"line {lineno}: {w}" for w in record_warnings)
-        rec_id = _text_field(rec, "id") or f"{path.stem}-{lineno}"
-        url = rec.get("url") if isinstance(rec.get("url"), str) else None
-        if rec.get("url") is not None and url is None:
-            warnings.append(f"line {lineno}: url is not text ({type(rec['url']).__name__}); ignored")
-        line_hash = hashlib.sha256(f"{digest}:{line}".encode()).hexdigest()[:20]
-        yield _article(parts, id=rec_id, path=path, digest=line_hash, kind="jsonl", url=url)
+    return file_articles(decoded.text, kind, origin, today=today, outlets=outlets, warnings=list(decoded.notes))
 
 
 def known_outlets(gazetteer_media: Iterable[str] = ()) -> tuple[str, ...]:

@@ -31,7 +31,8 @@ def run(args: argparse.Namespace, ctx) -> int:
     if not ids:
         say("briefing: nothing to export: give article ids or a --query that matches")
         return 2
-    from briefing.search.brief.render import plan_brief, render_brief, write_brief
+    from briefing.search.brief.plan import plan_brief
+    from briefing.search.brief.render import render_brief, write_brief
 
     plan = plan_brief(engine, ids, query=args.query, folder=ctx.config.export_folder,
                       output=Path(args.output) if args.output else None)

@@ -34,7 +34,7 @@ def plan_summary(plan, titles: dict[str, str]) -> str:
 class ExportChoice:
     """What the user confirmed: the plan as edited, and whether to open it in $EDITOR."""
 
-    plan: object  # briefing.search.brief.render.BriefPlan
+    plan: object  # briefing.search.brief.plan.BriefPlan
     edit: bool = False
 
 
