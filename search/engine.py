@@ -27,66 +27,6 @@ INTERFACE CONTRACT (being implemented in this session; signatures are fixed):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date
-
-
-@dataclass
-class ArticleSummary:
-    id: str
-    title: str
-    publisher: str | None
-    published: date | None
-    published_confidence: float
-
-
-@dataclass
-class Hit(ArticleSummary):
-    score: float = 0.0
-    snippet: str = ""
-    snippet_spans: list[tuple[int, int]] = field(default_factory=list)  # highlighted ranges in snippet
-
-
-@dataclass
-class SearchResult:
-    query: str
-    sort: str
-    hits: list[Hit]
-    total: int
-    elapsed_ms: float
-    terms: list[str] = field(default_factory=list)  # analysed query terms, for highlighting
-    matched: str = "all"  # "all": every query word matched; "most": too few did, most of them
-
-
-@dataclass
-class EntityCount:
-    name: str
-    type: str
-    count: int  # mentions in an article, or articles in a corpus/result set
-
-
-@dataclass
-class Related:
-    id: str
-    title: str
-    published: date | None
-    shared: list[str]
-    score: float
-
-
-@dataclass
-class UpdateReport:
-    added: list[str] = field(default_factory=list)
-    changed: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    unchanged: int = 0
-    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
-    warnings: list[str] = field(default_factory=list)
-    elapsed_s: float = 0.0
-
-
-# --- implementation ---------------------------------------------------------------------------
-
 import contextlib
 import dataclasses
 import hashlib
@@ -100,13 +40,15 @@ import sqlite3
 import struct
 import time
 import zlib
+from datetime import date
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
 from briefing.search.config import Config
 from briefing.search.errors import BriefingError, IndexBusy, NotFound, UsageError
 from briefing.search.ingest.sources import SourceFile, discover, display_path, known_outlets, safe_id
-from briefing.search.model import Article
+from briefing.search.model import (Article, ArticleSummary, EntityCount, Hit, Related, SearchResult,  # noqa: F401
+                                   UpdateReport)
 from briefing.search.pipeline import (PLACEHOLDER_ID, AnalysedArticle, AnalysedFile, AnalysisSetup, Analyser, analysed_files,
                        assign_id, index_doc, worker_count)
 from briefing.search.resources import bundled_seeds_dir

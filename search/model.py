@@ -85,3 +85,57 @@ class Article:
             captions=list(d.get("captions", [])),
             original_id=d.get("original_id"),
         )
+
+
+@dataclass
+class ArticleSummary:
+    id: str
+    title: str
+    publisher: str | None
+    published: date | None
+    published_confidence: float
+
+
+@dataclass
+class Hit(ArticleSummary):
+    score: float = 0.0
+    snippet: str = ""
+    snippet_spans: list[tuple[int, int]] = field(default_factory=list)  # highlighted ranges in snippet
+
+
+@dataclass
+class SearchResult:
+    query: str
+    sort: str
+    hits: list[Hit]
+    total: int
+    elapsed_ms: float
+    terms: list[str] = field(default_factory=list)  # analysed query terms, for highlighting
+    matched: str = "all"  # "all": every query word matched; "most": too few did, most of them
+
+
+@dataclass
+class EntityCount:
+    name: str
+    type: str
+    count: int  # mentions in an article, or articles in a corpus/result set
+
+
+@dataclass
+class Related:
+    id: str
+    title: str
+    published: date | None
+    shared: list[str]
+    score: float
+
+
+@dataclass
+class UpdateReport:
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    warnings: list[str] = field(default_factory=list)
+    elapsed_s: float = 0.0
