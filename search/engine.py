@@ -34,17 +34,18 @@ import json
 import errno
 import math
 import os
-import pickle
 import shutil
 import sqlite3
-import struct
 import time
-import zlib
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
+from typing import Callable, Sequence
 
 from briefing.search.config import Config
+from briefing.search.corpus_list import corpus_json, resolved_path
+from briefing.search.data_dir import CORPUS_FILE, INDEX_DIR, LOCK_FILE, STORE_FILE, WRITE_ERRNOS, exclusive_lock
+from briefing.search.integrity import WHOOSH_READ_ERRORS, crc32, failure_reason
+from briefing.search.prefetch import prefetch
 from briefing.search.errors import BriefingError, IndexBusy, NotFound, UsageError
 from briefing.search.ingest.sources import SourceFile, discover, display_path, known_outlets, safe_id
 from briefing.search.model import (Article, ArticleSummary, EntityCount, Hit, Related, SearchResult,  # noqa: F401
@@ -56,49 +57,9 @@ from briefing.search.store import SourceState, Store, StoreDamaged, StoreReadOnl
 
 Progress = Callable[[int, int, str], None]
 
-STORE_FILE = "store.sqlite"
-INDEX_DIR = "index"
-LOCK_FILE = "update.lock"
-CORPUS_FILE = "corpus.json"  # the corpus list, also kept in the store (survives a lost store)
 _SKIPPED = "skipped:"  # source state of a file that could not be ingested (hash field)
 _RETRIED = "cannot read"  # a skip for this reason (permissions, I/O) is retried on every update
-_WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM}
 
-
-@contextlib.contextmanager
-def _exclusive(path: Path, wait: bool) -> Iterator[None]:
-    """An OS file lock (released by the kernel if the holder dies, even by kill -9)."""
-    import fcntl
-
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fh = open(path, "a+")
-    except OSError as exc:
-        raise StoreReadOnly(f"the data dir {path.parent} cannot be written ({exc.strerror or exc}): "
-                            "the index cannot be updated; search, list, show and export use it as it is") from None
-    with fh:
-        flags = fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB)
-        try:
-            fcntl.flock(fh, flags)
-        except OSError as exc:
-            if exc.errno in (errno.EAGAIN, errno.EACCES):
-                fh.seek(0)
-                holder = fh.read().strip() or "another process"
-                raise IndexBusy(
-                    f"the index in {path.parent} is being updated by {holder}; "
-                    "try again when it finishes (or use --wait)"
-                ) from None
-            raise
-        fh.seek(0)
-        fh.truncate()
-        fh.write(f"pid {os.getpid()}")
-        fh.flush()
-        try:
-            yield
-        finally:
-            fh.seek(0)
-            fh.truncate()
-            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def _recovering(method):
@@ -171,7 +132,7 @@ class Engine:
         """Rebuild a store found damaged while in use (see _replace_damaged_store)."""
         if self.read_only:
             raise exc
-        with _exclusive(self.data_dir / LOCK_FILE, wait=True):
+        with exclusive_lock(self.data_dir / LOCK_FILE, wait=True):
             self.store.close()
             self.store = self._replace_damaged_store(str(exc))
             self._update_locked(lambda done, total, label: None, prune=False)
@@ -239,7 +200,7 @@ class Engine:
             return list(self._pending_corpus)
         saved = self._saved_corpus()
         if saved is None:
-            return [_resolved(p) for p in self.config.corpus_paths]
+            return [resolved_path(p) for p in self.config.corpus_paths]
         return [Path(p) for p in saved]
 
     def corpus_paths(self) -> list[Path]:
@@ -247,7 +208,7 @@ class Engine:
         return self.corpus_list() or [bundled_seeds_dir()]
 
     def _save_corpus(self, paths: list[Path]) -> None:
-        text = _corpus_json(paths)
+        text = corpus_json(paths)
         self.store.set_meta("corpus_paths", text)
         self._write_corpus_file(text)
 
@@ -267,8 +228,8 @@ class Engine:
     def set_corpus(self, paths: list[Path]) -> None:
         """Index exactly these paths from now on (replaces the list; takes the update lock)."""
         self._check_exist(paths)
-        with _exclusive(self.data_dir / LOCK_FILE, wait=True):
-            self._save_corpus([_resolved(p) for p in paths])
+        with exclusive_lock(self.data_dir / LOCK_FILE, wait=True):
+            self._save_corpus([resolved_path(p) for p in paths])
 
     @staticmethod
     def _check_exist(paths) -> None:
@@ -283,13 +244,13 @@ class Engine:
         if reset:
             current = []
         for p in remove:
-            target = _resolved(p)
+            target = resolved_path(p)
             if target not in current:
                 listed = ", ".join(str(c) for c in current) or "the bundled seeds"
                 raise UsageError(f"{p} is not in the corpus (it holds {listed}); nothing was changed")
             current.remove(target)
         for p in add:
-            target = _resolved(p)
+            target = resolved_path(p)
             if target not in current:
                 current.append(target)
         return current
@@ -374,7 +335,7 @@ class Engine:
             if isinstance(old, list) and len(old) == 3 and old[:2] == [size, mtime]:
                 out[name] = old
             else:
-                out[name] = [size, mtime, _crc32(self.data_dir / INDEX_DIR / name)]
+                out[name] = [size, mtime, crc32(self.data_dir / INDEX_DIR / name)]
         return json.dumps(out, sort_keys=True)
 
     def _index_changed(self) -> bool:
@@ -391,7 +352,7 @@ class Engine:
             size, mtime = files[name]
             if not isinstance(old, list) or len(old) != 3 or old[0] != size:
                 return True
-            if old[1] != mtime and old[2] != _crc32(self.data_dir / INDEX_DIR / name):
+            if old[1] != mtime and old[2] != crc32(self.data_dir / INDEX_DIR / name):
                 return True
         return False
 
@@ -411,7 +372,7 @@ class Engine:
         if self.read_only:
             raise StoreReadOnly(f"the data dir {self.data_dir} is read-only: the index cannot be updated; "
                                 "search, list, show and export use it as it is")
-        with _exclusive(self.data_dir / LOCK_FILE, wait):
+        with exclusive_lock(self.data_dir / LOCK_FILE, wait):
             if check:
                 problem = self.store.quick_check()
                 if problem:
@@ -447,7 +408,7 @@ class Engine:
                                      "the previous index is unchanged")
             return BriefingError(f"cannot write the article store in {self.data_dir} ({exc}); "
                                  "the previous index is unchanged")
-        if not full and not (isinstance(exc, OSError) and exc.errno in _WRITE_ERRNOS):
+        if not full and not (isinstance(exc, OSError) and exc.errno in WRITE_ERRNOS):
             return exc
         free = shutil.disk_usage(self.data_dir).free if self.data_dir.exists() else 0
         code = getattr(exc, "errno", None)
@@ -471,7 +432,7 @@ class Engine:
             index.doc_count()
             return index, rebuild
         except IndexCorrupt as exc:
-            report.warnings.append(f"the index was unusable ({_why(exc)}); rebuilt it from the sources")
+            report.warnings.append(f"the index was unusable ({failure_reason(exc)}); rebuilt it from the sources")
             shutil.rmtree(path, ignore_errors=True)
             return ArticleIndex.create(path), True
 
@@ -541,7 +502,7 @@ class Engine:
 
                 batches = self._analysed_batches(todo, file_ids, stored, used_ids, report, new_states, progress,
                                                  index.directory, segments)
-                for batch in _prefetch(batches):
+                for batch in prefetch(batches):
                     stored_update.add((item.article, item.mentions, item.events) for item in batch)
                     for item in batch:
                         added_ids.add(item.article.id)
@@ -556,7 +517,7 @@ class Engine:
             meta = {"fingerprint": fingerprint, "kept_missing": json.dumps(sorted(kept)),
                     "index_files": self._index_manifest()}
             if self._pending_corpus is not None:
-                meta["corpus_paths"] = _corpus_json(self._pending_corpus)
+                meta["corpus_paths"] = corpus_json(self._pending_corpus)
             stored_update.commit(sources=new_states, meta=meta)
         self._force_rebuild = False
         self._summaries = None
@@ -721,14 +682,14 @@ class Engine:
 
         try:
             return use(self.index)
-        except (IndexCorrupt, *_WHOOSH_READ_ERRORS) as exc:
+        except (IndexCorrupt, *WHOOSH_READ_ERRORS) as exc:
             if self.read_only:
-                raise BriefingError(f"the index in {self.data_dir / INDEX_DIR} is damaged ({_why(exc)}) and the "
+                raise BriefingError(f"the index in {self.data_dir / INDEX_DIR} is damaged ({failure_reason(exc)}) and the "
                                     "data dir is read-only: it cannot be rebuilt here") from None
             self._index = None
             self._force_rebuild = True
             report = self.update(wait=True)
-            self.notices.append(f"the index was unreadable ({_why(exc)}); rebuilt {self.corpus_size} articles "
+            self.notices.append(f"the index was unreadable ({failure_reason(exc)}); rebuilt {self.corpus_size} articles "
                                 f"from the sources in {report.elapsed_s:.1f} s")
             return use(self.index)
 
@@ -857,83 +818,8 @@ class Engine:
         self.store.close()
 
 
-# what Whoosh raises on reading a damaged segment (random bytes in a compressed block, a cut file)
-_WHOOSH_READ_ERRORS = (zlib.error, struct.error, EOFError, pickle.UnpicklingError, UnicodeDecodeError)
-
-
-def _corpus_json(paths: list[Path]) -> str:
-    return json.dumps([str(p) for p in paths])  # ASCII: a name that is not UTF-8 survives as \udcXX
-
-
-def _why(exc: Exception) -> str:
-    if not isinstance(exc, BriefingError):
-        return f"{type(exc).__name__}: {exc}"
-    return str(exc).removesuffix("; rebuild the index")
-
-
-def _crc32(path: Path) -> int:
-    crc = 0
-    try:
-        with open(path, "rb") as fh:
-            while chunk := fh.read(1 << 20):
-                crc = zlib.crc32(chunk, crc)
-    except OSError:
-        return -1
-    return crc
-
-
-def _resolved(p) -> Path:
-    """An absolute path for the corpus list (symlinks resolved when it exists)."""
-    p = Path(p).expanduser()
-    return p.resolve() if p.exists() else Path(os.path.abspath(p))
-
-
 def _under(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
-
-
-def _prefetch(iterator, depth: int = 1):
-    """Run ``iterator`` one step ahead in a thread (the next batch is analysed while Whoosh
-    indexes this one); exceptions reach the consumer; an abandoned iterator is closed."""
-    import queue
-    import threading
-
-    q: queue.Queue = queue.Queue(maxsize=depth)
-    done = object()
-    stop = threading.Event()
-
-    def run():
-        try:
-            for item in iterator:
-                if stop.is_set():
-                    return
-                q.put((item, None))
-            q.put((done, None))
-        except BaseException as exc:  # noqa: BLE001 - handed to the consumer
-            q.put((done, exc))
-        finally:
-            close = getattr(iterator, "close", None)
-            if close:
-                close()  # a generator's clean-up (e.g. stopping worker processes) runs now
-
-    worker = threading.Thread(target=run, name="briefing-analysis", daemon=True)
-    worker.start()
-    try:
-        while True:
-            item, exc = q.get()
-            if exc is not None:
-                raise exc
-            if item is done:
-                return
-            yield item
-    finally:
-        stop.set()
-        while worker.is_alive():
-            try:
-                q.get_nowait()
-            except queue.Empty:
-                worker.join(0.05)
-
 
 
 def sort_by_date(rows: list) -> list:
