@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from typing import Callable
+
+Progress = Callable[[int, int, str], None]  # (done, total, label) of a long run
 
 
 @dataclass
