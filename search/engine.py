@@ -18,7 +18,6 @@ rebuilt from the sources (with a notice in ``notices``) and the call made again.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import time
 from datetime import date
@@ -30,7 +29,7 @@ from briefing.search.config import Config
 from briefing.search.data_dir import INDEX_DIR, LOCK_FILE, STORE_FILE, exclusive_lock, move_aside
 from briefing.search.errors import BriefingError, NotFound, QueryError
 from briefing.search.integrity import WHOOSH_READ_ERRORS, failure_reason
-from briefing.search.model import (Article, ArticleSummary, EntityCount, Hit, Progress, Related,
+from briefing.search.model import (Article, ArticleSummary, EntityCount, Event, Hit, Progress, Related,
                                    SearchResult, UpdateReport)
 from briefing.search.related import related_articles
 from briefing.search.resources import bundled_seeds_dir
@@ -343,18 +342,9 @@ class Engine:
         return ordered[pos] if 0 <= pos < len(ordered) else None
 
     @_recovering
-    def events(self, ids: list[str] | None = None):
-        """Timeline events (briefing.search.timeline.events.Event) of the given articles (None: all), in date order."""
-        from briefing.search.timeline.events import Event
-
-        names = {f.name for f in dataclasses.fields(Event)}
-        out = []
-        for d in self.store.events(ids):
-            d = {k: v for k, v in d.items() if k in names}
-            for key in ("date_from", "date_to"):
-                d[key] = date.fromisoformat(d[key]) if d.get(key) else None
-            out.append(Event(**d))
-        return out
+    def events(self, ids: list[str] | None = None) -> list[Event]:
+        """Timeline events of the given articles (None: all), in date order."""
+        return [Event.from_row(row) for row in self.store.events(ids)]
 
     def month_counts(self, ids: list[str] | None = None) -> list[tuple[str, int]]:
         """Articles per publication month, oldest first, months without any left out (the

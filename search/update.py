@@ -264,7 +264,7 @@ class UpdateRun:
         from briefing.search.index.article_index import PretokenizedDoc, WrittenDoc
 
         for batch in prefetch(self._analysed_batches(plan, index_dir, segments)):
-            stored_update.add((item.article, item.mentions, item.events) for item in batch)
+            stored_update.add((item.article, item.mentions, [e.to_row() for e in item.events]) for item in batch)
             for item in batch:
                 added_ids.add(item.article.id)
                 doc = index_doc(item.article, item.mentions)
