@@ -1,4 +1,6 @@
-"""Plain data types shared across the engine."""
+"""Plain data types shared across the engine, one per concept: an article and its date, what
+the engine returns (summaries, hits, entity counts, related articles, an update's report) and
+timeline events. Articles and events convert themselves to and from the rows the store keeps."""
 
 from __future__ import annotations
 
@@ -92,6 +94,8 @@ class Article:
 
 @dataclass
 class ArticleSummary:
+    """An article as a list shows it."""
+
     id: str
     title: str
     publisher: str | None
@@ -101,6 +105,8 @@ class ArticleSummary:
 
 @dataclass
 class Hit(ArticleSummary):
+    """A search result: the article, its score and a snippet."""
+
     score: float = 0.0
     snippet: str = ""
     snippet_spans: list[tuple[int, int]] = field(default_factory=list)  # highlighted ranges in snippet
@@ -108,6 +114,8 @@ class Hit(ArticleSummary):
 
 @dataclass
 class SearchResult:
+    """The hits of one query, best first (or newest first), with the total."""
+
     query: str
     sort: str
     hits: list[Hit]
@@ -119,6 +127,8 @@ class SearchResult:
 
 @dataclass
 class EntityCount:
+    """A canonical entity name with a count."""
+
     name: str
     type: str
     count: int  # mentions in an article, or articles in a corpus/result set
@@ -126,6 +136,8 @@ class EntityCount:
 
 @dataclass
 class Related:
+    """An article sharing companies with another one."""
+
     id: str
     title: str
     published: date | None
@@ -135,6 +147,8 @@ class Related:
 
 @dataclass
 class UpdateReport:
+    """What an update run did (ids added, changed and removed; files skipped and why)."""
+
     added: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
