@@ -1,10 +1,14 @@
-"""Plain data types shared across the engine."""
+"""Plain data types shared across the engine, one per concept: an article and its date, what
+the engine returns (summaries, hits, entity counts, related articles, an update's report) and
+timeline events. Articles and events convert themselves to and from the rows the store keeps."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date
-from typing import Literal, Sequence, get_args
+from typing import Callable, Literal, Sequence, get_args
+
+Progress = Callable[[int, int, str], None]  # (done, total, label) of a long run
 
 
 @dataclass
@@ -112,3 +116,116 @@ class Mention:
     def from_row(cls, row: Sequence) -> "Mention":
         """Inverse of :meth:`to_row` (a row without a role is a story mention)."""
         return cls(*row)
+@dataclass
+class ArticleSummary:
+    """An article as a list shows it."""
+
+    id: str
+    title: str
+    publisher: str | None
+    published: date | None
+    published_confidence: float
+
+
+@dataclass
+class Hit(ArticleSummary):
+    """A search result: the article, its score and a snippet."""
+
+    score: float = 0.0
+    snippet: str = ""
+    snippet_spans: list[tuple[int, int]] = field(default_factory=list)  # highlighted ranges in snippet
+
+
+@dataclass
+class SearchResult:
+    """The hits of one query, best first (or newest first), with the total."""
+
+    query: str
+    sort: str
+    hits: list[Hit]
+    total: int
+    elapsed_ms: float
+    terms: list[str] = field(default_factory=list)  # analysed query terms, for highlighting
+    matched: str = "all"  # "all": every query word matched; "most": too few did, most of them
+
+
+@dataclass
+class EntityCount:
+    """A canonical entity name with a count."""
+
+    name: str
+    type: str
+    count: int  # mentions in an article, or articles in a corpus/result set
+
+
+@dataclass
+class Related:
+    """An article sharing companies with another one."""
+
+    id: str
+    title: str
+    published: date | None
+    shared: list[str]
+    score: float
+
+
+@dataclass
+class UpdateReport:
+    """What an update run did (ids added, changed and removed; files skipped and why)."""
+
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    warnings: list[str] = field(default_factory=list)
+    elapsed_s: float = 0.0
+
+
+@dataclass
+class Event:
+    """A dated statement from one article (found by briefing.search.timeline.events)."""
+
+    article_id: str
+    value: str | None
+    precision: str
+    date_from: date | None
+    date_to: date | None
+    expr: str
+    qualifier: str | None
+    text: str  # the sentence or clause around the date, trimmed
+    start: int  # offsets of ``text`` in article.body
+    end: int
+    entities: list[str] = field(default_factory=list)  # canonical names mentioned in ``text``
+    expr_start: int = -1  # offsets of the date expression in article.body
+    expr_end: int = -1
+    relative: bool = False
+
+    @property
+    def resolved(self) -> bool:
+        return self.value is not None
+
+    def moved(self, offset: int) -> "Event":
+        """The event with its offsets moved by ``offset`` (found in a window of the body)."""
+        return replace(self, start=self.start + offset, end=self.end + offset,
+                       expr_start=self.expr_start + offset if self.expr_start >= 0 else self.expr_start,
+                       expr_end=self.expr_end + offset if self.expr_end >= 0 else self.expr_end)
+
+    def to_row(self) -> dict:
+        """The event as stored (JSON-ready, dates in ISO form, with its sort key); the article
+        id is the row's, not the event's."""
+        row = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "article_id"}
+        row["date_from"] = self.date_from.isoformat() if self.date_from else None
+        row["date_to"] = self.date_to.isoformat() if self.date_to else None
+        row["entities"] = list(self.entities)
+        row["sort_key"] = row["date_from"] or self.value or "9999"
+        return row
+
+    @classmethod
+    def from_row(cls, row: dict) -> "Event":
+        """Inverse of :meth:`to_row` for a row the store gives back (with its ``article_id``)."""
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in row.items() if k in known}
+        for key in ("date_from", "date_to"):
+            values[key] = date.fromisoformat(values[key]) if values.get(key) else None
+        return cls(**values)

@@ -22,11 +22,10 @@ import os
 import time
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
-from briefing.search.model import Article
+from briefing.search.model import Article, Event
 
 if TYPE_CHECKING:  # analysis imports Whoosh: only the workers and the engine need it at run time
     from briefing.search.language.analysis import BodyTerms, Tokens
@@ -43,7 +42,6 @@ PLACEHOLDER_ID = "\0unassigned"  # id of an ingested article until the engine as
 # worker's chunk of ordinary articles, ~40,000 characters, is one call, as before windows).
 WINDOW_GROUP_CHARS = 160_000
 WINDOW_GROUP_TEXTS = 128
-EVENT_OFFSETS = ("start", "end", "expr_start", "expr_end")  # offsets in the body of a stored event
 
 
 
@@ -65,7 +63,7 @@ class AnalysedArticle:
 
     article: Article
     mentions: list
-    events: list[dict]
+    events: list[Event]
     tokens: Tokens
     written: tuple[str, int] | None = None
     terms: BodyTerms | None = None
@@ -87,21 +85,6 @@ class WorkersFailed(RuntimeError):
 
 
 # --- the analysis itself (the same code in both paths) ----------------------------------------
-
-
-def event_dict(event) -> dict:
-    """A timeline event as stored (JSON-ready, with its sort key)."""
-    if dataclasses.is_dataclass(event):  # shallow: asdict's deep copy cost ~0.5 ms per article
-        d = {f.name: getattr(event, f.name) for f in dataclasses.fields(event)}
-    else:
-        d = dict(event)
-    for key, value in list(d.items()):
-        if isinstance(value, date):
-            d[key] = value.isoformat()
-        elif isinstance(value, list):
-            d[key] = list(value)
-    d["sort_key"] = d.get("date_from") or d.get("value") or "9999"
-    return d
 
 
 def entity_names(mentions) -> dict[str, list[str]]:
@@ -203,13 +186,10 @@ class Analyser:
         tokenize_many(texts)
         for (item, offset, window, whole), mentions in zip(group, extract_mentions_many(texts, self.gazetteer)):
             article = item.article if whole else dataclasses.replace(item.article, paragraphs=[window])
-            events = [event_dict(e) for e in article_events(article, mentions)]
+            events = article_events(article, mentions)
             if offset:
                 mentions = [dataclasses.replace(m, start=m.start + offset, end=m.end + offset) for m in mentions]
-                for event in events:
-                    for key in EVENT_OFFSETS:
-                        if isinstance(event.get(key), int) and event[key] >= 0:
-                            event[key] += offset
+                events = [event.moved(offset) for event in events]
             item.mentions.extend(mentions)
             item.events.extend(events)
         with analysis.pretokenize(texts):
@@ -248,7 +228,7 @@ def assign_id(item: AnalysedArticle, article_id: str) -> None:
     """Give an analysed article its final id (the events carry it too)."""
     item.article.id = article_id
     for event in item.events:
-        event["article_id"] = article_id
+        event.article_id = article_id
 
 
 # --- worker processes --------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Timeline events: gold events of the seeds, furniture dropped, sorting, grouping, month counts."""
+"""Timeline events: gold events of the seeds, furniture dropped, sorting, month counts."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import yaml
 from briefing.search.timeline.dates import clause_tense
 from briefing.search.ingest.furniture import is_caption
 from briefing.search.model import Article, PublishedDate
-from briefing.search.timeline.events import article_events, group_events, month_counts, sort_events
+from briefing.search.timeline.events import article_events, month_counts, sort_events
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = yaml.safe_load((ROOT / "tests" / "data" / "seeds-gold.yaml").read_text(encoding="utf-8"))["articles"]
@@ -134,18 +134,6 @@ def _events():
 def test_sort_events_chronological_unresolved_last():
     values = [e.value for e in sort_events(_events())]
     assert values == ["1993", "2023", "2023-02", "2024-11-05", "2024-11-08", "2024-11-22", None]
-
-
-def test_group_events_by_month_and_year():
-    by_month = group_events(_events(), by="month")
-    assert [k for k, _ in by_month] == ["1993", "2023", "2023-02", "2024-11", "unknown"]
-    assert [e.value for e in dict(by_month)["2024-11"]] == ["2024-11-05", "2024-11-08", "2024-11-22"]
-    by_year = group_events(_events(), by="year")
-    assert [(k, len(v)) for k, v in by_year] == [("1993", 1), ("2023", 2), ("2024", 3), ("unknown", 1)]
-    by_day = group_events(_events(), by="day")
-    assert ("2024-11-08", 1) in [(k, len(v)) for k, v in by_day]
-    with pytest.raises(ValueError):
-        group_events(_events(), by="week")
 
 
 def test_month_counts_fill_gaps_and_skip_unknown():

@@ -13,12 +13,13 @@ import contextlib
 import errno
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from briefing.search.model import Progress
 from briefing.search.errors import BriefingError, IndexBusy
 from briefing.search.feeds.client import Fetcher, FetchError, FetchSettings, Response
 from briefing.search.feeds.feedparse import FeedItem, MalformedFeed, ParsedFeed, parse_feed
@@ -27,7 +28,6 @@ from briefing.search.feeds.pages import HTML_TYPES, Extracted, Undecodable, deco
 from briefing.search.feeds.state import Feed, FeedState, FetchedArticle, LogEntry, now_iso
 from briefing.search.feeds.urls import article_id, canonical_url, normalize_url
 
-Progress = Callable[[int, int, str], None]
 MAX_ATTEMPTS = 3  # an item whose page failed this often is not tried again
 FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/rdf+xml, application/xml;q=0.9, */*;q=0.5"
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"

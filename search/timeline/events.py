@@ -1,6 +1,6 @@
-"""Timeline events: the dated statements of an article, sorted and grouped for the app.
+"""Timeline events: the dated statements of an article, sorted, and articles counted per month.
 
-An :class:`Event` is the sentence (or, when a sentence carries several dates, the clause)
+An event (:class:`briefing.search.model.Event`) is the sentence (or, when a sentence carries several dates, the clause)
 around a date expression found by :mod:`briefing.search.timeline.dates`, with the resolved date, the article it
 came from and the entities mentioned in it. Dates that are not events are dropped: date stamps,
 view counters, headline-list rows, photo captions and credits, habitual or general statements
@@ -12,49 +12,28 @@ over both, and a date inside a coarser one of the same sentence ("올해 들어 
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from collections import Counter
 from datetime import date
 from typing import Iterable, Protocol, Sequence
 
 from briefing.search.ingest import furniture as fx
 from briefing.search.timeline.dates import DateMention, clause_tense, find_dates, sentence_spans
-from briefing.search.model import Article
+from briefing.search.model import Article, Event
 
-__all__ = ["Event", "article_events", "events_for", "sort_events", "group_events", "month_counts",
-           "is_event"]
+__all__ = ["Event", "article_events", "sort_events", "month_counts", "fill_months", "is_event"]
 
 _PRECISION_RANK = {"year": 0, "month": 1, "part-of-month": 2, "day": 3, "unknown": 4}
 
 
 class EntityMention(Protocol):
-    start: int
-    end: int
-    name: str
-
-
-@dataclass
-class Event:
-    """A dated statement from one article."""
-
-    article_id: str
-    value: str | None
-    precision: str
-    date_from: date | None
-    date_to: date | None
-    expr: str
-    qualifier: str | None
-    text: str  # the sentence or clause around the date, trimmed
-    start: int  # offsets of ``text`` in article.body
-    end: int
-    entities: list[str] = field(default_factory=list)  # canonical names mentioned in ``text``
-    expr_start: int = -1  # offsets of the date expression in article.body
-    expr_end: int = -1
-    relative: bool = False
+    """What an event needs of an entity mention (read-only: mentions are frozen)."""
 
     @property
-    def resolved(self) -> bool:
-        return self.value is not None
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def name(self) -> str: ...
 
 
 # --------------------------------------------------------------------------- what is not an event
@@ -243,15 +222,6 @@ def _one_per_date(body: str, found: list[DateMention]
     return [tuple(x) for x in out]
 
 
-def events_for(articles: Iterable[Article], mentions_by_id: dict[str, Sequence[EntityMention]] | None = None
-               ) -> list[Event]:
-    """Events of a set of articles, chronological (unresolved last)."""
-    out: list[Event] = []
-    for a in articles:
-        out.extend(article_events(a, (mentions_by_id or {}).get(a.id)))
-    return sort_events(out)
-
-
 def sort_events(events: Iterable[Event]) -> list[Event]:
     """Chronological; a coarser date sorts before finer ones starting the same day; unresolved last."""
     def key(ev: Event):
@@ -259,24 +229,6 @@ def sort_events(events: Iterable[Event]) -> list[Event]:
             return (1, date.max, 0, ev.article_id, ev.start)
         return (0, ev.date_from, _PRECISION_RANK.get(ev.precision, 4), ev.article_id, ev.start)
     return sorted(events, key=key)
-
-
-_KEY_LEN = {"year": 4, "month": 7, "day": 10}
-
-
-def group_events(events: Iterable[Event], by: str = "month") -> list[tuple[str, list[Event]]]:
-    """Chronological groups keyed "YYYY", "YYYY-MM" or "YYYY-MM-DD"; "unknown" last.
-
-    An event coarser than the grouping keeps its own key ("2026" among months), which sorts
-    before the finer keys it contains.
-    """
-    if by not in _KEY_LEN:
-        raise ValueError(f"group by 'day', 'month' or 'year', not {by!r}")
-    n = _KEY_LEN[by]
-    groups: dict[str, list[Event]] = defaultdict(list)
-    for ev in sort_events(events):
-        groups[ev.value[:n] if ev.value else "unknown"].append(ev)
-    return sorted(groups.items(), key=lambda kv: (kv[0] == "unknown", kv[0]))
 
 
 def month_counts(articles_or_dates: Iterable[Article | date | None], *, fill: bool = True
@@ -292,13 +244,20 @@ def month_counts(articles_or_dates: Iterable[Article | date | None], *, fill: bo
             counts[f"{d.year:04d}-{d.month:02d}"] += 1
     if not counts:
         return []
-    if not fill:
-        return sorted(counts.items())
-    first, last = min(counts), max(counts)
+    return fill_months(sorted(counts.items())) if fill else sorted(counts.items())
+
+
+def fill_months(counts: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """Month counts ("YYYY-MM", n), oldest first, with explicit zeros for the months between
+    the first and the last (a sparkline's series)."""
+    if not counts:
+        return []
+    given = dict(counts)
+    first, last = min(given), max(given)
     y, m = int(first[:4]), int(first[5:])
     out = []
     while f"{y:04d}-{m:02d}" <= last:
         key = f"{y:04d}-{m:02d}"
-        out.append((key, counts.get(key, 0)))
+        out.append((key, given.get(key, 0)))
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
     return out
