@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from briefing.search.model import Progress
 from briefing.search.errors import BriefingError, IndexBusy
 from briefing.search.feeds.client import Fetcher, FetchError, FetchSettings, Response
 from briefing.search.feeds.feedparse import FeedItem, MalformedFeed, ParsedFeed, parse_feed
@@ -27,6 +26,7 @@ from briefing.search.feeds.folders import articles_dir, raw_dir
 from briefing.search.feeds.pages import HTML_TYPES, Extracted, Undecodable, decode_page, extract_article
 from briefing.search.feeds.state import Feed, FeedState, FetchedArticle, LogEntry, now_iso
 from briefing.search.feeds.urls import article_id, canonical_url, normalize_url
+from briefing.search.model import Progress
 
 MAX_ATTEMPTS = 3  # an item whose page failed this often is not tried again
 FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/rdf+xml, application/xml;q=0.9, */*;q=0.5"
