@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from briefing.search.language import analysis
+from briefing.search.index.tokenizers import korean_analyzer
 from briefing.search.config import GazetteerEntry
 
 pytestmark = pytest.mark.slow
@@ -31,7 +32,7 @@ def aliases():
 
 
 def _tokens(text: str, mode: str = "index"):
-    ana = analysis.korean_analyzer()
+    ana = korean_analyzer()
     return [
         (t.text, t.pos, t.startchar, t.endchar)
         for t in ana(text, positions=True, chars=True, mode=mode)
@@ -165,7 +166,7 @@ def test_offsets_slice_the_original_text(words, sep):
 
 
 def test_offsets_shift_with_start_char():
-    ana = analysis.korean_analyzer()
+    ana = korean_analyzer()
     a = [(t.text, t.startchar) for t in ana("소프트뱅크 투자", chars=True)]
     b = [(t.text, t.startchar) for t in ana("소프트뱅크 투자", chars=True, start_char=10)]
     assert [(x, s + 10) for x, s in a] == b
@@ -189,9 +190,9 @@ def test_term_spans_find_compound_parts():
 
 
 def test_pickled_analyzer_works_in_a_fresh_process():
-    blob = pickle.dumps(analysis.korean_analyzer())
+    blob = pickle.dumps(korean_analyzer())
     text = "삼성전자가 소프트뱅크와 AI 반도체를 논의했다"
-    expected = [t.text for t in analysis.korean_analyzer()(text, mode="index")]
+    expected = [t.text for t in korean_analyzer()(text, mode="index")]
     code = (
         "import pickle, sys, json\n"
         "ana = pickle.loads(sys.stdin.buffer.read())\n"

@@ -36,6 +36,7 @@ from briefing.search.language import analysis
 from briefing.search.errors import BriefingError, IndexBusy
 from briefing.search.index.evaluate import Evaluator
 from briefing.search.index.snippet import make_snippet
+from briefing.search.index.tokenizers import PairTokenizer, korean_analyzer
 from briefing.search.index.query import ENTITY_FIELDS, EntityResolver, parse_query
 
 VERSION = 3  # bump when the schema or the analyser changes what is indexed (3: normalised text,
@@ -112,13 +113,13 @@ class IndexResult:
 
 def build_schema() -> Schema:
     """The Whoosh schema of the article index (see module doc and VERSION)."""
-    ana = analysis.korean_analyzer()
+    ana = korean_analyzer()
     entity = dict(commas=True, scorable=True, stored=True)
     return Schema(
         id=ID(unique=True, stored=True, sortable=True),
         title=TEXT(analyzer=ana, field_boost=2.5, stored=True, chars=True),
         body=TEXT(analyzer=ana, stored=True, phrase=False),  # no positions: read fast
-        body_pairs=TEXT(analyzer=analysis.PairTokenizer(), phrase=False),  # phrases (see analysis.pair_terms)
+        body_pairs=TEXT(analyzer=PairTokenizer(), phrase=False),  # phrases (see analysis.pair_terms)
         entities=TEXT(analyzer=ana, phrase=False),  # canonical names, for plain-word search
         grams=TEXT(analyzer=ana, phrase=False),  # character bigrams of title and body (analysis.gram_terms)
         title_key=KEYWORD(commas=True),  # "=" whole title key, "~" without kickers (analysis.title_keys)

@@ -14,8 +14,6 @@ maps live at module level, so an index whose schema pickles the analyzer opens i
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 import threading
 from collections import Counter
@@ -23,12 +21,13 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Iterable, Iterator, NamedTuple
 
-from whoosh.analysis import Token, Tokenizer
-
 from briefing.search.language.kiwi import add_user_words, get_kiwi, kiwi_config
 from briefing.search.language.kiwi import tokenize as kiwi_tokenize
 from briefing.search.language.kiwi import tokenize_many as kiwi_tokenize_many
 from briefing.search.language.normalize import Normalized, normalize, normalize_text  # noqa: F401 (normalize_text: for query.py)
+from briefing.search.language.aliases import aliases_from_gazetteer, gazetteer_fingerprint, user_words_from_gazetteer  # noqa: F401
+from briefing.search.language.surface import gram_terms, strip_kickers, title_keys  # noqa: F401
+from briefing.search.language.windows import WINDOW_CHARS, WINDOW_GROUP, text_windows  # noqa: F401
 
 # Kiwi tags kept as terms (the part before "-": VV-R, VA-I ... are irregular stems).
 CONTENT_TAGS = frozenset({"NNG", "NNP", "NR", "SL", "SN", "SH", "XR", "VV", "VA", "W_SERIAL"})
@@ -42,11 +41,8 @@ MIN_PART_CHARS = 2  # every part of a split noun has at least this many characte
 MAX_SPLIT_COST = 12.0
 MAX_SPLIT_COST_LONG = 24.0  # nouns of LONG_NOUN_CHARS or more
 LONG_NOUN_CHARS = 5
-MIN_HANGUL_ALIAS_CHARS = 3  # shorter Hangul aliases (삼성, 암, 매경) are abbreviations, not variants
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
-_LATIN = re.compile(r"[A-Za-z]")
-_HANJA = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 # alias (lowercased single term) -> canonical name; multi-word alias terms -> canonical name
 _aliases: dict[str, str] = {}
@@ -292,49 +288,6 @@ def query_groups(text: str, base: list[tuple[str, str, int, int]] | None = None)
     return groups
 
 
-# Character n-grams (the "grams" field): Lucene's CJK bigram idea beside the morphemes. Runs
-# of Hangul syllables, kana and Han characters give their overlapping bigrams, a run of one
-# character that character, so a word Kiwi splits one way alone and another way in a sentence
-# is still found by its characters.
-_GRAM_RUN = re.compile(r"[\uac00-\ud7a3\u3041-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-
-
-def gram_terms(text: str) -> list[str]:
-    """The character bigrams (unigram for a one-character run) of ``text``, normalised."""
-    out: list[str] = []
-    for m in _GRAM_RUN.finditer(normalize(text).text):
-        run = m.group()
-        if len(run) == 1:
-            out.append(run)
-        else:
-            out.extend(run[i : i + 2] for i in range(len(run) - 1))
-    return out
-
-
-# A kicker: a bracketed label before or after a headline ([단독], 【속보】, [산업 핫이슈], <인터뷰>).
-_KICKER_HEAD = re.compile(r"^\s*(?:\[[^\]]*\]|【[^】]*】|〈[^〉]*〉|<[^>]*>|\([^)]*\))\s*")
-_KICKER_TAIL = re.compile(r"\s*(?:\[[^\]]*\]|【[^】]*】)\s*$")
-
-
-def strip_kickers(title: str) -> str:
-    """``title`` without bracketed kickers at its start and end."""
-    core = title
-    while True:
-        stripped = _KICKER_TAIL.sub("", _KICKER_HEAD.sub("", core, count=1), count=1)
-        if stripped == core or not stripped.strip():
-            return core
-        core = stripped
-
-
-def _letters(text: str) -> str:
-    return "".join(ch for ch in normalize(text).text.lower() if ch.isalnum())
-
-
-def title_keys(title: str) -> tuple[str, str]:
-    """(whole, core): the letters and digits of a title, and of the title without kickers;
-    the same headline with other punctuation or spacing gives the same keys."""
-    return _letters(title), _letters(strip_kickers(title))
-
 
 def term_spans(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
     """Character spans in ``text`` of the analysed terms that are in ``terms`` (merged, sorted)."""
@@ -355,56 +308,6 @@ def match_spans(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
     """Alias of :func:`term_spans` (the engine's name for it)."""
     return term_spans(text, terms)
 
-
-class KoreanTokenizer(Tokenizer):
-    """Whoosh tokenizer on Kiwi (see module doc). Stateless and picklable."""
-
-    def __eq__(self, other) -> bool:
-        return type(other) is type(self)
-
-    def __hash__(self) -> int:
-        return hash(type(self).__name__)
-
-    def __call__(
-        self,
-        value: str,
-        positions: bool = False,
-        chars: bool = False,
-        keeporiginal: bool = False,
-        removestops: bool = True,
-        start_pos: int = 0,
-        start_char: int = 0,
-        tokenize: bool = True,
-        mode: str = "",
-        **kwargs,
-    ) -> Iterator[Token]:
-        if not tokenize:
-            t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-            t.text, t.boost, t.stopped = value.lower(), 1.0, False
-            if keeporiginal:
-                t.original = value
-            if positions:
-                t.pos = start_pos
-            if chars:
-                t.startchar, t.endchar = start_char, start_char + len(value)
-            yield t
-            return
-        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        t.boost, t.stopped = 1.0, False
-        for term in (_analyze(value, decompound=False) if mode == "query" else _analyze_cached(value)):
-            t.text = term.text  # one Token object reused, as Whoosh's own tokenizers do
-            if keeporiginal:
-                t.original = value[term.start : term.end]
-            if positions:
-                t.pos = start_pos + term.pos
-            if chars:
-                t.startchar, t.endchar = start_char + term.start, start_char + term.end
-            yield t
-
-
-def korean_analyzer() -> KoreanTokenizer:
-    """The analyzer for Korean text fields: the tokenizer alone (it already lowercases)."""
-    return KoreanTokenizer()
 
 
 PAIR_SEPARATOR = " "
@@ -454,71 +357,6 @@ def _analyze_cached(text: str) -> list[Term]:
     return terms
 
 
-class PairTokenizer(Tokenizer):
-    """Whoosh tokenizer emitting :func:`pair_terms` (index side of phrase search)."""
-
-    def __eq__(self, other) -> bool:
-        return type(other) is type(self)
-
-    def __hash__(self) -> int:
-        return hash(type(self).__name__)
-
-    def __call__(self, value: str, positions: bool = False, chars: bool = False, keeporiginal: bool = False,
-                 removestops: bool = True, start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
-                 mode: str = "", **kwargs) -> Iterator[Token]:
-        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        t.boost, t.stopped = 1.0, False
-        for n, pair in enumerate(pair_terms(value) if tokenize else [value]):
-            t.text = pair
-            if positions:
-                t.pos = start_pos + n
-            yield t
-
-
-# --- bounded windows ----------------------------------------------------------------------
-
-# Analysis (Kiwi, entities, dates) reads a long body in windows of at most this many
-# characters, so an article of N MB costs about N times what ordinary articles cost per MB and
-# its working memory stays that of one window group. Ordinary articles are one window (the
-# bench's average ~2,300 characters, the seeds' longest ~4,000): their analysis is unchanged.
-# Kiwi alone is linear up to ~16,000 characters of one paragraph (7.3 -> 7.7 us per character,
-# 10.1 at 64,000); entity and date rules have steps that grow with the mentions in a text.
-WINDOW_CHARS = 8000
-_PARAGRAPH_END = re.compile(r"\n[ \t\r\f\v]*\n\s*")
-_SENTENCE_END = re.compile(r"[.!?\u3002\u2026][\"'\u201d\u2019\u300d\u300f)\]]*\s+|\n\s*")
-_SPACE_RUN = re.compile(r"\s+")
-
-
-def text_windows(text: str, limit: int = WINDOW_CHARS) -> list[tuple[int, str]]:
-    """``text`` cut into (offset, window) pieces of at most ``limit`` characters that cover it
-    exactly: each cut falls after a paragraph break if there is one in the second half of the
-    window, else after a sentence end, else at a space; a run with none of these (a blob
-    without spaces) is cut at the limit, never inside a combining sequence. A text within the
-    limit is one window."""
-    n = len(text)
-    if n <= limit:
-        return [(0, text)]
-    out: list[tuple[int, str]] = []
-    start = 0
-    while start < n:
-        end = n if n - start <= limit else _window_end(text, start, start + limit)
-        out.append((start, text[start:end]))
-        start = end
-    return out
-
-
-def _window_end(text: str, start: int, hard: int) -> int:
-    low = start + (hard - start) // 2
-    for pattern in (_PARAGRAPH_END, _SENTENCE_END, _SPACE_RUN):
-        last = None
-        for last in pattern.finditer(text, low, hard):
-            pass
-        if last is not None and last.end() <= hard:
-            return last.end()
-    end = hard
-    while end > low and _continues(text[end]):
-        end -= 1
-    return end
 
 
 class BodyTerms(NamedTuple):
@@ -537,8 +375,6 @@ def add_window_terms(window: str, into: BodyTerms) -> None:
     into.pairs.update(pair_terms(window))
 
 
-# windows analysed per Kiwi call when a long body is analysed alone (body_terms)
-WINDOW_GROUP = 16
 
 
 def body_terms(text: str) -> BodyTerms:
@@ -553,44 +389,7 @@ def body_terms(text: str) -> BodyTerms:
     return out
 
 
-def _continues(ch: str) -> bool:
-    """True for a character that belongs to the one before it (a combining mark, a Hangul
-    medial or final jamo, a low surrogate, a zero-width joiner)."""
-    import unicodedata
 
-    return bool(unicodedata.combining(ch)) or "\u1160" <= ch <= "\u11ff" or "\udc00" <= ch <= "\udfff" \
-        or ch in "\u200d\ufe0f"
-
-
-# --- gazetteer aliases -------------------------------------------------------------------
-
-
-def _alias_usable(alias: str) -> bool:
-    """English aliases and Hangul variants of 3+ characters expand; short abbreviations do not."""
-    if _LATIN.search(alias) or _HANJA.search(alias):  # 孫正義, 鴻海: Hanja forms of names
-        return len(alias) >= 2
-    return len(alias) >= MIN_HANGUL_ALIAS_CHARS
-
-
-def aliases_from_gazetteer(entries: Iterable) -> dict[str, str]:
-    """Map lowercased alias -> canonical name for every usable alias of the gazetteer entries.
-
-    Multi-word aliases are included as written (lowercased, single spaces); the analyser
-    matches them as term sequences. An alias claimed by two entries is dropped (ambiguous).
-    """
-    out: dict[str, str] = {}
-    clash: set[str] = set()
-    for e in entries:
-        for alias in e.aliases:
-            key = " ".join(alias.lower().split())
-            if not key or key == e.name.lower() or not _alias_usable(alias):
-                continue
-            if key in out and out[key] != e.name:
-                clash.add(key)
-            out[key] = e.name
-    for key in clash:
-        out.pop(key, None)
-    return out
 
 
 def configure_aliases(mapping: dict[str, str]) -> None:
@@ -639,16 +438,6 @@ def multiword_aliases() -> dict[str, str]:
     return dict(_multi_alias_texts)
 
 
-def user_words_from_gazetteer(entries: Iterable) -> list[str]:
-    """Single-word names and aliases containing Hangul: Kiwi should keep these whole."""
-    words = []
-    for e in entries:
-        for name in (e.name, *e.aliases):
-            name = name.strip()
-            if name and " " not in name and _HANGUL.search(name):
-                words.append(name)
-    return list(dict.fromkeys(words))
-
 
 def configure(gazetteer_entries: Iterable) -> None:
     """Register gazetteer names with Kiwi (as NNP) and install the alias map."""
@@ -658,10 +447,3 @@ def configure(gazetteer_entries: Iterable) -> None:
     configure_aliases(aliases_from_gazetteer(entries))
 
 
-def gazetteer_fingerprint(entries: Iterable) -> str:
-    """A short hash of everything in the gazetteer that changes analysis or entity fields."""
-    data = sorted(
-        (e.name, e.type, sorted(e.aliases)) for e in entries
-    )
-    blob = json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
-    return hashlib.sha256(blob).hexdigest()[:16]
