@@ -182,7 +182,7 @@ class Engine:
         self.data_dir = Path(data_dir)
         self._index = None
         self._gazetteer = None
-        self._configured = False
+        self._analyser = None  # language.analysis.TextAnalyser of the gazetteer, made on first use
         self.notices: list[str] = []  # things the user should be told (printed or notified)
         self._summaries: list[ArticleSummary] | None = None
         self._force_rebuild = False
@@ -244,22 +244,22 @@ class Engine:
             self.notices.extend(f"gazetteer: {c}" for c in self._gazetteer.conflicts())
         return self._gazetteer
 
-    def _configure_analysis(self) -> None:
-        if not self._configured:
-            from briefing.search.language import analysis
+    def _configure_analysis(self):
+        if self._analyser is None:
+            from briefing.search.language.analysis import TextAnalyser
 
-            analysis.configure(self.config.gazetteer)
-            self._configured = True
+            self._analyser = TextAnalyser.from_gazetteer(self.config.gazetteer)
+        return self._analyser
 
     def _fingerprint(self) -> str:
-        from briefing.search.language import analysis
+        from briefing.search.language.aliases import gazetteer_fingerprint
         from briefing.search.ingest.sources import EXTRACTOR_VERSION
         from briefing.search.index.article_index import INDEX_VERSION
 
         from briefing.search.store import ROW_FORMAT
 
         return (f"x{EXTRACTOR_VERSION}-i{INDEX_VERSION}-s{ROW_FORMAT}"
-                f"-g{analysis.gazetteer_fingerprint(self.config.gazetteer)}")
+                f"-g{gazetteer_fingerprint(self.config.gazetteer)}")
 
     @property
     def index(self):
@@ -267,9 +267,8 @@ class Engine:
         if self._index is None:
             from briefing.search.index.article_index import ArticleIndex
 
-            self._configure_analysis()
             path = self.data_dir / INDEX_DIR
-            self._index = ArticleIndex(path)  # creates an empty index if there is none
+            self._index = ArticleIndex(path, analyser=self._configure_analysis())  # creates an empty index if there is none
         return self._index
 
     # --- the corpus list ----------------------------------------------------------------
@@ -520,18 +519,18 @@ class Engine:
     def _open_index_for_update(self, report: UpdateReport, rebuild: bool):
         from briefing.search.index.article_index import ArticleIndex, IndexCorrupt
 
-        self._configure_analysis()
+        analyser = self._configure_analysis()
         path = self.data_dir / INDEX_DIR
         if rebuild and path.exists():
             shutil.rmtree(path)
         try:
-            index = ArticleIndex(path)
+            index = ArticleIndex(path, analyser=analyser)
             index.doc_count()
             return index, rebuild
         except IndexCorrupt as exc:
             report.warnings.append(f"the index was unusable ({_why(exc)}); rebuilt it from the sources")
             shutil.rmtree(path, ignore_errors=True)
-            return ArticleIndex.create(path), True
+            return ArticleIndex.create(path, analyser=analyser), True
 
     def _update_locked(self, progress: Progress, prune: bool = False) -> UpdateReport:
         report = UpdateReport()
@@ -604,7 +603,7 @@ class Engine:
                     for item in batch:
                         added_ids.add(item.article.id)
                         doc = index_doc(item.article, item.mentions)
-                        yield WrittenDoc(doc, *item.written) if item.written else PretokenizedDoc(doc, item.tokens, item.terms)
+                        yield WrittenDoc(doc, *item.written) if item.written else PretokenizedDoc(doc, item.title, item.terms)
 
             if todo or remove_ids:
                 # an id neither indexed nor just deleted cannot be in the index: no lookup to replace it
@@ -674,7 +673,7 @@ class Engine:
         if not todo:
             return
         # the local analyser also gives this process the Kiwi user words the workers have
-        local = Analyser(self._analysis_setup(), self.gazetteer)
+        local = Analyser(self._analysis_setup(), self.gazetteer, self._configure_analysis())
         results = analysed_files([str(f.path) for f in todo], local, workers=worker_count(len(todo)),
                                  warn=report.warnings.append, file_ids=file_ids, index_dir=str(index_dir),
                                  segments=segments)
@@ -792,12 +791,10 @@ class Engine:
 
     def highlight_spans(self, article_id: str, query: str) -> list[tuple[int, int]]:
         """Offsets in the article body of the words the query matches."""
-        from briefing.search.language.analysis import match_spans
-
         if not query.strip():
             return []
         terms = set(self.index.query_terms(query))
-        return match_spans(self.article(article_id).body, terms)
+        return self._configure_analysis().term_spans(self.article(article_id).body, terms)
 
     @_recovering
     def mentions(self, article_id: str):

@@ -1,16 +1,16 @@
 """The analysis half of an index update: read source files and analyse their articles (Kiwi,
-entity mentions, timeline events and the Kiwi token table the index's analyzer reads), either in
-this process or, for large updates, in worker processes (one per core).
+entity mentions, timeline events and the terms the index keeps), either in this process or, for
+large updates, in worker processes (one per core).
 
 Python work shares one GIL per process, so only the worker processes put both cores to use.
-Workers configure analysis exactly like the engine (the gazetteer's user words and aliases) and
-run the same code as the in-process path, so both give identical results. Results come back in
+Workers build their text analyser from the same gazetteer as the engine's and run the same code
+as the in-process path, so both give identical results. Results come back in
 the order of the files; articles carry :data:`PLACEHOLDER_ID` until the engine gives them their
 ids (ids depend on every file before them).
 
 Given the index directory, each worker also writes the articles it analysed into a segment of
 its own (index.SegmentBuilder, under the id the engine reserved for the file) and returns
-their place in it instead of their Kiwi tokens; when every file is done the workers finish
+their place in it instead of their analysis; when every file is done the workers finish
 their segments and the engine's commit publishes them. The main process then only writes the
 store (and indexes the records of JSON Lines files, whose ids depend on the files before them).
 """
@@ -28,8 +28,8 @@ from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
 from briefing.search.model import Article
 
-if TYPE_CHECKING:  # analysis imports Whoosh: only the workers and the engine need it at run time
-    from briefing.search.language.analysis import BodyTerms, Tokens
+if TYPE_CHECKING:
+    from briefing.search.language.analysis import BodyTerms, Term, TextAnalyser
 
 # Smaller updates (the bundled seeds at first launch) stay in-process: each worker spends ~2 s
 # of CPU starting (imports, Kiwi, first analyses), so processes pay off from ~500 files
@@ -59,14 +59,14 @@ class AnalysisSetup:
 
 @dataclass
 class AnalysedArticle:
-    """One article with its analysis: ``tokens`` is the Kiwi table of its title and ``terms``
-    what the index keeps of its body, or ``written`` says where a worker indexed it (segment
-    name, document number)."""
+    """One article with its analysis: ``title`` is the index-mode terms of its title and
+    ``terms`` what the index keeps of its body, or ``written`` says where a worker indexed it
+    (segment name, document number)."""
 
     article: Article
     mentions: list
     events: list[dict]
-    tokens: Tokens
+    title: list[Term]
     written: tuple[str, int] | None = None
     terms: BodyTerms | None = None
 
@@ -121,15 +121,17 @@ def index_doc(article: Article, mentions):
 
 
 class Analyser:
-    """Reads and analyses source files with one gazetteer; analysis must be configured
-    (``analysis.configure``) with the same entries first."""
+    """Reads and analyses source files with one gazetteer: ``gazetteer`` (entities) and ``text``
+    (the text analyser) are made from ``setup.gazetteer`` when not given."""
 
-    def __init__(self, setup: AnalysisSetup, gazetteer=None):
+    def __init__(self, setup: AnalysisSetup, gazetteer=None, text: TextAnalyser | None = None):
         from briefing.search.entities.gazetteer import Gazetteer
+        from briefing.search.language.analysis import TextAnalyser
         from briefing.search.language.kiwi import add_user_words
 
         self.setup = setup
         self.gazetteer = gazetteer if gazetteer is not None else Gazetteer.from_entries(list(setup.gazetteer))
+        self.text = text if text is not None else TextAnalyser.from_gazetteer(setup.gazetteer)
         # entity extraction registers these on first use; doing it now keeps Kiwi's cache valid
         add_user_words(self.gazetteer.kiwi_words())
 
@@ -144,34 +146,35 @@ class Analyser:
             return AnalysedFile(path, [], str(exc))
         for article in found:
             shorten(article, self.setup.max_chars)
-        return AnalysedFile(path, [AnalysedArticle(a, [], [], {}) for a in found])
+        return AnalysedFile(path, [AnalysedArticle(a, [], [], []) for a in found])
 
     def analyse(self, files: list[AnalysedFile], budget_s: float | None = None) -> list[AnalysedFile]:
         """Mentions, events and index terms of the articles of ``files``.
 
-        Bodies are read in windows (analysis.text_windows: an ordinary article is one), a group
+        Bodies are read in windows (windows.text_windows: an ordinary article is one), a group
         of windows at a time: one parallel Kiwi pass over a group serves entity extraction,
         timeline tense and the index terms, and a group's memory is freed before the next, so
         an article of N MB costs N times the per-MB cost of short ones (see WINDOW_GROUP_CHARS).
         Mentions and events get offsets in the whole body; a window's dates are resolved
         within the window. A file whose windows have taken over ``budget_s`` CPU-seconds is
         left unfinished and marked ``deferred`` (its articles dropped)."""
-        from briefing.search.language import analysis
+        from briefing.search.language.analysis import BodyTerms
+        from briefing.search.language.windows import text_windows
 
         items = [item for f in files for item in f.articles]
         if not items:
             return files
-        titles = analysis.tokenize_many(i.article.title for i in items)
-        for item in items:
-            item.tokens = {item.article.title: titles[item.article.title]} if item.article.title in titles else {}
+        titles = self.text.analyse_many([i.article.title for i in items])
+        for item, title in zip(items, titles):
+            item.title = self.text.analyze(item.article.title, "index", title)
             item.mentions, item.events = [], []
-            item.terms = analysis.BodyTerms(Counter(), Counter())
+            item.terms = BodyTerms(Counter(), Counter())
         group: list[tuple[AnalysedArticle, int, str, bool]] = []
         size = 0
         started: dict[int, float] = {}  # id of a file -> CPU time when its first window was queued
         for f in files:
             for item in f.articles:
-                windows = analysis.text_windows(item.article.body)
+                windows = text_windows(item.article.body)
                 for offset, window in windows:
                     if budget_s is not None and id(f) in started and time.process_time() - started[id(f)] > budget_s:
                         f.deferred = True
@@ -193,17 +196,16 @@ class Analyser:
 
     def _analyse_windows(self, group: list[tuple[AnalysedArticle, int, str, bool]]) -> None:
         """Analyse windows ((article, offset in its body, text, whether it is the whole body))
-        with one parallel Kiwi call."""
-        from briefing.search.language import analysis
+        with one parallel Kiwi call, whose morphemes serve the entities, the dates and the index."""
         from briefing.search.entities.mentions import extract_mentions_many
-        from briefing.search.language.kiwi import tokenize_many
         from briefing.search.timeline.events import article_events
 
         texts = [window for _, _, window, _ in group]
-        tokenize_many(texts)
-        for (item, offset, window, whole), mentions in zip(group, extract_mentions_many(texts, self.gazetteer)):
+        analysed = self.text.analyse_many(texts)
+        found = extract_mentions_many(texts, self.gazetteer)
+        for (item, offset, window, whole), mentions, text in zip(group, found, analysed):
             article = item.article if whole else dataclasses.replace(item.article, paragraphs=[window])
-            events = [event_dict(e) for e in article_events(article, mentions)]
+            events = [event_dict(e) for e in article_events(article, mentions, analysed=text)]
             if offset:
                 mentions = [dataclasses.replace(m, start=m.start + offset, end=m.end + offset) for m in mentions]
                 for event in events:
@@ -212,9 +214,7 @@ class Analyser:
                             event[key] += offset
             item.mentions.extend(mentions)
             item.events.extend(events)
-        with analysis.pretokenize(texts):
-            for item, _, window, _ in group:
-                analysis.add_window_terms(window, item.terms)
+            self.text.add_window_terms(window, item.terms, text)
 
     def run(self, paths: Sequence[str], budget_s: float | None = None) -> list[AnalysedFile]:
         """Read and analyse ``paths``, results in the same order (see analyse for the budget)."""
@@ -223,8 +223,8 @@ class Analyser:
 
 def shorten(article: Article, max_chars: int) -> None:
     """Cut a body of over ``max_chars`` characters to its first part (at a paragraph, sentence
-    or word end, see analysis.text_windows) and say so in the article's warnings."""
-    from briefing.search.language.analysis import text_windows
+    or word end, see windows.text_windows) and say so in the article's warnings."""
+    from briefing.search.language.windows import text_windows
 
     length = sum(map(len, article.paragraphs)) + 2 * max(0, len(article.paragraphs) - 1)
     if length <= max_chars:
@@ -254,7 +254,7 @@ def assign_id(item: AnalysedArticle, article_id: str) -> None:
 # --- worker processes --------------------------------------------------------------------------
 
 _worker: Analyser | None = None
-_index_dir: str | None = None  # where this worker writes its segment (None: it returns tokens)
+_index_dir: str | None = None  # where this worker writes its segment (None: it returns the analysis)
 _builder = None  # index.SegmentBuilder, opened with the first task
 _finishing = None  # a Barrier of all workers: each takes exactly one finish task
 FINISH_TIMEOUT_S = 600.0
@@ -272,7 +272,7 @@ WORKER_GC_THRESHOLDS = (20_000, 20, 20)
 
 
 def _start_worker(setup: AnalysisSetup, index_dir: str | None = None, finishing=None) -> None:
-    """Initialiser of a worker process: configure analysis like the engine does."""
+    """Initialiser of a worker process: set up analysis like the engine does."""
     import gc
 
     from briefing.search.entities import mentions as entities
@@ -289,9 +289,6 @@ def _start_worker(setup: AnalysisSetup, index_dir: str | None = None, finishing=
 def _set_up_worker(setup: AnalysisSetup, index_dir: str | None, finishing) -> None:
     """The state a worker's tasks use (also set up in-process by tests)."""
     global _worker, _index_dir, _builder, _finishing
-    from briefing.search.language import analysis
-
-    analysis.configure(list(setup.gazetteer))
     _worker = Analyser(setup)
     _index_dir, _builder, _finishing = index_dir, None, finishing
 
@@ -312,15 +309,15 @@ def _write(files: list[AnalysedFile], file_ids: list[str]) -> None:
     from briefing.search.index.article_index import SegmentBuilder
 
     if _builder is None:
-        _builder = SegmentBuilder(_index_dir)
+        _builder = SegmentBuilder(_index_dir, _worker.text)
     for f, file_id in zip(files, file_ids):
         for item in f.articles:
             # A file's article gets the id the engine reserved for the file. The records of a
-            # JSON Lines file keep their tokens: their final ids depend on every file before.
+            # JSON Lines file keep their analysis: their final ids depend on every file before.
             if item.article.id == PLACEHOLDER_ID:
                 doc = dataclasses.replace(index_doc(item.article, item.mentions), id=file_id)
-                item.written = (_builder.name, _builder.add(doc, item.tokens, item.terms))
-                item.tokens, item.terms = {}, None
+                item.written = (_builder.name, _builder.add(doc, item.title, item.terms))
+                item.title, item.terms = [], None
 
 
 def _finish() -> dict[str, object]:

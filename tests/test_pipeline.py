@@ -280,7 +280,7 @@ def test_a_file_over_the_time_budget_is_analysed_alone_after_the_others(corpus, 
     """A worker leaves a file whose analysis goes over FILE_BUDGET_S for later (here a budget
     of 0 s: every file of more than one window); it is analysed alone once the others are
     done, with a warning naming it, and the result is the same as without the budget."""
-    from briefing.search.language.analysis import WINDOW_CHARS
+    from briefing.search.language.windows import WINDOW_CHARS
 
     work = tmp_path / "corpus"
     shutil.copytree(corpus, work)

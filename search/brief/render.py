@@ -60,10 +60,13 @@ def story_text(article) -> str:
     return "\n\n".join(p for p in article.paragraphs if not is_outside_story(p, captions))
 
 
-def key_sentences(body: str, n: int | None = None) -> list[str]:
+def key_sentences(body: str, n: int | None = None, analyser=None) -> list[str]:
     """The most informative sentences of ``body`` in their original order (TextRank over
-    content morphemes); never rewritten, so each is a verbatim substring of ``body``."""
-    from briefing.search.language.analysis import analyze_terms
+    content morphemes, analysed by ``analyser``: the engine's; None: without gazetteer aliases);
+    never rewritten, so each is a verbatim substring of ``body``."""
+    from briefing.search.language.analysis import TextAnalyser
+
+    analyze_terms = (analyser or TextAnalyser()).analyze_terms
 
     sentences = _sentences(body)
     if not sentences:
@@ -167,7 +170,7 @@ def render_brief(engine, plan: BriefPlan, *, created: datetime | None = None) ->
 
     out += ["## Key facts", ""]
     for a in articles:
-        sentences = key_sentences(story_text(a))
+        sentences = key_sentences(story_text(a), analyser=engine.index.analyser)
         if not sentences:
             continue
         out += [f"### {_md(a.title)}", ""]

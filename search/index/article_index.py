@@ -32,11 +32,12 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.scoring import BM25F
 
-from briefing.search.language import analysis
+from briefing.search.language.analysis import BodyTerms, Term, TextAnalyser
+from briefing.search.language.surface import gram_terms, title_keys
 from briefing.search.errors import BriefingError, IndexBusy
 from briefing.search.index.evaluate import Evaluator
 from briefing.search.index.snippet import make_snippet
-from briefing.search.index.tokenizers import PairTokenizer, korean_analyzer
+from briefing.search.index.tokenizers import AnalysedValue, PairTokenizer, korean_analyzer
 from briefing.search.index.query import ENTITY_FIELDS, EntityResolver, parse_query
 
 VERSION = 3  # bump when the schema or the analyser changes what is indexed (3: normalised text,
@@ -44,7 +45,7 @@ VERSION = 3  # bump when the schema or the analyser changes what is indexed (3: 
 INDEX_VERSION = VERSION
 META_FILE = "briefing-index.json"
 INDEX_NAME = "MAIN"
-BATCH_SIZE = 64  # documents analysed per parallel Kiwi call
+BATCH_SIZE = 64  # documents analysed per parallel Kiwi call (their titles)
 LOCK_TIMEOUT_S = 0.5
 FORGIVE_BELOW = 5  # fewer articles with every query word: search those with most of them
 
@@ -119,10 +120,10 @@ def build_schema() -> Schema:
         id=ID(unique=True, stored=True, sortable=True),
         title=TEXT(analyzer=ana, field_boost=2.5, stored=True, chars=True),
         body=TEXT(analyzer=ana, stored=True, phrase=False),  # no positions: read fast
-        body_pairs=TEXT(analyzer=PairTokenizer(), phrase=False),  # phrases (see analysis.pair_terms)
+        body_pairs=TEXT(analyzer=PairTokenizer(), phrase=False),  # phrases (see analysis.pairs_of)
         entities=TEXT(analyzer=ana, phrase=False),  # canonical names, for plain-word search
-        grams=TEXT(analyzer=ana, phrase=False),  # character bigrams of title and body (analysis.gram_terms)
-        title_key=KEYWORD(commas=True),  # "=" whole title key, "~" without kickers (analysis.title_keys)
+        grams=TEXT(analyzer=ana, phrase=False),  # character bigrams of title and body (surface.gram_terms)
+        title_key=KEYWORD(commas=True),  # "=" whole title key, "~" without kickers (surface.title_keys)
         publisher=KEYWORD(commas=True, lowercase=True, stored=True),  # one value, spaces kept
         published=DATETIME(stored=True),
         published_ord=NUMERIC(int, bits=32, sortable=True),  # date ordinal, 0 = unknown
@@ -141,23 +142,26 @@ def _clean_list(values: Iterable[str]) -> str:
     return ",".join(dict.fromkeys(v.replace(",", " ").strip() for v in values if v and v.strip()))
 
 
-def _entity_terms(doc: IndexDoc) -> list[str]:
+def _entity_terms(doc: IndexDoc, analyser: TextAnalyser) -> list[str]:
     """The ``entities`` field: the index terms of every canonical entity name of ``doc``, each
-    name analysed alone (analysis.name_terms, cached: names recur from article to article).
+    name analysed alone (TextAnalyser.name_terms, remembered: names recur from article to article).
     Whoosh indexes a list of terms as given, without calling the field's analyzer."""
     names = dict.fromkeys(n for t in ENTITY_FIELDS for n in doc.entities.get(t, []))
-    return [term for name in names for term in analysis.name_terms(name)]
+    return [term for name in names for term in analyser.name_terms(name)]
 
 
-def _fields_of(doc: IndexDoc) -> dict:
+def _fields_of(doc: IndexDoc, analyser: TextAnalyser, title: list[Term]) -> dict:
+    """The fields of ``doc`` for Whoosh; ``title``: its title's index-mode terms (the title
+    field gets them as an AnalysedValue, its text stored as given)."""
     f = dict(
         id=doc.id,
-        title=doc.title or "",
+        title=AnalysedValue(doc.title or "", title),
+        _stored_title=doc.title or "",
         body=doc.body or "",
         body_pairs=doc.body or "",
-        entities=_entity_terms(doc),
-        grams=analysis.gram_terms(doc.title or "") + analysis.gram_terms(doc.body or ""),
-        title_key=",".join(f"{mark}{key}" for mark, key in zip("=~", analysis.title_keys(doc.title or ""))
+        entities=_entity_terms(doc, analyser),
+        grams=gram_terms(doc.title or "") + gram_terms(doc.body or ""),
+        title_key=",".join(f"{mark}{key}" for mark, key in zip("=~", title_keys(doc.title or ""))
                            if key),
         published_ord=doc.published.toordinal() if doc.published else 0,
         published_confidence=float(doc.published_confidence),
@@ -199,13 +203,15 @@ class ArticleIndex:
     """Open (or create) the article index in ``directory``.
 
     Raises :class:`IndexCorrupt` (or its subclass :class:`IndexVersionMismatch`) when the
-    existing index cannot be used; :meth:`create` then starts afresh. Call
-    ``analysis.configure(gazetteer)`` first so queries are analysed like the indexed text.
+    existing index cannot be used; :meth:`create` then starts afresh. ``analyser`` (made from
+    the gazetteer) analyses the documents added and the queries, so both are analysed alike.
     """
 
-    def __init__(self, directory: Path | str, resolve_entity: EntityResolver | None = None):
+    def __init__(self, directory: Path | str, resolve_entity: EntityResolver | None = None, *,
+                 analyser: TextAnalyser):
         self.directory = Path(directory)
         self.resolve_entity = resolve_entity
+        self.analyser = analyser
         self._searcher = None
         self._eval: Evaluator | None = None
         self._lock = threading.RLock()
@@ -225,10 +231,11 @@ class ArticleIndex:
         return (d / META_FILE).exists() or (d.is_dir() and any(d.glob(f"_{INDEX_NAME}_*.toc")))
 
     @classmethod
-    def create(cls, directory: Path | str, resolve_entity: EntityResolver | None = None) -> "ArticleIndex":
+    def create(cls, directory: Path | str, resolve_entity: EntityResolver | None = None, *,
+               analyser: TextAnalyser) -> "ArticleIndex":
         """Create an empty index, replacing whatever index was in ``directory``."""
         cls._create_ix(Path(directory))
-        return cls(directory, resolve_entity)
+        return cls(directory, resolve_entity, analyser=analyser)
 
     @staticmethod
     def _create_ix(directory: Path):
@@ -342,22 +349,23 @@ class ArticleIndex:
                 return got
         if etype not in ENTITY_FIELDS:
             return None
-        canonical = analysis.current_aliases().get(" ".join(name.lower().split()))
+        aliases = self.analyser.aliases()
+        canonical = aliases.get(" ".join(name.lower().split()))
         lex = self._lexicon(etype)
         for candidate in (name, canonical):
             if candidate and candidate.lower() in lex:
                 return lex[candidate.lower()]
         if canonical is None:  # 소프트뱅크의 -> 소프트뱅크: drop particles, then look again
-            bare = " ".join(g[0][0] for g in analysis.query_groups(name))
+            bare = " ".join(g[0][0] for g in self.analyser.query_groups(name))
             if bare in lex:
                 return lex[bare]
-            canonical = analysis.current_aliases().get(bare)
+            canonical = aliases.get(bare)
         return canonical
 
     @_locked
     def query_terms(self, query: str, resolve_entity: EntityResolver | None = None) -> list[str]:
         """The analysed terms of ``query`` to highlight (raises errors.QueryError)."""
-        return parse_query(query, self._resolver(resolve_entity)).terms
+        return parse_query(query, self._resolver(resolve_entity), analyser=self.analyser).terms
 
     @_locked
     def search(
@@ -377,7 +385,7 @@ class ArticleIndex:
         """
         t0 = time.perf_counter()
         s = self._s()
-        parsed = parse_query(query, self._resolver(resolve_entity), reader=s.reader())
+        parsed = parse_query(query, self._resolver(resolve_entity), reader=s.reader(), analyser=self.analyser)
         by_date = sort == "date" or parsed.empty
         n = max(1, limit) if limit is not None else None
         top, total = self._evaluator().top(parsed.ranked(parsed.query), n, by_date)
@@ -438,7 +446,7 @@ class ArticleIndex:
         """Add or replace ``docs`` (by id) and delete ``remove_ids``, committing once.
 
         ``docs`` may be a generator (it is consumed in batches); progress then reports
-        ``total`` as given (0 if unknown). A :class:`PretokenizedDoc` brings the Kiwi tokens of
+        ``total`` as given (0 if unknown). A :class:`PretokenizedDoc` brings the analysis of
         its texts (no Kiwi call here); plain IndexDocs are analysed batch by batch. A doc whose
         id is not in ``existing`` (the ids that may already be indexed; None: any) is added
         without Whoosh's lookup of an old copy to replace. Raises errors.IndexBusy if another
@@ -465,26 +473,23 @@ class ArticleIndex:
             with ThreadPoolExecutor(max_workers=1) as pool:
                 batches = _batched(docs, BATCH_SIZE)
                 batch = next(batches, None)
-                pending = pool.submit(_pretokenized_docs, batch) if batch else None
+                pending = pool.submit(_pretokenized_docs, batch, self.analyser) if batch else None
                 while batch:
                     batch = pending.result()
                     following = next(batches, None)
-                    pending = pool.submit(_pretokenized_docs, following) if following else None
-                    with analysis.use_pretokenized(_token_table(batch)):
-                        for item in batch:
-                            if isinstance(item, WrittenDoc):
-                                d = item.doc
-                                if existing is None or d.id in existing:
-                                    writer.delete_by_term("id", d.id)  # an old copy, in a committed segment
-                                written.append(item)
-                            else:
-                                d = item.doc
-                                _add(writer, d, existing, item.terms)
-                            done += 1
-                            if progress:
-                                progress(done, total, d.id)
+                    pending = pool.submit(_pretokenized_docs, following, self.analyser) if following else None
+                    for item in batch:
+                        if isinstance(item, WrittenDoc):
+                            if existing is None or item.doc.id in existing:
+                                writer.delete_by_term("id", item.doc.id)  # an old copy, in a committed segment
+                            written.append(item)
+                        else:
+                            _add(writer, item, existing, self.analyser)
+                        done += 1
+                        if progress:
+                            progress(done, total, item.doc.id)
                     batch = following
-            segments = _take_written(writer, written, written_segments, existing)
+            segments = _take_written(writer, written, written_segments, existing, self.analyser)
             _commit(writer, segments)
         except BaseException:
             writer.cancel()
@@ -494,12 +499,13 @@ class ArticleIndex:
             _write_meta(self.directory, self.meta)
 
 
-def _add(writer, doc: IndexDoc, existing: set[str] | None, terms: analysis.BodyTerms | None = None) -> None:
-    """Add ``doc``, replacing an indexed copy unless its id is known to be new. The body's
-    terms are ``terms`` (analysis.body_terms of it, computed here if None); Whoosh indexes a
-    list of terms as given and stores the body text."""
-    fields = _fields_of(doc)
-    terms = terms if terms is not None else analysis.body_terms(doc.body)
+def _add(writer, item: "PretokenizedDoc", existing: set[str] | None, analyser: TextAnalyser) -> None:
+    """Add ``item.doc``, replacing an indexed copy unless its id is known to be new. The body's
+    terms are ``item.terms`` (TextAnalyser.body_terms of it, computed here if None); Whoosh
+    indexes a list of terms as given and stores the body text."""
+    doc = item.doc
+    fields = _fields_of(doc, analyser, item.title)
+    terms = item.terms if item.terms is not None else analyser.body_terms(doc.body)
     fields.update(body=list(terms.terms.elements()), _stored_body=fields["body"],
                   body_pairs=list(terms.pairs.elements()))
     if existing is None or doc.id in existing:
@@ -509,15 +515,14 @@ def _add(writer, doc: IndexDoc, existing: set[str] | None, terms: analysis.BodyT
 
 
 def _take_written(writer, written: list["WrittenDoc"], segments: Callable[[], dict[str, object]] | None,
-                  existing: set[str] | None) -> list:
+                  existing: set[str] | None, analyser: TextAnalyser) -> list:
     """The worker segments holding ``written``; documents whose segment is missing (its
-    worker failed before finishing it) are added by ``writer`` instead."""
+    worker failed before finishing it) are analysed and added by ``writer`` instead."""
     found = dict(segments()) if (written and segments is not None) else {}
     redo = [item.doc for item in written if found.get(item.segment) is None]
     for batch in _batched(redo, BATCH_SIZE):
-        for item in _pretokenized_docs(batch):
-            with analysis.use_pretokenized(item.tokens):
-                _add(writer, item.doc, existing, item.terms)
+        for item in _pretokenized_docs(batch, analyser):
+            _add(writer, item, existing, analyser)
     return [s for s in found.values() if s is not None]
 
 
@@ -616,7 +621,7 @@ def _add_analysed(writer, fields: dict, analysed: dict[str, Counter]) -> None:
     perdoc.start_doc(docnum)
     for name in sorted(fields):
         value = fields[name]
-        if value is None:
+        if value is None or name.startswith("_"):  # _stored_<name>: the stored value of <name>
             continue
         field = schema[name]
         length = 0
@@ -631,7 +636,7 @@ def _add_analysed(writer, fields: dict, analysed: dict[str, Counter]) -> None:
                 length = sum(item[1] for item in items)
             if not field.scorable:
                 length = 0
-        perdoc.add_field(name, field, value if field.stored else None, length)
+        perdoc.add_field(name, field, fields.get(f"_stored_{name}", value) if field.stored else None, length)
         if field.column_type:
             perdoc.add_column_value(name, field.column_type, field.to_column_value(value))
     perdoc.finish_doc()
@@ -652,8 +657,9 @@ class SegmentBuilder:
     ``flush_docs`` documents a segment is finished and another begun. Readers see nothing until
     the main process publishes them; an abandoned segment's files go at Whoosh's next commit."""
 
-    def __init__(self, directory: Path | str, flush_docs: int = 0):
+    def __init__(self, directory: Path | str, analyser: TextAnalyser, flush_docs: int = 0):
         self._directory = str(directory)
+        self.analyser = analyser
         self._flush_docs = flush_docs or FLUSH_DOCS
         self._finished: dict[str, object] = {}
         self._begin()
@@ -667,23 +673,20 @@ class SegmentBuilder:
         self.name: str = self._writer.newsegment.segment_id()
         self.count = 0
 
-    def add(self, doc: IndexDoc, tokens: analysis.Tokens, terms: analysis.BodyTerms | None = None) -> int:
-        """Write ``doc`` (its title analysed from its Kiwi ``tokens``, its body's ``terms``
-        computed from them if None); returns its document number in segment :attr:`name`."""
+    def add(self, doc: IndexDoc, title: list[Term], terms: BodyTerms) -> int:
+        """Write ``doc``, given its title's index-mode terms and what the index keeps of its
+        body; returns its document number in segment :attr:`name`."""
         if self.count >= self._flush_docs:
             self._finished[self.name] = self._close()
             self._begin()
         docnum = self._writer.docnum
-        fields = _fields_of(doc)
-        with analysis.use_pretokenized(tokens):
-            if terms is None:
-                terms = analysis.body_terms(doc.body)
-            _add_analysed(self._writer, fields, {
-                "body": terms.terms,
-                "body_pairs": terms.pairs,
-                "entities": Counter(fields["entities"]),  # terms already (see _entity_terms)
-                "grams": Counter(fields["grams"]),  # terms already (analysis.gram_terms)
-            })
+        fields = _fields_of(doc, self.analyser, title)
+        _add_analysed(self._writer, fields, {
+            "body": terms.terms,
+            "body_pairs": terms.pairs,
+            "entities": Counter(fields["entities"]),  # terms already (see _entity_terms)
+            "grams": Counter(fields["grams"]),  # terms already (surface.gram_terms)
+        })
         self.count += 1
         return docnum
 
@@ -703,13 +706,13 @@ class SegmentBuilder:
 
 
 class PretokenizedDoc(NamedTuple):
-    """An IndexDoc with the Kiwi token table of its title (and perhaps body) and what the index
-    keeps of its body (``terms``: analysis.body_terms; computed from the table if None), e.g.
-    made in a worker process."""
+    """An IndexDoc with its analysis: the index-mode terms of its title and what the index keeps
+    of its body (``terms``: TextAnalyser.body_terms; computed when the doc is added if None),
+    e.g. made in a worker process."""
 
     doc: IndexDoc
-    tokens: analysis.Tokens
-    terms: analysis.BodyTerms | None = None
+    title: list[Term]
+    terms: BodyTerms | None = None
 
 
 def _writer_codec():
@@ -735,31 +738,21 @@ def _batched(docs: Iterable, size: int):
         yield batch
 
 
-def _token_table(batch: list) -> analysis.Tokens:
-    """The Kiwi token table of a batch of PretokenizedDocs (and WrittenDocs, which need none)."""
-    table: analysis.Tokens = {}
-    for item in batch:
-        if isinstance(item, PretokenizedDoc):
-            table.update(item.tokens)
-    return table
-
-
-def _pretokenized_docs(batch: list) -> list:
-    """``batch`` with every plain IndexDoc made a PretokenizedDoc (its title's Kiwi tokens in one
-    parallel call, its body's terms window by window) and every PretokenizedDoc given its
-    body's terms if it came without."""
+def _pretokenized_docs(batch: list, analyser: TextAnalyser) -> list:
+    """``batch`` with every plain IndexDoc made a PretokenizedDoc (its title analysed in one
+    parallel Kiwi call for the batch, its body window by window) and every PretokenizedDoc
+    given its body's terms if it came without."""
     plain = [item for item in batch if not isinstance(item, (PretokenizedDoc, WrittenDoc))]
-    titles = analysis.tokenize_many(d.title for d in plain) if plain else {}
+    titles = iter(analyser.analyse_many([d.title for d in plain]) if plain else [])
     out = []
     for item in batch:
         if isinstance(item, WrittenDoc):
             out.append(item)
             continue
         if not isinstance(item, PretokenizedDoc):
-            item = PretokenizedDoc(item, {item.title: titles[item.title]} if item.title in titles else {})
+            item = PretokenizedDoc(item, analyser.analyze(item.title, "index", next(titles)))
         if item.terms is None:
-            with analysis.use_pretokenized(item.tokens):
-                item = item._replace(terms=analysis.body_terms(item.doc.body))
+            item = item._replace(terms=analyser.body_terms(item.doc.body))
         out.append(item)
     return out
 

@@ -24,7 +24,9 @@ from typing import Callable
 
 from whoosh import query as wq
 
-from briefing.search.language import analysis
+from briefing.search.language.analysis import TextAnalyser, phrase_pairs
+from briefing.search.language.normalize import normalize_text
+from briefing.search.language.surface import gram_terms, title_keys
 from briefing.search.errors import QueryError
 
 ENTITY_FIELDS = ("company", "person", "place", "org")
@@ -33,8 +35,8 @@ POSITIONAL_FIELDS = ("title", "body")  # fields phrases search
 PAIR_FIELDS = {"body": "body_pairs"}  # phrases in these fields match adjacent-term pairs
 FIELDS = (*ENTITY_FIELDS, "publisher", "title", "body", "byline", "date")
 MAX_QUERY_CHARS = 1000
-GRAM_FIELD = "grams"  # character bigrams (analysis.gram_terms)
-TITLE_KEY_FIELD = "title_key"  # "=" whole-title key, "~" without kickers (analysis.title_keys)
+GRAM_FIELD = "grams"  # character bigrams (surface.gram_terms)
+TITLE_KEY_FIELD = "title_key"  # "=" whole-title key, "~" without kickers (surface.title_keys)
 RARE_DOCS = 2  # a query morpheme in fewer articles may be a word split another way: bigrams too
 MOST_OF = 2 / 3  # the forgiving query needs this share of the query's words
 # A query that is an article's title, punctuation and kickers aside, puts that article first
@@ -104,7 +106,7 @@ _LOOSE_QUOTES = str.maketrans({"\u201c": " ", "\u201d": " ", "\uff02": " ", "\u2
 _KICKER = re.compile(r"\[[^\[\]]*\]|【[^【】]*】")
 
 
-def _lex(s: str) -> list[_Item]:
+def _lex(s: str, multiword_aliases: dict[str, str]) -> list[_Item]:
     quoted = s.translate(_QUOTES)  # “typographic” quotes pasted from articles work as phrases
     if quoted.count('"') % 2 and quoted.count('"') != s.count('"'):
         quoted = s.translate(_LOOSE_QUOTES)  # unbalanced ones in a pasted headline are punctuation
@@ -151,12 +153,12 @@ def _lex(s: str) -> list[_Item]:
             raise QueryError("'-OR' is not valid: OR joins two words, e.g. 소프트뱅크 OR 오픈AI")
         optional = any(ks <= start and i <= ke for ks, ke in kickers)
         items.append(_Item("word", word, negated=negated, start=start, optional=optional))
-    return _merge_multiword_aliases(items)
+    return _merge_multiword_aliases(items, multiword_aliases)
 
 
-def _merge_multiword_aliases(items: list[_Item]) -> list[_Item]:
-    """Replace runs of plain words spelling a multi-word alias by one alias item."""
-    aliases = analysis.multiword_aliases()
+def _merge_multiword_aliases(items: list[_Item], aliases: dict[str, str]) -> list[_Item]:
+    """Replace runs of plain words spelling a multi-word alias (lowercased text -> canonical
+    name) by one alias item."""
     if not aliases:
         return items
     by_words = {tuple(k.split()): v for k, v in aliases.items()}
@@ -199,7 +201,8 @@ def _and(qs: list[wq.Query]) -> wq.Query | None:
 
 
 class _Builder:
-    def __init__(self, resolve_entity: EntityResolver | None, reader=None):
+    def __init__(self, analyser: TextAnalyser, resolve_entity: EntityResolver | None, reader=None):
+        self.analyser = analyser
         self.reader = reader
         self.resolve_entity = resolve_entity
         self.terms: list[str] = []
@@ -218,7 +221,7 @@ class _Builder:
     def words(self, text: str, fields=TEXT_FIELDS, collect: bool = True, base=None) -> wq.Query | None:
         """All analysed positions of ``text`` must match, in one of ``fields`` (``base``: the
         morphemes of ``text`` analysed in the context of the query)."""
-        groups = analysis.query_groups(text, base)
+        groups = self.analyser.query_groups(text, base)
         if not groups:
             return None
         if collect:
@@ -230,7 +233,7 @@ class _Builder:
             for g in groups:
                 alts = [self._alt_query(fname, alt) for alt in g]
                 if fname in POSITIONAL_FIELDS and len(g[0]) == 1 and not self._indexed(fname, g[0][0]):
-                    parts = analysis.decompose(g[0][0])
+                    parts = self.analyser.decompose(g[0][0])
                     if parts:  # the same compound analysed as separate nouns elsewhere
                         alts.append(self._phrase_query(fname, [[p] for p, _s, _e in parts]))
                 conj.append(_or(alts))
@@ -250,7 +253,7 @@ class _Builder:
         if strict is None or not morphemes:
             return strict, strict
         surface = item.text[morphemes[0][2] - item.start : morphemes[-1][3] - item.start]
-        grams = list(dict.fromkeys(analysis.gram_terms(surface)))
+        grams = list(dict.fromkeys(gram_terms(surface)))
         if not grams:
             return strict, strict
         by_grams = _and([wq.Term(GRAM_FIELD, g) for g in grams])
@@ -262,7 +265,7 @@ class _Builder:
 
     def phrase(self, text: str, fields=POSITIONAL_FIELDS, collect: bool = True, base=None) -> wq.Query | None:
         """The analysed terms of ``text`` in this order, adjacent (positions)."""
-        groups = analysis.query_groups(text, base)
+        groups = self.analyser.query_groups(text, base)
         if len(groups) <= 1:
             return self.words(text, tuple(f for f in fields if f != "entities") or fields, collect, base)
         singles = [[alt[0] for alt in g if len(alt) == 1] for g in groups]
@@ -278,7 +281,7 @@ class _Builder:
         adjacent pair of the phrase occurs somewhere in the article."""
         pair_field = PAIR_FIELDS.get(fname)
         if pair_field:
-            return _and([_or([wq.Term(pair_field, p) for p in alts]) for alts in analysis.phrase_pairs(groups)])
+            return _and([_or([wq.Term(pair_field, p) for p in alts]) for alts in phrase_pairs(groups)])
         if all(len(g) == 1 for g in groups):
             return wq.Phrase(fname, [g[0] for g in groups])
         return wq.Sequence([_or([wq.Term(fname, t) for t in g]) for g in groups])
@@ -375,13 +378,10 @@ def _group_or(items: list[_Item]) -> list[list[_Item]]:
     return units
 
 
-def query_terms(text: str) -> list[str]:
-    """The analysed terms of a query to highlight in an article (see analysis.term_spans)."""
-    return parse_query(text).terms
-
-
-def parse_query(text: str, resolve_entity: EntityResolver | None = None, reader=None) -> ParsedQuery:
-    """Parse a user query into a Whoosh query over the article index schema.
+def parse_query(text: str, resolve_entity: EntityResolver | None = None, reader=None, *,
+                analyser: TextAnalyser) -> ParsedQuery:
+    """Parse a user query into a Whoosh query over the article index schema, its words analysed
+    by ``analyser`` (the one that analysed the indexed text).
 
     ``resolve_entity(name, type)`` maps what the user typed after ``company:`` etc. to the
     canonical name stored in the index (e.g. via the gazetteer); None keeps it as typed.
@@ -396,8 +396,8 @@ def parse_query(text: str, resolve_entity: EntityResolver | None = None, reader=
         )
     if not text.strip():
         return ParsedQuery(wq.Every(), [], empty=True)
-    text = analysis.normalize_text(text)  # the same form as the indexed text (briefing.search.language.normalize)
-    builder = _Builder(resolve_entity, reader)
+    text = normalize_text(text)  # the same form as the indexed text (briefing.search.language.normalize)
+    builder = _Builder(analyser, resolve_entity, reader)
     positives: list[wq.Query] = []
     negatives: list[wq.Query] = []
     others: list[wq.Query] = []  # required in the forgiving query too (fields, OR groups)
@@ -405,8 +405,8 @@ def parse_query(text: str, resolve_entity: EntityResolver | None = None, reader=
     words: list[tuple[wq.Query, wq.Query]] = []  # (strict, forgiving) per plain word
     kicker_words: list[tuple[wq.Query, wq.Query]] = []
     phrase_words: list[tuple[wq.Query, wq.Query]] = []  # the words of phrases, for the forgiving query
-    items = _lex(text)
-    in_context = _morphemes_in_context(text, items)
+    items = _lex(text, analyser.multiword_aliases())
+    in_context = _morphemes_in_context(analyser, text, items)
     for unit in _group_or(items):
         it = unit[0]
         if len(unit) == 1 and it.kind == "word" and not it.negated:
@@ -466,7 +466,7 @@ def _words_of(phrase: _Item) -> list[_Item]:
     return got
 
 
-def _morphemes_in_context(text: str, items: list[_Item]) -> dict[int, list]:
+def _morphemes_in_context(analyser: TextAnalyser, text: str, items: list[_Item]) -> dict[int, list]:
     """The morphemes of each plain word and phrase item and of each word of a phrase (by id),
     from one analysis of the query with its field values and ORs blanked out (offsets kept)."""
     plain = [it for it in items if it.kind in ("word", "phrase")]
@@ -479,7 +479,7 @@ def _morphemes_in_context(text: str, items: list[_Item]) -> dict[int, list]:
     spans = [(it.start, it.start + len(it.text), id(it)) for it in plain]
     spans += [(w.start, w.start + len(w.text), id(w)) for it in plain if it.kind == "phrase" for w in _words_of(it)]
     out: dict[int, list] = {key: [] for _s, _e, key in spans}
-    for morpheme in analysis.query_morphemes("".join(chars)):
+    for morpheme in analyser.query_morphemes("".join(chars)):
         for start, end, key in spans:
             if start <= morpheme[2] < end and morpheme[3] <= end:
                 out[key].append(morpheme)
@@ -488,7 +488,7 @@ def _morphemes_in_context(text: str, items: list[_Item]) -> dict[int, list]:
 
 def _title_query(text: str) -> wq.Query | None:
     """Articles whose title is the query, punctuation aside (whole, or without kickers)."""
-    whole, core = analysis.title_keys(text)
+    whole, core = title_keys(text)
     if not whole:
         return None
     return wq.Or([wq.Term(TITLE_KEY_FIELD, f"={whole}", boost=TITLE_EXACT_BOOST),

@@ -105,11 +105,6 @@ def warm_up() -> None:
     kiwi.tokenize("삼성전자가 반도체를 만든다", override_config=_config, **TOKENIZE_OPTIONS)
 
 
-def kiwi_loaded() -> bool:
-    """True once the shared Kiwi exists (the app shows 'loading analyser' until then)."""
-    return _kiwi is not None
-
-
 def kiwi_config(word: bool = False):
     """The configuration analyses of texts use (see KIWI_CUTOFF); ``word``: the one for
     analysing single words (KIWI_WORD_CUTOFF)."""

@@ -13,7 +13,8 @@ Rules that keep the output honest:
 * where the calendar is ambiguous (a bare day or month), the tense of the predicate that follows
   the date decides: past tense never lands after publication (see :func:`clause_tense`).
 
-Kiwi (via :func:`briefing.search.language.kiwi.get_kiwi`) is used only for the tense, and only when needed.
+Kiwi's morphemes are read only for the tense, and only when needed: from the text's
+:class:`~briefing.search.language.analysed.AnalysedText` when the caller has one, else from Kiwi.
 """
 
 from __future__ import annotations
@@ -22,7 +23,10 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
+
+if TYPE_CHECKING:
+    from briefing.search.language.analysed import AnalysedText
 
 __all__ = ["DateMention", "find_dates", "clause_tense", "sentence_spans"]
 
@@ -154,21 +158,24 @@ _FUTURE_NOUNS = {"예정", "계획", "방침", "전망", "목표", "것"}
 _SEQUENCE_NOUNS = {"뒤", "후", "다음", "이후", "직후"}
 
 
-def clause_tense(text: str, start: int, end: int | None = None) -> str | None:
+def clause_tense(text: str, start: int, end: int | None = None, analysed: AnalysedText | None = None) -> str | None:
     """Tense of the first tense-bearing predicate in ``text[start:end]``.
 
     Returns ``"past"`` (EP 었/았/였, or a verb's adnominal -ㄴ/-은), ``"future"`` (겠, -ㄹ
     예정/계획/것), ``"present"`` (-ㄴ다/-는다) or None. Connective endings (``따르면``, ``하고``)
     carry no tense, so the scan goes on to the next predicate; an adnominal -는 only counts
-    when nothing else decides.
+    when nothing else decides. ``analysed``: the analysis of the text ``text`` is part of.
     """
-    from briefing.search.language.kiwi import tokenize
-
     end = len(text) if end is None else end
     if not text[start:end].strip():
         return None
-    # the whole text's analysis (shared with indexing and entities), cut to the clause
-    tokens = [t for t in tokenize(text) if start <= t.start < end]
+    if analysed is None:
+        from briefing.search.language.kiwi import tokenize
+
+        morphs = tokenize(text)
+    else:
+        morphs = analysed.text_morphemes(text)
+    tokens = [t for t in morphs if start <= t.start < end]  # the whole text's analysis, cut to the clause
     stem: tuple[str, str] | None = None  # the last verbal stem seen (form, tag)
     after_rl = False  # just saw an adnominal -ㄹ: "할 예정" is future, "될 가능성" is not
     weak: str | None = None  # adnominal -는: usually a description inside a noun phrase
@@ -327,11 +334,13 @@ def _qualifier(raw: str | None) -> str | None:
     return _QUALIFIERS.get(raw)
 
 
-def find_dates(text: str, published: date | None, *, anchor_hint: date | None = None) -> list[DateMention]:
+def find_dates(text: str, published: date | None, *, anchor_hint: date | None = None,
+               analysed: AnalysedText | None = None) -> list[DateMention]:
     """Every date expression in ``text``, in order, resolved against ``published``.
 
     ``anchor_hint`` is the day the story is about, used by ``이날``/``전날``/``다음날`` before any
-    day is named (default: ``published``). Offsets slice ``text`` exactly.
+    day is named (default: ``published``). Offsets slice ``text`` exactly. ``analysed``: the
+    analysis of ``text`` (its morphemes give the tense; without it Kiwi is asked).
     """
     found: list[tuple[int, int, re.Match, str]] = []
     for m in _NUMERIC.finditer(text):
@@ -353,7 +362,7 @@ def find_dates(text: str, published: date | None, *, anchor_hint: date | None = 
     def tense_after(pos: int) -> str | None:
         if pos not in tense_cache:
             sent_end = next((e for s, e in spans if s <= pos <= e), len(text))
-            tense_cache[pos] = clause_tense(text, pos, sent_end)
+            tense_cache[pos] = clause_tense(text, pos, sent_end, analysed)
         return tense_cache[pos]
 
     ctx = _Context(anchor=anchor_hint)

@@ -168,7 +168,7 @@ def _event_span(body: str, sentence: tuple[int, int], mentions_in: list[DateMent
     return sentence
 
 
-def article_events(article: Article, mentions: Sequence[EntityMention] | None = None) -> list[Event]:
+def article_events(article: Article, mentions: Sequence[EntityMention] | None = None, analysed=None) -> list[Event]:
     """The events of one article, in text order.
 
     ``mentions`` are entity mentions with offsets in ``article.body`` (from
@@ -178,7 +178,7 @@ def article_events(article: Article, mentions: Sequence[EntityMention] | None = 
     published = article.published.value if article.published else None
     captions = set(getattr(article, "captions", None) or ())
     dates = []
-    for d in find_dates(body, published):
+    for d in find_dates(body, published, analysed=analysed):  # analysed: AnalysedText of the body
         line_start, line_end = _line_bounds(body, d.start)
         if is_event(d, body) and not is_comparison_baseline(d, body) \
                 and not fx.is_outside_story(body[line_start:line_end], captions):
