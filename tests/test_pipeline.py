@@ -260,9 +260,9 @@ def test_kill_9_of_the_indexer_leaves_no_worker_processes(corpus, tmp_path):
 
 
 def test_workers_flush_segments_and_the_index_is_the_same(corpus, both_ways, tmp_path, monkeypatch):
-    """A worker writes a segment every index.FLUSH_DOCS documents (its memory stays that of one
+    """A worker writes a segment every segments.FLUSH_DOCS documents (its memory stays that of one
     segment); the update publishes all of them and the index holds what the local path gives."""
-    from briefing.search.index import article_index as index
+    from briefing.search.index import segments as index
 
     monkeypatch.setattr(index, "FLUSH_DOCS", 10)
     monkeypatch.setattr(pipeline, "_new_pool", lambda setup, workers, index_dir: _DyingPool(setup, index_dir, alive=10**6))
