@@ -11,6 +11,7 @@ from typing import NamedTuple
 from whoosh.filedb.filestore import FileStorage
 
 from briefing.search.index.schema import INDEX_NAME, IndexDoc, fields_of
+from briefing.search.index.whoosh_private import finish_segment, mark_document_added, unlocked_segment_writer
 from briefing.search.language.analysis import BodyTerms, Term, TextAnalyser
 
 class WrittenDoc(NamedTuple):
@@ -112,7 +113,7 @@ def _add_analysed(writer, fields: dict, analysed: dict[str, Counter]) -> None:
         if field.column_type:
             perdoc.add_column_value(name, field.column_type, field.to_column_value(value))
     perdoc.finish_doc()
-    writer._added = True
+    mark_document_added(writer)
     writer.docnum += 1
 
 
@@ -137,10 +138,8 @@ class SegmentBuilder:
         self._begin()
 
     def _begin(self) -> None:
-        from whoosh.writing import SegmentWriter
-
         ix = FileStorage(self._directory, supports_mmap=False).open_index(indexname=INDEX_NAME)
-        self._writer = SegmentWriter(ix, _lk=False, codec=writer_codec())
+        self._writer = unlocked_segment_writer(ix)
         self._writer.pool = _MemoryPool()
         self.name: str = self._writer.newsegment.segment_id()
         self.count = 0
@@ -164,7 +163,7 @@ class SegmentBuilder:
 
     def _close(self):
         writer = self._writer
-        segment = writer._finalize_segment() if self.count else writer._close_segment()
+        segment = finish_segment(writer, self.count > 0)
         writer.is_closed = True
         writer.pool = None  # its postings are written: free them now
         return segment
@@ -175,15 +174,3 @@ class SegmentBuilder:
         whose commit removes it."""
         self._finished[self.name] = self._close()
         return dict(self._finished)
-
-
-def writer_codec():
-    """Whoosh's codec without per-block document-length statistics: collecting them costs a
-    file read per posting at commit (~20% of the writing time) and only tightens the score
-    bounds Whoosh's own block-skipping uses (min length 0 is still a valid bound); BM25 reads
-    the per-document lengths, which are written as before."""
-    from whoosh.codec.whoosh3 import W3Codec
-
-    codec = W3Codec()
-    codec.length_stats = False
-    return codec

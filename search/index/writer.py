@@ -11,7 +11,8 @@ from whoosh import index as windex
 
 from briefing.search.errors import IndexBusy
 from briefing.search.index.schema import IndexDoc, fields_of
-from briefing.search.index.segments import WrittenDoc, writer_codec
+from briefing.search.index.segments import WrittenDoc
+from briefing.search.index.whoosh_private import commit_with_segments, writer_codec
 from briefing.search.language.analysis import BodyTerms, Term, TextAnalyser
 
 BATCH_SIZE = 64  # documents analysed per parallel Kiwi call (their titles)
@@ -58,7 +59,7 @@ def write_documents(ix, directory: Path, analyser: TextAnalyser, docs: Iterable[
                         progress(done, total, item.doc.id)
                 batch = following
         segments = _take_written(writer, written, written_segments, existing, analyser)
-        _commit(writer, segments)
+        commit_with_segments(writer, segments)
     except BaseException:
         writer.cancel()
         raise
@@ -89,21 +90,6 @@ def _take_written(writer, written: list["WrittenDoc"], segments: Callable[[], di
         for item in _pretokenized_docs(batch, analyser):
             _add(writer, item, existing, analyser)
     return [s for s in found.values() if s is not None]
-
-
-def _commit(writer, extra: list) -> None:
-    """Commit ``writer`` and publish the finished segments ``extra`` in the same new table of
-    contents (what Whoosh's multi-process writer does with its sub-writers' segments)."""
-    if not extra:
-        writer.commit()
-        return
-    final = writer._merge_segments(None, None, None)  # Whoosh's default: merge small segments
-    if writer._added:
-        final.append(writer._finalize_segment())
-    else:
-        writer._close_segment()
-    writer._commit_toc(final + extra)
-    writer._finish()
 
 
 class PretokenizedDoc(NamedTuple):
