@@ -28,12 +28,11 @@ from briefing.search.language.analysis import TextAnalyser, phrase_pairs
 from briefing.search.language.normalize import normalize_text
 from briefing.search.language.surface import gram_terms, title_keys
 from briefing.search.errors import QueryError
+from briefing.search.index.query_syntax import ENTITY_FIELDS, FIELDS, QueryItem, group_or, lex, words_of
 
-ENTITY_FIELDS = ("company", "person", "place", "org")
 TEXT_FIELDS = ("title", "body", "entities")  # searched by plain words
 POSITIONAL_FIELDS = ("title", "body")  # fields phrases search
 PAIR_FIELDS = {"body": "body_pairs"}  # phrases in these fields match adjacent-term pairs
-FIELDS = (*ENTITY_FIELDS, "publisher", "title", "body", "byline", "date")
 MAX_QUERY_CHARS = 1000
 GRAM_FIELD = "grams"  # character bigrams (surface.gram_terms)
 TITLE_KEY_FIELD = "title_key"  # "=" whole-title key, "~" without kickers (surface.title_keys)
@@ -48,7 +47,6 @@ EntityResolver = Callable[[str, str], "str | None"]
 
 _DATE_HELP = "write date:2025, date:2025-02, date:2025-02-04, date:2025-02..2025-04 or date:..2024"
 _PERIOD = re.compile(r"^(\d{4})(?:[-./](\d{1,2})(?:[-./](\d{1,2}))?)?$")
-_FIELD_PREFIX = re.compile(r"^([A-Za-z_]+):(.*)$", re.S)
 
 
 @dataclass
@@ -67,120 +65,6 @@ class ParsedQuery:
         return q if self.title is None else wq.AndMaybe(q, self.title)
 
 
-@dataclass
-class _Item:
-    kind: str  # word | phrase | field | alias | or
-    text: str = ""
-    field: str | None = None
-    negated: bool = False
-    canonical: str | None = None
-    start: int = 0  # where the word is in the (normalised) query
-    optional: bool = False  # a word of a bracketed kicker ([단독], [산업 핫이슈])
-    end: int = 0  # end of a field or OR item in the query
-
-
-# --- lexing ------------------------------------------------------------------------------
-
-
-def _read_quoted(s: str, i: int) -> tuple[str, int]:
-    """Text between the quote at ``s[i]`` and the closing quote; index after it."""
-    end = s.find('"', i + 1)
-    if end < 0:
-        raise QueryError(
-            f'unbalanced quote in {s[i:i + 30]!r}: close the phrase, e.g. "AI 수출 프로그램"'
-        )
-    return s[i + 1 : end], end + 1
-
-
-def _read_word(s: str, i: int) -> tuple[str, int]:
-    j = i
-    while j < len(s) and not s[j].isspace() and s[j] != '"':
-        j += 1
-    return s[i:j], j
-
-
-_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\uff02": '"', "\u201e": '"'})
-_LOOSE_QUOTES = str.maketrans({"\u201c": " ", "\u201d": " ", "\uff02": " ", "\u201e": " "})
-
-
-_KICKER = re.compile(r"\[[^\[\]]*\]|【[^【】]*】")
-
-
-def _lex(s: str, multiword_aliases: dict[str, str]) -> list[_Item]:
-    quoted = s.translate(_QUOTES)  # “typographic” quotes pasted from articles work as phrases
-    if quoted.count('"') % 2 and quoted.count('"') != s.count('"'):
-        quoted = s.translate(_LOOSE_QUOTES)  # unbalanced ones in a pasted headline are punctuation
-    s = quoted
-    kickers = [m.span() for m in _KICKER.finditer(s)]
-    items: list[_Item] = []
-    i = 0
-    while i < len(s):
-        if s[i].isspace():
-            i += 1
-            continue
-        negated = False
-        if s[i] == "-":
-            negated = True
-            i += 1
-            if i >= len(s) or s[i].isspace() or s[i] == "-":
-                raise QueryError("a lone '-' excludes nothing: put the word right after it, e.g. 반도체 -삼성전자")
-        if s[i] == '"':
-            text, i = _read_quoted(s, i)
-            if not text.strip():
-                raise QueryError('empty phrase "": put words between the quotes, e.g. "AI 수출 프로그램"')
-            items.append(_Item("phrase", text, negated=negated, start=i - len(text) - 1))
-            continue
-        start = i
-        word, i = _read_word(s, i)
-        m = _FIELD_PREFIX.match(word)
-        if m and not m.group(2).startswith("//"):  # a URL is a word, not a field
-            name, value = m.group(1).lower(), m.group(2)
-            if name not in FIELDS:
-                raise QueryError(
-                    f"unknown field '{name}:' — fields are: {', '.join(f + ':' for f in FIELDS)}"
-                )
-            if not value and i < len(s) and s[i] == '"':
-                value, i = _read_quoted(s, i)
-            if not value.strip():
-                example = "date:2025-02" if name == "date" else f"{name}:소프트뱅크" if name in ENTITY_FIELDS else f'{name}:"..."'
-                raise QueryError(f"'{name}:' needs a value right after the colon, e.g. {example}")
-            items.append(_Item("field", value.strip(), field=name, negated=negated, start=start, end=i))
-            continue
-        if word == "OR" and not negated:
-            items.append(_Item("or", start=start, end=i))
-            continue
-        if word == "OR":
-            raise QueryError("'-OR' is not valid: OR joins two words, e.g. 소프트뱅크 OR 오픈AI")
-        optional = any(ks <= start and i <= ke for ks, ke in kickers)
-        items.append(_Item("word", word, negated=negated, start=start, optional=optional))
-    return _merge_multiword_aliases(items, multiword_aliases)
-
-
-def _merge_multiword_aliases(items: list[_Item], aliases: dict[str, str]) -> list[_Item]:
-    """Replace runs of plain words spelling a multi-word alias (lowercased text -> canonical
-    name) by one alias item."""
-    if not aliases:
-        return items
-    by_words = {tuple(k.split()): v for k, v in aliases.items()}
-    longest = max(len(k) for k in by_words)
-    out: list[_Item] = []
-    i = 0
-    while i < len(items):
-        matched = False
-        for n in range(min(longest, len(items) - i), 1, -1):
-            run = items[i : i + n]
-            if not all(it.kind == "word" and not it.negated for it in run):
-                continue
-            canonical = by_words.get(tuple(it.text.lower() for it in run))
-            if canonical:
-                out.append(_Item("alias", " ".join(it.text for it in run), canonical=canonical))
-                i += n
-                matched = True
-                break
-        if not matched:
-            out.append(items[i])
-            i += 1
-    return out
 
 
 # --- building Whoosh queries -------------------------------------------------------------
@@ -246,7 +130,7 @@ class _Builder:
             return False
         return sum(self.reader.doc_frequency(f, term) for f in POSITIONAL_FIELDS) < RARE_DOCS
 
-    def word_unit(self, item: _Item, morphemes) -> tuple[wq.Query | None, wq.Query | None]:
+    def word_unit(self, item: QueryItem, morphemes) -> tuple[wq.Query | None, wq.Query | None]:
         """(strict, forgiving) queries of one plain query word. Strict: its morphemes, or its
         character bigrams when a morpheme is missing or rare in the index; forgiving: either."""
         strict = self.words(item.text, collect=True, base=morphemes)
@@ -286,7 +170,7 @@ class _Builder:
             return wq.Phrase(fname, [g[0] for g in groups])
         return wq.Sequence([_or([wq.Term(fname, t) for t in g]) for g in groups])
 
-    def field(self, item: _Item) -> wq.Query | None:
+    def field(self, item: QueryItem) -> wq.Query | None:
         name, value = item.field, item.text
         if name == "date":
             return _date_query(value)
@@ -307,7 +191,7 @@ class _Builder:
             return wq.Term("byline", value.lower())
         raise QueryError(f"unknown field '{name}:' — fields are: {', '.join(FIELDS)}")
 
-    def item(self, item: _Item) -> wq.Query | None:
+    def item(self, item: QueryItem) -> wq.Query | None:
         collect = not item.negated
         if item.kind == "word":
             return self.words(item.text, collect=collect)
@@ -353,29 +237,6 @@ def _date_query(value: str) -> wq.Query:
     return wq.DateRange("published", start, stop)
 
 
-# --- parsing -----------------------------------------------------------------------------
-
-
-def _group_or(items: list[_Item]) -> list[list[_Item]]:
-    """Split the item stream into AND-ed units; ``a OR b`` makes one unit of several items."""
-    units: list[list[_Item]] = []
-    pending_or = False
-    for n, it in enumerate(items):
-        if it.kind == "or":
-            if not units or pending_or:
-                raise QueryError("OR needs a word on both sides, e.g. 소프트뱅크 OR 오픈AI")
-            pending_or = True
-            continue
-        if pending_or:
-            if it.negated or any(x.negated for x in units[-1]):
-                raise QueryError("-word cannot be part of an OR: write 'a OR b -c' to exclude c")
-            units[-1].append(it)
-            pending_or = False
-        else:
-            units.append([it])
-    if pending_or:
-        raise QueryError("OR needs a word on both sides, e.g. 소프트뱅크 OR 오픈AI")
-    return units
 
 
 def parse_query(text: str, resolve_entity: EntityResolver | None = None, reader=None, *,
@@ -405,9 +266,9 @@ def parse_query(text: str, resolve_entity: EntityResolver | None = None, reader=
     words: list[tuple[wq.Query, wq.Query]] = []  # (strict, forgiving) per plain word
     kicker_words: list[tuple[wq.Query, wq.Query]] = []
     phrase_words: list[tuple[wq.Query, wq.Query]] = []  # the words of phrases, for the forgiving query
-    items = _lex(text, analyser.multiword_aliases())
+    items = lex(text, analyser.multiword_aliases())
     in_context = _morphemes_in_context(analyser, text, items)
-    for unit in _group_or(items):
+    for unit in group_or(items):
         it = unit[0]
         if len(unit) == 1 and it.kind == "word" and not it.negated:
             strict, forgiving = builder.word_unit(it, in_context.get(id(it), []))
@@ -419,7 +280,7 @@ def parse_query(text: str, resolve_entity: EntityResolver | None = None, reader=
             if q is not None:
                 positives.append(q)
                 required.append(q)
-            for word in _words_of(it):  # a pasted headline's quoted words count one by one
+            for word in words_of(it):  # a pasted headline's quoted words count one by one
                 strict, forgiving = builder.word_unit(word, in_context.get(id(word), []))
                 if forgiving is not None:
                     phrase_words.append((strict, forgiving))
@@ -456,17 +317,9 @@ def parse_query(text: str, resolve_entity: EntityResolver | None = None, reader=
                        words=len(counted) + len(required))
 
 
-def _words_of(phrase: _Item) -> list[_Item]:
-    """The whitespace-separated words of a phrase item, as word items (cached on the item)."""
-    got = getattr(phrase, "_words", None)
-    if got is None:
-        got = [_Item("word", m.group(), start=phrase.start + m.start())
-               for m in re.finditer(r"\S+", phrase.text)]
-        phrase._words = got  # type: ignore[attr-defined]
-    return got
 
 
-def _morphemes_in_context(analyser: TextAnalyser, text: str, items: list[_Item]) -> dict[int, list]:
+def _morphemes_in_context(analyser: TextAnalyser, text: str, items: list[QueryItem]) -> dict[int, list]:
     """The morphemes of each plain word and phrase item and of each word of a phrase (by id),
     from one analysis of the query with its field values and ORs blanked out (offsets kept)."""
     plain = [it for it in items if it.kind in ("word", "phrase")]
@@ -477,7 +330,7 @@ def _morphemes_in_context(analyser: TextAnalyser, text: str, items: list[_Item])
         if it.kind in ("field", "or"):
             chars[it.start : it.end] = " " * (it.end - it.start)
     spans = [(it.start, it.start + len(it.text), id(it)) for it in plain]
-    spans += [(w.start, w.start + len(w.text), id(w)) for it in plain if it.kind == "phrase" for w in _words_of(it)]
+    spans += [(w.start, w.start + len(w.text), id(w)) for it in plain if it.kind == "phrase" for w in words_of(it)]
     out: dict[int, list] = {key: [] for _s, _e, key in spans}
     for morpheme in analyser.query_morphemes("".join(chars)):
         for start, end, key in spans:
