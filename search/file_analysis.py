@@ -186,6 +186,7 @@ class Analyser:
                             event[key] += offset
             item.mentions.extend(mentions)
             item.events.extend(events)
+            assert item.terms is not None, "set by analyse()"
             self.text.add_window_terms(window, item.terms, text)
 
     def run(self, paths: Sequence[str], budget_s: float | None = None) -> list[AnalysedFile]:

@@ -99,6 +99,7 @@ def _write(files: list[AnalysedFile], file_ids: list[str]) -> None:
     global _builder
     from briefing.search.index.article_index import SegmentBuilder
 
+    assert _worker is not None and _index_dir is not None, "a worker that writes a segment"
     if _builder is None:
         _builder = SegmentBuilder(_index_dir, _worker.text)
     for f, file_id in zip(files, file_ids):

@@ -209,7 +209,7 @@ class ArticleIndex:
         """id -> content_hash of every indexed article (from columns: no stored bodies read)."""
         ev = self._evaluator()
         hashes = ev.column("content_hash")
-        return {article_id: hashes.get(n, "") for article_id, n in ev.docnums_by_id().items()}
+        return {article_id: str(hashes.get(n, "")) for article_id, n in ev.docnums_by_id().items()}
 
     def _lexicon(self, fname: str) -> dict[str, str]:
         """Lowercased term -> term of an entity field (for case-insensitive field values)."""

@@ -341,7 +341,7 @@ class Evaluator:
     def docnums_by_id(self) -> dict[str, int]:
         """Article id -> global document number of every live document (cached)."""
         if self._by_id is None:
-            self._by_id = {article_id: n for n, article_id in self.column("id").items()}
+            self._by_id = {str(article_id): n for n, article_id in self.column("id").items()}
         return self._by_id
 
     def _id_ranks(self) -> np.ndarray:

@@ -198,7 +198,7 @@ class _Builder:
         if item.kind == "phrase":
             return self.phrase(item.text, collect=collect)
         if item.kind == "alias":
-            return _or([self.phrase(item.text, collect=collect), self.words(item.canonical, collect=collect)])
+            return _or([self.phrase(item.text, collect=collect), self.words(item.canonical or "", collect=collect)])
         return self.field(item)
 
 

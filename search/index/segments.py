@@ -144,14 +144,16 @@ class SegmentBuilder:
         self.name: str = self._writer.newsegment.segment_id()
         self.count = 0
 
-    def add(self, doc: IndexDoc, title: list[Term], terms: BodyTerms) -> int:
+    def add(self, doc: IndexDoc, title: list[Term], terms: BodyTerms | None = None) -> int:
         """Write ``doc``, given its title's index-mode terms and what the index keeps of its
-        body; returns its document number in segment :attr:`name`."""
+        body (computed here if None); returns its document number in segment :attr:`name`."""
         if self.count >= self._flush_docs:
             self._finished[self.name] = self._close()
             self._begin()
         docnum = self._writer.docnum
         fields = fields_of(doc, self.analyser, title)
+        if terms is None:
+            terms = self.analyser.body_terms(doc.body)
         _add_analysed(self._writer, fields, {
             "body": terms.terms,
             "body_pairs": terms.pairs,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Callable, Iterable, NamedTuple
+from typing import Callable, Iterable, NamedTuple, Sized
 
 from whoosh import index as windex
 
@@ -32,7 +32,7 @@ def write_documents(ix, directory: Path, analyser: TextAnalyser, docs: Iterable[
     except windex.LockError:
         raise IndexBusy(f"another process is updating the index in {directory}; try again when it is done") from None
     if total is None:
-        total = len(docs) if hasattr(docs, "__len__") else 0
+        total = len(docs) if isinstance(docs, Sized) else 0
     done = 0
     written: list[WrittenDoc] = []
     try:
@@ -43,7 +43,7 @@ def write_documents(ix, directory: Path, analyser: TextAnalyser, docs: Iterable[
             batches = _batched(docs, BATCH_SIZE)
             batch = next(batches, None)
             pending = pool.submit(_pretokenized_docs, batch, analyser) if batch else None
-            while batch:
+            while batch and pending is not None:
                 batch = pending.result()
                 following = next(batches, None)
                 pending = pool.submit(_pretokenized_docs, following, analyser) if following else None
@@ -119,7 +119,7 @@ def _pretokenized_docs(batch: list, analyser: TextAnalyser) -> list:
     given its body's terms if it came without."""
     plain = [item for item in batch if not isinstance(item, (PretokenizedDoc, WrittenDoc))]
     titles = iter(analyser.analyse_many([d.title for d in plain]) if plain else [])
-    out = []
+    out: list[PretokenizedDoc | WrittenDoc] = []
     for item in batch:
         if isinstance(item, WrittenDoc):
             out.append(item)

@@ -331,7 +331,7 @@ class TextAnalyser:
         groups: list[list[tuple[str, ...]]] = []
         for form, _tag, _s, _e in (self.morphemes(text) if base is None else base):
             lower = form.lower()
-            alts = [(lower,)]
+            alts: list[tuple[str, ...]] = [(lower,)]
             canonical = self._aliases.get(lower)
             if canonical:
                 alts.append(self.canonical_terms(canonical))

@@ -159,12 +159,12 @@ def _tokenize_lines(texts: list[str]) -> list[list[Morph]]:
                 _cache_chars += len(text)
             _cache[text] = morphs
         for text in texts:
-            morphs = fresh.get(text)
-            if morphs is None:
-                morphs = _cache.get(text, [])
+            found = fresh.get(text)
+            if found is None:
+                found = _cache.get(text, [])
                 if text in _cache:
                     _cache.move_to_end(text)
-            out.append(morphs)
+            out.append(found)
         while len(_cache) > CACHE_TEXTS or (_cache_chars > CACHE_CHARS and len(_cache) > 1):
             _cache_chars -= len(_cache.popitem(last=False)[0])
     return out

@@ -183,8 +183,8 @@ def find_dates(text: str, published: date | None, *, anchor_hint: date | None = 
     analysis of ``text`` (its morphemes give the tense; without it Kiwi is asked).
     """
     found: list[tuple[int, int, re.Match, str]] = []
-    for m in NUMERIC.finditer(text):
-        found.append((m.start(), m.end(), m, "numeric"))
+    for num in NUMERIC.finditer(text):
+        found.append((num.start(), num.end(), num, "numeric"))
     taken = [(s, e) for s, e, _, _ in found]
     pos = 0
     while pos <= len(text) and (m := MAIN.search(text, pos)) is not None:
@@ -208,6 +208,7 @@ def find_dates(text: str, published: date | None, *, anchor_hint: date | None = 
     ctx = _Context(anchor=anchor_hint)
     out: list[DateMention] = []
     for s, e, m, kind in found:
+        mention: DateMention | None
         if kind == "numeric":
             d = _safe_date(int(m["y"]), int(m["m"]), int(m["d"]))
             if d is None:
@@ -233,126 +234,160 @@ def _remember(mention: DateMention, m: re.Match | None, ctx: _Context) -> None:
         ctx.anchor = mention.date_from
 
 
-def _resolve(
-    text: str,
-    m: re.Match,
-    pub: date | None,
-    ctx: _Context,
-    tense: Callable[[], str | None],
-) -> DateMention | None:
+Tense = Callable[[], "str | None"]  # the tense of the clause after the expression, asked when needed
+
+
+class _Unresolvable(Exception):
+    """The expression is relative to what is not known (no publication date, no earlier date)."""
+
+
+@dataclass(frozen=True)
+class _Expr:
+    """Where one grammar match is and its qualifier: what every DateMention of it shares."""
+
+    start: int
+    end: int
+    text: str
+    qualifier: str | None
+
+    def unknown(self) -> DateMention:
+        return DateMention(self.start, self.end, self.text, None, "unknown", None, None, self.qualifier, True)
+
+    def made(self, value: str, precision: str, d_from: date, d_to: date, relative: bool) -> DateMention:
+        return DateMention(self.start, self.end, self.text, value, precision, d_from, d_to, self.qualifier, relative)
+
+
+def _resolve(text: str, m: re.Match, pub: date | None, ctx: _Context, tense: Tense) -> DateMention | None:
     """Turn one grammar match into a DateMention (None: not a date after all)."""
-    s, e = m.start(), m.end()
-    expr = text[s:e]
-    qual = _qualifier(m["qual"])
-    direction = m["dir"]
+    expr = _Expr(m.start(), m.end(), text[m.start():m.end()], _qualifier(m["qual"]))
+    try:
+        if m["dw"]:
+            return _day_word(text, m, pub, ctx, expr)
+        return _calendar_date(m, pub, ctx, tense, expr)
+    except _Unresolvable:
+        return expr.unknown()
 
-    def unknown() -> DateMention:
-        return DateMention(s, e, expr, None, "unknown", None, None, qual, True)
 
-    def made(value: str, precision: str, d_from: date, d_to: date, relative: bool) -> DateMention:
-        return DateMention(s, e, expr, value, precision, d_from, d_to, qual, relative)
-
-    # ---- day words: 오늘, 전날, 이날 ...
-    if m["dw"]:
-        word = _compact(m["dw"])
-        if word in PUB_DAY_WORDS:
-            # in quoted speech "오늘" is the day the words were said: the story's day
-            base = ctx.anchor if ctx.anchor and _in_quote(text, s) else pub
-            if base is None:
-                return unknown()
-            d = base + timedelta(days=PUB_DAY_WORDS[word])
-        else:
-            base = ctx.anchor or pub
-            if base is None:
-                return unknown()
-            d = base + timedelta(days=ANCHOR_DAY_WORDS[word])
-        return made(d.isoformat(), "day", d, d, True)
-
-    # ---- the year
-    year: int | None = None
-    relative = False
-    if m["yabs"]:
-        year = int(m["yabs"])
-    elif m["yw"]:
-        relative = True
-        if pub is None:
-            return unknown()
-        year = pub.year + YEAR_WORDS[_compact(m["yw"])]
-    elif m["yctx"]:
-        relative = True
-        if ctx.last_year is None:
-            return unknown()
-        year = ctx.last_year + CONTEXT_YEAR_WORDS[_compact(m["yctx"])]
-
-    month: int | None = int(m["mabs"]) if m["mabs"] else None
-    if m["hol"]:
-        month, m_day = next(v for k, v in HOLIDAYS.items() if _compact(k) == _compact(m["hol"]))
+def _day_word(text: str, m: re.Match, pub: date | None, ctx: _Context, expr: _Expr) -> DateMention:
+    """오늘, 전날, 이날 ...: a day relative to publication or to the story's day."""
+    word = _compact(m["dw"]) or ""
+    if word in PUB_DAY_WORDS:
+        # in quoted speech "오늘" is the day the words were said: the story's day
+        base = ctx.anchor if ctx.anchor and _in_quote(text, expr.start) else pub
+        if base is None:
+            raise _Unresolvable
+        d = base + timedelta(days=PUB_DAY_WORDS[word])
     else:
-        m_day: int | None = None
-    month2: int | None = int(m["m2"]) if m["m2"] else None
-    day: int | None = int(m["d"]) if m["d"] else m_day
+        base = ctx.anchor or pub
+        if base is None:
+            raise _Unresolvable
+        d = base + timedelta(days=ANCHOR_DAY_WORDS[word])
+    return expr.made(d.isoformat(), "day", d, d, True)
+
+
+def _calendar_date(m: re.Match, pub: date | None, ctx: _Context, tense: Tense, expr: _Expr) -> DateMention | None:
+    """A date of years, months and days (written out, relative or a holiday)."""
+    direction = m["dir"]
+    year, relative = _year(m, pub, ctx)
+    month: int | None = int(m["mabs"]) if m["mabs"] else None
+    holiday_day: int | None = None
+    if m["hol"]:
+        month, holiday_day = next(v for k, v in HOLIDAYS.items() if _compact(k) == _compact(m["hol"]))
+    day: int | None = int(m["d"]) if m["d"] else holiday_day
     day2: int | None = int(m["d2"]) if m["d2"] else None
-    part = m["part"]
-
-    # ---- month words: 이달, 지난달, 같은 달
-    if m["mw"] or m["mctx"]:
+    if m["mw"] or m["mctx"]:  # month words: 이달, 지난달, 같은 달
         relative = True
-        if m["mctx"]:
-            if ctx.last_month is None:
-                return unknown()
-            year, month = ctx.last_month
-        else:
-            if pub is None:
-                return unknown()
-            year, month = _shift_month(pub.year, pub.month, MONTH_WORDS[_compact(m["mw"])])
-            if day is not None and _compact(m["mw"]) in ("이달", "이번달", "금월"):
-                # "이달 14일 ... 체결했다" published on the 2nd: a past event cannot be ahead
-                if day > pub.day and tense() == "past":
-                    year, month = _shift_month(year, month, -1)
-
-    # ---- year only (with optional part / quarter)
+        year, month = _month_word(m, pub, ctx, day, tense)
     if month is None:
         if day is not None and year is None:
-            if pub is None:
-                return unknown()
-            d = _resolve_bare_day(pub, day, direction, tense() if direction is None else None)
-            if d is None:
-                return unknown()
-            d_to = d
-            if day2 and day2 > day:
-                d_to = _safe_date(d.year, d.month, day2) or d
-            return made(d.isoformat(), "day", d, d_to, True)
+            return _bare_day(m, pub, day, day2, tense, expr)
         if year is None:
             return None
-        lo, hi = 1, 12
-        quarter = m["yq"]
-        if quarter:
-            if m["yq_n"]:
-                q = int(m["yq_n"])
-                lo, hi = 3 * q - 2, 3 * q
-            else:
-                lo, hi = YEAR_PARTS[quarter]
-        elif part in YEAR_PARTS:
-            lo, hi = YEAR_PARTS[part]
-        y_to = int(m["y2"]) if m["y2"] and int(m["y2"]) > year else year
-        return made(str(year), "year", date(year, lo, 1), date(y_to, hi, _last_day(y_to, hi)), relative)
-
-    # ---- a month without a year: the tense decides the year
-    if year is None:
+        return _year_mention(m, year, relative, expr)
+    if year is None:  # a month without a year: the tense decides the year
         relative = True
         if pub is None:
-            return unknown()
+            raise _Unresolvable
         year = _pick_year(pub, month, day, direction, tense() if direction is None else None)
+    return _month_mention(m, year, month, day, day2, relative, expr)
 
+
+def _year(m: re.Match, pub: date | None, ctx: _Context) -> tuple[int | None, bool]:
+    """The year written (absolute, relative to publication or to the last year named), None
+    if none, and whether it is relative."""
+    if m["yabs"]:
+        return int(m["yabs"]), False
+    if m["yw"]:
+        if pub is None:
+            raise _Unresolvable
+        return pub.year + YEAR_WORDS[_compact(m["yw"]) or ""], True
+    if m["yctx"]:
+        if ctx.last_year is None:
+            raise _Unresolvable
+        return ctx.last_year + CONTEXT_YEAR_WORDS[_compact(m["yctx"]) or ""], True
+    return None, False
+
+
+def _month_word(m: re.Match, pub: date | None, ctx: _Context, day: int | None, tense: Tense) -> tuple[int, int]:
+    """(year, month) of a month word: 이달, 지난달, 다음달, 같은 달."""
+    if m["mctx"]:
+        if ctx.last_month is None:
+            raise _Unresolvable
+        return ctx.last_month
+    if pub is None:
+        raise _Unresolvable
+    word = _compact(m["mw"]) or ""
+    year, month = _shift_month(pub.year, pub.month, MONTH_WORDS[word])
+    if day is not None and word in ("이달", "이번달", "금월"):
+        # "이달 14일 ... 체결했다" published on the 2nd: a past event cannot be ahead
+        if day > pub.day and tense() == "past":
+            year, month = _shift_month(year, month, -1)
+    return year, month
+
+
+def _bare_day(m: re.Match, pub: date | None, day: int, day2: int | None, tense: Tense, expr: _Expr) -> DateMention:
+    """``N일`` (a day without month or year), resolved against publication and the tense."""
+    if pub is None:
+        raise _Unresolvable
+    direction = m["dir"]
+    d = _resolve_bare_day(pub, day, direction, tense() if direction is None else None)
+    if d is None:
+        raise _Unresolvable
+    d_to = d
+    if day2 and day2 > day:
+        d_to = _safe_date(d.year, d.month, day2) or d
+    return expr.made(d.isoformat(), "day", d, d_to, True)
+
+
+def _year_mention(m: re.Match, year: int, relative: bool, expr: _Expr) -> DateMention:
+    """A year, a year range, or a part of a year (quarter, half, 초/말)."""
+    lo, hi = 1, 12
+    quarter, part = m["yq"], m["part"]
+    if quarter:
+        if m["yq_n"]:
+            q = int(m["yq_n"])
+            lo, hi = 3 * q - 2, 3 * q
+        else:
+            lo, hi = YEAR_PARTS[quarter]
+    elif part in YEAR_PARTS:
+        lo, hi = YEAR_PARTS[part]
+    y_to = int(m["y2"]) if m["y2"] and int(m["y2"]) > year else year
+    return expr.made(str(year), "year", date(year, lo, 1), date(y_to, hi, _last_day(y_to, hi)), relative)
+
+
+def _month_mention(m: re.Match, year: int, month: int, day: int | None, day2: int | None, relative: bool,
+                   expr: _Expr) -> DateMention | None:
+    """A day, a part of a month or a month (range) of a known year."""
     if day is not None:
         d = _safe_date(year, month, day)
         if d is None:
             return None
         d_to = (_safe_date(year, month, day2) or d) if day2 and day2 > day else d
-        return made(d.isoformat(), "day", d, d_to, relative)
+        return expr.made(d.isoformat(), "day", d, d_to, relative)
     value = f"{year:04d}-{month:02d}"
+    part = m["part"]
     if part in MONTH_PARTS:
-        lo, hi = _part_range(year, month, MONTH_PARTS[part])
-        return made(value, "part-of-month", lo, hi, relative)
-    lo, hi = _month_range(year, month, month2)
-    return made(value, "month", lo, hi, relative)
+        first, last = _part_range(year, month, MONTH_PARTS[part])
+        return expr.made(value, "part-of-month", first, last, relative)
+    first, last = _month_range(year, month, int(m["m2"]) if m["m2"] else None)
+    return expr.made(value, "month", first, last, relative)
