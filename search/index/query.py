@@ -259,64 +259,81 @@ def parse_query(text: str, resolve_entity: EntityResolver | None = None, reader=
         return ParsedQuery(wq.Every(), [], empty=True)
     text = normalize_text(text)  # the same form as the indexed text (briefing.search.language.normalize)
     builder = _Builder(analyser, resolve_entity, reader)
-    positives: list[wq.Query] = []
-    negatives: list[wq.Query] = []
-    others: list[wq.Query] = []  # required in the forgiving query too (fields, OR groups)
-    required: list[wq.Query] = []  # phrases
-    words: list[tuple[wq.Query, wq.Query]] = []  # (strict, forgiving) per plain word
-    kicker_words: list[tuple[wq.Query, wq.Query]] = []
-    phrase_words: list[tuple[wq.Query, wq.Query]] = []  # the words of phrases, for the forgiving query
     items = lex(text, analyser.multiword_aliases())
-    in_context = _morphemes_in_context(analyser, text, items)
+    parts = _collect(builder, items, _morphemes_in_context(analyser, text, items))
+    if not parts.words and not parts.phrase_words:  # a query of kicker words alone needs them
+        parts.words, parts.kicker_words = parts.kicker_words, []
+    if not parts.positives and not parts.negatives and not parts.words:
+        raise QueryError(
+            f"nothing to search for in {text[:40]!r}: particles and punctuation alone are not searchable"
+        )
+    return _assemble(parts, builder.terms, _title_query(text))
+
+
+Pair = tuple[wq.Query, wq.Query]  # (strict, forgiving) queries of one plain word
+
+
+@dataclass
+class _Parts:
+    """The queries of a query's units, by the role they play in the strict and forgiving queries."""
+
+    positives: list[wq.Query] = field(default_factory=list)
+    negatives: list[wq.Query] = field(default_factory=list)
+    others: list[wq.Query] = field(default_factory=list)  # required in the forgiving query too (fields, OR groups)
+    required: list[wq.Query] = field(default_factory=list)  # phrases
+    words: list[Pair] = field(default_factory=list)  # per plain word
+    kicker_words: list[Pair] = field(default_factory=list)
+    phrase_words: list[Pair] = field(default_factory=list)  # the words of phrases, for the forgiving query
+
+
+def _collect(builder: _Builder, items: list[QueryItem], in_context: dict[int, list]) -> _Parts:
+    """The queries of each unit of ``items`` (see group_or), sorted into :class:`_Parts`."""
+    parts = _Parts()
     for unit in group_or(items):
         it = unit[0]
         if len(unit) == 1 and it.kind == "word" and not it.negated:
             strict, forgiving = builder.word_unit(it, in_context.get(id(it), []))
             if strict is not None:
-                (kicker_words if it.optional else words).append((strict, forgiving))
+                (parts.kicker_words if it.optional else parts.words).append((strict, forgiving))
             continue
         if len(unit) == 1 and it.kind == "phrase" and not it.negated:
             q = builder.phrase(it.text, base=in_context.get(id(it)))
             if q is not None:
-                positives.append(q)
-                required.append(q)
+                parts.positives.append(q)
+                parts.required.append(q)
             for word in words_of(it):  # a pasted headline's quoted words count one by one
                 strict, forgiving = builder.word_unit(word, in_context.get(id(word), []))
                 if forgiving is not None:
-                    phrase_words.append((strict, forgiving))
+                    parts.phrase_words.append((strict, forgiving))
             continue
         q = _or([builder.item(x) for x in unit])
         if q is None:
             continue
         if not it.negated:
-            others.append(q)
-        (negatives if it.negated else positives).append(q)
-    if not words and not phrase_words:  # a query of kicker words alone needs them
-        words, kicker_words = kicker_words, []
-    if not positives and not negatives and not words:
-        raise QueryError(
-            f"nothing to search for in {text[:40]!r}: particles and punctuation alone are not searchable"
-        )
-    title = _title_query(text)
-    strict = _and(positives + [q for q, _f in words]) or wq.Every()
-    if kicker_words:
-        strict = wq.AndMaybe(strict, _or([q for q, _f in kicker_words]))
+            parts.others.append(q)
+        (parts.negatives if it.negated else parts.positives).append(q)
+    return parts
+
+
+def _assemble(parts: _Parts, terms: list[str], title: wq.Query | None) -> ParsedQuery:
+    """The strict query (every word) and the forgiving one (most of the words) of ``parts``."""
+    strict = _and(parts.positives + [q for q, _f in parts.words]) or wq.Every()
+    if parts.kicker_words:
+        strict = wq.AndMaybe(strict, _or([q for q, _f in parts.kicker_words]))
     relaxed = None
     # a query that is phrases alone means them; beside other words (a pasted headline with a
     # quotation) the phrases' words count one by one in the forgiving query
-    counted = words + phrase_words if words else []
+    counted = parts.words + parts.phrase_words if parts.words else []
     if counted:
-        pool = [f for _q, f in counted + kicker_words]
+        pool = [f for _q, f in counted + parts.kicker_words]
         need = max(1, math.ceil(MOST_OF * len(counted)))
-        relaxed = _and(others + ([] if phrase_words else required)
+        relaxed = _and(parts.others + ([] if parts.phrase_words else parts.required)
                        + [wq.Or(pool, minmatch=need) if len(pool) > 1 else pool[0]])
-    if negatives:
-        strict = wq.AndNot(strict, _or(negatives))
-        relaxed = wq.AndNot(relaxed, _or(negatives)) if relaxed is not None else None
-    return ParsedQuery(strict, builder.terms, empty=False, relaxed=relaxed, title=title,
-                       words=len(counted) + len(required))
-
-
+    if parts.negatives:
+        strict = wq.AndNot(strict, _or(parts.negatives))
+        relaxed = wq.AndNot(relaxed, _or(parts.negatives)) if relaxed is not None else None
+    return ParsedQuery(strict, terms, empty=False, relaxed=relaxed, title=title,
+                       words=len(counted) + len(parts.required))
 
 
 def _morphemes_in_context(analyser: TextAnalyser, text: str, items: list[QueryItem]) -> dict[int, list]:
