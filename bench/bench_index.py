@@ -142,15 +142,13 @@ def main(argv: list[str] | None = None) -> int:
 
     if not args.no_fts5:
         from bench.fts5_baseline import build_fts5, fts5_match, project_analyzers, query_fts5
-        from briefing.search.language import analysis
-
-        index_an, query_an, _ = project_analyzers()
+        index_an, query_an, pretokenize = project_analyzers()
         t = time.perf_counter()
         docs = []
         ids = engine.store.ids()
         for start in range(0, len(ids), 64):
             chunk = [engine.store.article(i) for i in ids[start:start + 64]]
-            with analysis.pretokenize([a.title for a in chunk] + [a.body for a in chunk]):
+            with pretokenize([a.title for a in chunk] + [a.body for a in chunk]):
                 docs += [(a.id, index_an(a.title), index_an(a.body)) for a in chunk]
         analyse_s = time.perf_counter() - t
         db = args.workdir / f"fts5-{args.n}.sqlite"

@@ -267,17 +267,28 @@ def _gazetteer():
 
 def project_analyzers() -> tuple[IndexAnalyzer, QueryAnalyzer, Callable[[list[str]], object]]:
     """The project's analyser (``briefing.search.language.analysis``) configured with the shipped gazetteer."""
-    from briefing.search.language import analysis
+    from contextlib import contextmanager
 
-    analysis.configure(_gazetteer())
+    from briefing.search.language.analysis import TextAnalyser
+
+    analyser = TextAnalyser.from_gazetteer(_gazetteer())
+    batch: dict = {}  # text -> its AnalysedText, for the texts of the current batch
+
+    @contextmanager
+    def pretokenize(texts: list[str]):
+        batch.update(zip(texts, analyser.analyse_many(texts)))  # one parallel Kiwi call
+        try:
+            yield
+        finally:
+            batch.clear()
 
     def index(text: str) -> list[str]:
-        return analysis.analyze_terms(text, "index")
+        return [t.text for t in analyser.analyze(text, "index", batch.get(text))]
 
     def query(text: str) -> QueryGroups:
-        return [[tuple(alt) for alt in alts] for alts in analysis.query_groups(text)]
+        return [[tuple(alt) for alt in alts] for alts in analyser.query_groups(text)]
 
-    return index, query, analysis.pretokenize
+    return index, query, pretokenize
 
 
 def stand_in_analyzers() -> tuple[IndexAnalyzer, QueryAnalyzer, Callable[[list[str]], object]]:

@@ -22,7 +22,7 @@ import functools
 import time
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable, Sequence, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Sequence, TypeVar
 
 from briefing.search import corpus_list, update as update_run
 from briefing.search.config import Config
@@ -34,6 +34,9 @@ from briefing.search.model import (Article, ArticleSummary, EntityCount, Event, 
 from briefing.search.related import related_articles
 from briefing.search.resources import bundled_seeds_dir
 from briefing.search.store import Store, StoreDamaged
+
+if TYPE_CHECKING:
+    from briefing.search.language.analysis import TextAnalyser
 
 __all__ = ["Engine", "ArticleSummary", "EntityCount", "Hit", "Related", "SearchResult", "UpdateReport",
            "sort_by_date"]
@@ -67,7 +70,7 @@ class Engine:
         self.data_dir = Path(data_dir)
         self._index = None
         self._gazetteer = None
-        self._configured = False
+        self._analyser: TextAnalyser | None = None  # made on first use (see analyser)
         self.notices: list[str] = []  # things the user should be told (printed or notified)
         self._summaries: list[ArticleSummary] | None = None
         self.force_rebuild = False
@@ -123,23 +126,25 @@ class Engine:
             self.notices.extend(f"gazetteer: {c}" for c in self._gazetteer.conflicts())
         return self._gazetteer
 
-    def _configure_analysis(self) -> None:
-        if not self._configured:
-            from briefing.search.language import analysis
+    @property
+    def analyser(self) -> TextAnalyser:
+        """The text analyser of the configured gazetteer (aliases, user words), made on first use."""
+        if self._analyser is None:
+            from briefing.search.language.analysis import TextAnalyser
 
-            analysis.configure(self.config.gazetteer)
-            self._configured = True
+            self._analyser = TextAnalyser.from_gazetteer(self.config.gazetteer)
+        return self._analyser
 
     def fingerprint(self) -> str:
         """What the store and index were built with; another one means a rebuild."""
-        from briefing.search.language import analysis
+        from briefing.search.language.aliases import gazetteer_fingerprint
         from briefing.search.ingest.sources import EXTRACTOR_VERSION
         from briefing.search.index.article_index import INDEX_VERSION
 
         from briefing.search.store import ROW_FORMAT
 
         return (f"x{EXTRACTOR_VERSION}-i{INDEX_VERSION}-s{ROW_FORMAT}"
-                f"-g{analysis.gazetteer_fingerprint(self.config.gazetteer)}")
+                f"-g{gazetteer_fingerprint(self.config.gazetteer)}")
 
     @property
     def index(self):
@@ -147,15 +152,13 @@ class Engine:
         if self._index is None:
             from briefing.search.index.article_index import ArticleIndex
 
-            self._configure_analysis()
             path = self.data_dir / INDEX_DIR
-            self._index = ArticleIndex(path)  # creates an empty index if there is none
+            self._index = ArticleIndex(path, analyser=self.analyser)  # creates an empty index if there is none
         return self._index
 
     def detach_index(self) -> None:
-        """Forget the open index (an update run opens its own) with analysis set up for it."""
+        """Forget the open index (an update run opens its own)."""
         self._index = None
-        self._configure_analysis()
 
     def updated(self, index) -> None:
         """An update run committed: ``index`` is the index from now on; cached reads go."""
@@ -261,13 +264,8 @@ class Engine:
             lambda index: index.search(query, limit=limit, sort=sort,
                                        resolve_entity=self.gazetteer.canonical, snippets=snippets)
         )
-        hits = [
-            Hit(h.id, h.title, h.publisher, h.published, h.published_confidence,
-                score=h.score, snippet=h.snippet, snippet_spans=list(h.snippet_spans))
-            for h in result.hits
-        ]
         return SearchResult(
-            query=query, sort=sort, hits=hits, total=result.total,
+            query=query, sort=sort, hits=result.hits, total=result.total,
             elapsed_ms=(time.perf_counter() - started) * 1000, terms=list(result.terms),
             matched=result.matched,
         )
@@ -292,12 +290,10 @@ class Engine:
 
     def highlight_spans(self, article_id: str, query: str) -> list[tuple[int, int]]:
         """Offsets in the article body of the words the query matches."""
-        from briefing.search.language.analysis import match_spans
-
         if not query.strip():
             return []
         terms = set(self.index.query_terms(query))
-        return match_spans(self.article(article_id).body, terms)
+        return self.analyser.term_spans(self.article(article_id).body, terms)
 
     @_recovering
     def mentions(self, article_id: str):

@@ -1,16 +1,16 @@
 """The analysis half of an index update: read source files and analyse their articles (Kiwi,
-entity mentions, timeline events and the Kiwi token table the index's analyzer reads), either in
+entity mentions, timeline events and the terms the index keeps; see file_analysis), either in
 this process or, for large updates, in worker processes (one per core).
 
 Python work shares one GIL per process, so only the worker processes put both cores to use.
-Workers configure analysis exactly like the engine (the gazetteer's user words and aliases) and
-run the same code as the in-process path, so both give identical results. Results come back in
+Workers build their text analyser from the same gazetteer as the engine's and run the same code
+as the in-process path, so both give identical results. Results come back in
 the order of the files; articles carry :data:`PLACEHOLDER_ID` until the engine gives them their
 ids (ids depend on every file before them).
 
 Given the index directory, each worker also writes the articles it analysed into a segment of
 its own (index.SegmentBuilder, under the id the engine reserved for the file) and returns
-their place in it instead of their Kiwi tokens; when every file is done the workers finish
+their place in it instead of their analysis; when every file is done the workers finish
 their segments and the engine's commit publishes them. The main process then only writes the
 store (and indexes the records of JSON Lines files, whose ids depend on the files before them).
 """
@@ -19,16 +19,10 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import time
-from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator, Sequence
+from typing import Callable, Iterator, Sequence
 
-from briefing.search.model import Article, Event
-
-if TYPE_CHECKING:  # analysis imports Whoosh: only the workers and the engine need it at run time
-    from briefing.search.language.analysis import BodyTerms, Tokens
+from briefing.search.file_analysis import PLACEHOLDER_ID, AnalysedFile, AnalysisSetup, Analyser, index_doc
 
 # Smaller updates (the bundled seeds at first launch) stay in-process: each worker spends ~2 s
 # of CPU starting (imports, Kiwi, first analyses), so processes pay off from ~500 files
@@ -37,204 +31,19 @@ PROCESS_MIN_FILES = 500
 WORKER_CHUNK = 16  # files per task sent to a worker
 LOCAL_CHUNK = 32  # files per batch in this process (one parallel Kiwi call each)
 WORKERS_ENV = "BRIEFING_INDEX_WORKERS"  # worker processes to use; 0 = always in this process
-PLACEHOLDER_ID = "\0unassigned"  # id of an ingested article until the engine assigns its own
-# Windows of article bodies analysed per Kiwi call: at most this many characters or texts (a
-# worker's chunk of ordinary articles, ~40,000 characters, is one call, as before windows).
-WINDOW_GROUP_CHARS = 160_000
-WINDOW_GROUP_TEXTS = 128
 
-
-
-@dataclass(frozen=True)
-class AnalysisSetup:
-    """What analysis depends on besides the code: sent to every worker (picklable)."""
-
-    gazetteer: tuple  # config.GazetteerEntry, in config order
-    outlets: tuple[str, ...]
-    max_bytes: int
-    max_chars: int = 2_000_000  # corpus.max_article_chars: a longer body is cut (see shorten)
-
-
-@dataclass
-class AnalysedArticle:
-    """One article with its analysis: ``tokens`` is the Kiwi table of its title and ``terms``
-    what the index keeps of its body, or ``written`` says where a worker indexed it (segment
-    name, document number)."""
-
-    article: Article
-    mentions: list
-    events: list[Event]
-    tokens: Tokens
-    written: tuple[str, int] | None = None
-    terms: BodyTerms | None = None
-
-
-@dataclass
-class AnalysedFile:
-    """The articles of one source file, or why it could not be read (``error``); ``deferred``:
-    its analysis went over the time budget of a worker's task and was left for later."""
-
-    path: str
-    articles: list[AnalysedArticle]
-    error: str | None = None
-    deferred: bool = False
 
 
 class WorkersFailed(RuntimeError):
     """The worker processes could not start or died; the caller goes on in this process."""
 
 
-# --- the analysis itself (the same code in both paths) ----------------------------------------
-
-
-def entity_names(mentions) -> dict[str, list[str]]:
-    """type -> canonical names of the story mentions, in order of first mention."""
-    out: dict[str, list[str]] = {}
-    for m in mentions:
-        if m.role == "story" and m.name not in out.setdefault(m.type, []):
-            out[m.type].append(m.name)
-    return out
-
-
-def index_doc(article: Article, mentions):
-    """The index document of an article."""
-    from briefing.search.index.article_index import IndexDoc
-
-    return IndexDoc.from_article(article, entity_names(mentions))
-
-
-class Analyser:
-    """Reads and analyses source files with one gazetteer; analysis must be configured
-    (``analysis.configure``) with the same entries first."""
-
-    def __init__(self, setup: AnalysisSetup, gazetteer=None):
-        from briefing.search.entities.gazetteer import Gazetteer
-        from briefing.search.language.kiwi import add_user_words
-
-        self.setup = setup
-        self.gazetteer = gazetteer if gazetteer is not None else Gazetteer.from_entries(list(setup.gazetteer))
-        # entity extraction registers these on first use; doing it now keeps Kiwi's cache valid
-        add_user_words(self.gazetteer.kiwi_words())
-
-    def read(self, path: str) -> AnalysedFile:
-        """Ingest one file (articles get PLACEHOLDER_ID); a file that cannot be used gets its reason."""
-        from briefing.search.ingest.sources import ingest_file
-
-        try:
-            found = ingest_file(Path(path), max_bytes=self.setup.max_bytes, outlets=self.setup.outlets,
-                                id=PLACEHOLDER_ID)
-        except (OSError, ValueError) as exc:
-            return AnalysedFile(path, [], str(exc))
-        for article in found:
-            shorten(article, self.setup.max_chars)
-        return AnalysedFile(path, [AnalysedArticle(a, [], [], {}) for a in found])
-
-    def analyse(self, files: list[AnalysedFile], budget_s: float | None = None) -> list[AnalysedFile]:
-        """Mentions, events and index terms of the articles of ``files``.
-
-        Bodies are read in windows (analysis.text_windows: an ordinary article is one), a group
-        of windows at a time: one parallel Kiwi pass over a group serves entity extraction,
-        timeline tense and the index terms, and a group's memory is freed before the next, so
-        an article of N MB costs N times the per-MB cost of short ones (see WINDOW_GROUP_CHARS).
-        Mentions and events get offsets in the whole body; a window's dates are resolved
-        within the window. A file whose windows have taken over ``budget_s`` CPU-seconds is
-        left unfinished and marked ``deferred`` (its articles dropped)."""
-        from briefing.search.language import analysis
-
-        items = [item for f in files for item in f.articles]
-        if not items:
-            return files
-        titles = analysis.tokenize_many(i.article.title for i in items)
-        for item in items:
-            item.tokens = {item.article.title: titles[item.article.title]} if item.article.title in titles else {}
-            item.mentions, item.events = [], []
-            item.terms = analysis.BodyTerms(Counter(), Counter())
-        group: list[tuple[AnalysedArticle, int, str, bool]] = []
-        size = 0
-        started: dict[int, float] = {}  # id of a file -> CPU time when its first window was queued
-        for f in files:
-            for item in f.articles:
-                windows = analysis.text_windows(item.article.body)
-                for offset, window in windows:
-                    if budget_s is not None and id(f) in started and time.process_time() - started[id(f)] > budget_s:
-                        f.deferred = True
-                        break
-                    if group and (size + len(window) > WINDOW_GROUP_CHARS or len(group) >= WINDOW_GROUP_TEXTS):
-                        self._analyse_windows(group)
-                        group, size = [], 0
-                    started.setdefault(id(f), time.process_time())
-                    group.append((item, offset, window, len(windows) == 1))
-                    size += len(window)
-                if f.deferred:
-                    break
-        if group:
-            self._analyse_windows(group)
-        for f in files:
-            if f.deferred:
-                f.articles = []
-        return files
-
-    def _analyse_windows(self, group: list[tuple[AnalysedArticle, int, str, bool]]) -> None:
-        """Analyse windows ((article, offset in its body, text, whether it is the whole body))
-        with one parallel Kiwi call."""
-        from briefing.search.language import analysis
-        from briefing.search.entities.mentions import extract_mentions_many
-        from briefing.search.language.kiwi import tokenize_many
-        from briefing.search.timeline.events import article_events
-
-        texts = [window for _, _, window, _ in group]
-        tokenize_many(texts)
-        for (item, offset, window, whole), mentions in zip(group, extract_mentions_many(texts, self.gazetteer)):
-            article = item.article if whole else dataclasses.replace(item.article, paragraphs=[window])
-            events = article_events(article, mentions)
-            if offset:
-                mentions = [dataclasses.replace(m, start=m.start + offset, end=m.end + offset) for m in mentions]
-                events = [event.moved(offset) for event in events]
-            item.mentions.extend(mentions)
-            item.events.extend(events)
-        with analysis.pretokenize(texts):
-            for item, _, window, _ in group:
-                analysis.add_window_terms(window, item.terms)
-
-    def run(self, paths: Sequence[str], budget_s: float | None = None) -> list[AnalysedFile]:
-        """Read and analyse ``paths``, results in the same order (see analyse for the budget)."""
-        return self.analyse([self.read(p) for p in paths], budget_s)
-
-
-def shorten(article: Article, max_chars: int) -> None:
-    """Cut a body of over ``max_chars`` characters to its first part (at a paragraph, sentence
-    or word end, see analysis.text_windows) and say so in the article's warnings."""
-    from briefing.search.language.analysis import text_windows
-
-    length = sum(map(len, article.paragraphs)) + 2 * max(0, len(article.paragraphs) - 1)
-    if length <= max_chars:
-        return
-    kept: list[str] = []
-    room = max_chars
-    for paragraph in article.paragraphs:
-        if len(paragraph) > room:
-            first = text_windows(paragraph, room)[0][1].rstrip() if room > 0 else ""
-            if first:
-                kept.append(first)
-            break
-        kept.append(paragraph)
-        room -= len(paragraph) + 2
-    article.paragraphs = kept
-    article.warnings.append(f"the article has {length:,} characters; indexed the first "
-                            f"{len(article.body):,} (corpus.max_article_chars is {max_chars:,})")
-
-
-def assign_id(item: AnalysedArticle, article_id: str) -> None:
-    """Give an analysed article its final id (the events carry it too)."""
-    item.article.id = article_id
-    for event in item.events:
-        event.article_id = article_id
 
 
 # --- worker processes --------------------------------------------------------------------------
 
 _worker: Analyser | None = None
-_index_dir: str | None = None  # where this worker writes its segment (None: it returns tokens)
+_index_dir: str | None = None  # where this worker writes its segment (None: it returns the analysis)
 _builder = None  # index.SegmentBuilder, opened with the first task
 _finishing = None  # a Barrier of all workers: each takes exactly one finish task
 FINISH_TIMEOUT_S = 600.0
@@ -252,27 +61,22 @@ WORKER_GC_THRESHOLDS = (20_000, 20, 20)
 
 
 def _start_worker(setup: AnalysisSetup, index_dir: str | None = None, finishing=None) -> None:
-    """Initialiser of a worker process: configure analysis like the engine does."""
+    """Initialiser of a worker process: set up analysis like the engine does."""
     import gc
 
-    from briefing.search.entities import mentions as entities
     from briefing.search.language import kiwi
 
     os.environ.setdefault(kiwi.THREADS_ENV, "1")  # the workers are the parallelism (see kiwi._threads)
     gc.set_threshold(*WORKER_GC_THRESHOLDS)
-    entities.PAUSE_GC = False  # see there
     _exit_with_parent()
     _quiet()
-    _set_up_worker(setup, index_dir, finishing)
+    _set_up_worker(setup, index_dir, finishing, pause_gc=False)  # see EntityFinder
 
 
-def _set_up_worker(setup: AnalysisSetup, index_dir: str | None, finishing) -> None:
+def _set_up_worker(setup: AnalysisSetup, index_dir: str | None, finishing, pause_gc: bool = True) -> None:
     """The state a worker's tasks use (also set up in-process by tests)."""
     global _worker, _index_dir, _builder, _finishing
-    from briefing.search.language import analysis
-
-    analysis.configure(list(setup.gazetteer))
-    _worker = Analyser(setup)
+    _worker = Analyser(setup, pause_gc=pause_gc)
     _index_dir, _builder, _finishing = index_dir, None, finishing
 
 
@@ -291,16 +95,17 @@ def _write(files: list[AnalysedFile], file_ids: list[str]) -> None:
     global _builder
     from briefing.search.index.article_index import SegmentBuilder
 
+    assert _worker is not None and _index_dir is not None, "a worker that writes a segment"
     if _builder is None:
-        _builder = SegmentBuilder(_index_dir)
+        _builder = SegmentBuilder(_index_dir, _worker.text)
     for f, file_id in zip(files, file_ids):
         for item in f.articles:
             # A file's article gets the id the engine reserved for the file. The records of a
-            # JSON Lines file keep their tokens: their final ids depend on every file before.
+            # JSON Lines file keep their analysis: their final ids depend on every file before.
             if item.article.id == PLACEHOLDER_ID:
                 doc = dataclasses.replace(index_doc(item.article, item.mentions), id=file_id)
-                item.written = (_builder.name, _builder.add(doc, item.tokens, item.terms))
-                item.tokens, item.terms = {}, None
+                item.written = (_builder.name, _builder.add(doc, item.title, item.terms))
+                item.title, item.terms = [], None
 
 
 def _finish() -> dict[str, object]:

@@ -26,8 +26,9 @@ from briefing.search.data_dir import CORPUS_FILE, INDEX_DIR, LOCK_FILE, exclusiv
 from briefing.search.ingest.sources import SourceFile, discover, display_path, known_outlets, safe_id
 from briefing.search.integrity import failure_reason, index_changed, index_manifest
 from briefing.search.model import Progress, UpdateReport
-from briefing.search.pipeline import (PLACEHOLDER_ID, AnalysedArticle, AnalysedFile, AnalysisSetup, Analyser,
-                                      analysed_files, assign_id, index_doc, worker_count)
+from briefing.search.file_analysis import (PLACEHOLDER_ID, AnalysedArticle, AnalysedFile, AnalysisSetup, Analyser,
+                                           assign_id, index_doc)
+from briefing.search.pipeline import analysed_files, worker_count
 from briefing.search.prefetch import prefetch
 from briefing.search.store import ROW_FORMAT, SourceState, Store, StoreDamaged, StoreReadOnly, StoreUpdate
 
@@ -190,13 +191,13 @@ class UpdateRun:
         if rebuild and path.exists():
             shutil.rmtree(path)
         try:
-            index = ArticleIndex(path)
+            index = ArticleIndex(path, analyser=self.engine.analyser)
             index.doc_count()
             return index, rebuild
         except IndexCorrupt as exc:
             self.report.warnings.append(f"the index was unusable ({failure_reason(exc)}); rebuilt it from the sources")
             shutil.rmtree(path, ignore_errors=True)
-            return ArticleIndex.create(path), True
+            return ArticleIndex.create(path, analyser=self.engine.analyser), True
 
     def _plan(self, index, rebuilt: bool) -> Plan:
         report = self.report
@@ -268,7 +269,7 @@ class UpdateRun:
             for item in batch:
                 added_ids.add(item.article.id)
                 doc = index_doc(item.article, item.mentions)
-                yield WrittenDoc(doc, *item.written) if item.written else PretokenizedDoc(doc, item.tokens, item.terms)
+                yield WrittenDoc(doc, *item.written) if item.written else PretokenizedDoc(doc, item.title, item.terms)
 
     def _analysed_batches(self, plan: Plan, index_dir: Path,
                           segments: dict[str, object]) -> Iterator[list[AnalysedArticle]]:
@@ -280,7 +281,7 @@ class UpdateRun:
         if not todo:
             return
         # the local analyser also gives this process the Kiwi user words the workers have
-        local = Analyser(analysis_setup(self.engine.config), self.engine.gazetteer)
+        local = Analyser(analysis_setup(self.engine.config), self.engine.gazetteer, self.engine.analyser)
         results = analysed_files([str(f.path) for f in todo], local, workers=worker_count(len(todo)),
                                  warn=self.report.warnings.append, file_ids=file_ids, index_dir=str(index_dir),
                                  segments=segments)

@@ -13,16 +13,16 @@ from pathlib import Path
 
 def main(corpus: str, data: str) -> None:
     os.environ["BRIEFING_INDEX_WORKERS"] = "0"
-    from briefing.search.language import analysis
     from briefing.search.language import kiwi
+    from briefing.search.language.analysis import TextAnalyser
     from briefing.search.config import load_config
     from briefing.search.engine import Engine
 
     config = load_config(use_user_file=False)
     config.corpus_paths = [Path(corpus)]
-    analysis.configure(config.gazetteer)
+    analyser = TextAnalyser.from_gazetteer(config.gazetteer)
     kiwi.warm_up()
-    analysis.analyze_terms("삼성전자와 SK하이닉스가 2025년 3월 반도체 투자를 발표했다")
+    analyser.analyze_terms("삼성전자와 SK하이닉스가 2025년 3월 반도체 투자를 발표했다")
     engine = Engine(config, Path(data))
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     started = time.process_time()

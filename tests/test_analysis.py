@@ -1,4 +1,4 @@
-"""Korean analysis: particles, decompounding, aliases, offsets, pretokenizing, pickling."""
+"""Korean analysis: particles, decompounding, aliases, offsets, analysing once, pickling, two gazetteers."""
 
 from __future__ import annotations
 
@@ -12,26 +12,24 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from briefing.search.language import analysis
+from briefing.search.index.tokenizers import korean_analyzer
+from briefing.search.language.aliases import aliases_from_gazetteer, gazetteer_fingerprint
+from briefing.search.language.analysis import TextAnalyser
 from briefing.search.config import GazetteerEntry
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent
+PLAIN = TextAnalyser()  # no gazetteer: no aliases
 
 
 @pytest.fixture
-def aliases():
-    """Install a small alias map for one test and restore the previous one afterwards."""
-    before = analysis.current_aliases()
-    analysis.configure_aliases(
-        {"softbank": "소프트뱅크", "openai": "오픈AI", "samsung electronics": "삼성전자"}
-    )
-    yield
-    analysis.configure_aliases(before)
+def aliases() -> TextAnalyser:
+    """An analyser with a small alias map."""
+    return TextAnalyser({"softbank": "소프트뱅크", "openai": "오픈AI", "samsung electronics": "삼성전자"})
 
 
-def _tokens(text: str, mode: str = "index"):
-    ana = analysis.korean_analyzer()
+def _tokens(text: str, mode: str = "index", analyser: TextAnalyser = PLAIN):
+    ana = korean_analyzer(analyser)
     return [
         (t.text, t.pos, t.startchar, t.endchar)
         for t in ana(text, positions=True, chars=True, mode=mode)
@@ -39,17 +37,17 @@ def _tokens(text: str, mode: str = "index"):
 
 
 def test_particles_and_endings_are_dropped():
-    terms = analysis.analyze_terms("삼성전자가 반도체를 만들었다", mode="query")
+    terms = PLAIN.analyze_terms("삼성전자가 반도체를 만들었다", mode="query")
     assert "삼성전자" in terms and "반도체" in terms
     assert not {"가", "를", "었", "다"} & set(terms)
 
 
 def test_particle_attached_word_gives_the_same_terms_as_the_bare_word():
-    assert analysis.query_groups("소프트뱅크와") == analysis.query_groups("소프트뱅크")
+    assert PLAIN.query_groups("소프트뱅크와") == PLAIN.query_groups("소프트뱅크")
 
 
 def test_latin_is_lowercased_and_numbers_kept():
-    terms = analysis.analyze_terms("HBM 생산에 2025년 AI")
+    terms = PLAIN.analyze_terms("HBM 생산에 2025년 AI")
     assert "hbm" in terms and "ai" in terms and "2025" in terms
     assert "HBM" not in terms
 
@@ -65,16 +63,16 @@ def test_compound_noun_is_emitted_whole_and_as_parts_at_one_position():
 
 
 def test_query_mode_does_not_split_compounds():
-    terms = analysis.analyze_terms("삼성전자", mode="query")
+    terms = PLAIN.analyze_terms("삼성전자", mode="query")
     assert terms == ["삼성전자"]
 
 
 def test_short_and_implausible_nouns_are_not_split():
-    assert analysis.decompose("반도체") == ()  # 반도+체: a one-character part
-    assert analysis.decompose("회장") == ()  # two characters: never split
-    parts = analysis.decompose("삼성전자")
+    assert PLAIN.decompose("반도체") == ()  # 반도+체: a one-character part
+    assert PLAIN.decompose("회장") == ()  # two characters: never split
+    parts = PLAIN.decompose("삼성전자")
     assert [p for p, _s, _e in parts] == ["삼성", "전자"]
-    assert analysis.decompose("카테고리") == ()  # an implausible split (카테+고리)
+    assert PLAIN.decompose("카테고리") == ()  # an implausible split (카테+고리)
 
 
 def test_multi_word_dictionary_entries_are_split_into_words():
@@ -84,7 +82,7 @@ def test_multi_word_dictionary_entries_are_split_into_words():
 
 
 def test_long_compounds_are_split_into_all_their_nouns():
-    parts = [p for p, _s, _e in analysis.decompose("경제협력개발기구")]
+    parts = [p for p, _s, _e in PLAIN.decompose("경제협력개발기구")]
     assert parts == ["경제", "협력", "개발", "기구"]
 
 
@@ -95,16 +93,16 @@ def test_positions_increase_by_one_per_kept_morpheme():
 
 
 def test_single_word_alias_adds_canonical_terms_at_the_same_position(aliases):
-    toks = _tokens("SoftBank가 투자")
+    toks = _tokens("SoftBank가 투자", analyser=aliases)
     soft = [t for t in toks if t[0] in ("softbank", "소프트뱅크")]
     assert {t[0] for t in soft} == {"softbank", "소프트뱅크"}
     assert len({t[1] for t in soft}) == 1
-    assert analysis.query_groups("SoftBank")[0] == [("softbank",), ("소프트뱅크",)]
+    assert aliases.query_groups("SoftBank")[0] == [("softbank",), ("소프트뱅크",)]
 
 
 def test_multi_word_alias_adds_canonical_at_first_position(aliases):
     text = "Samsung Electronics said"
-    toks = _tokens(text, mode="query")
+    toks = _tokens(text, mode="query", analyser=aliases)
     canon = [t for t in toks if t[0] == "삼성전자"]
     assert canon and canon[0][1] == 0
     assert text[canon[0][2] : canon[0][3]] == "Samsung Electronics"
@@ -118,7 +116,7 @@ def test_aliases_from_gazetteer_keeps_english_and_long_variants_only():
         GazetteerEntry("메타", "company", ("Meta",)),
         GazetteerEntry("메타버스사", "company", ("Meta",)),  # same alias twice: ambiguous
     ]
-    m = analysis.aliases_from_gazetteer(entries)
+    m = aliases_from_gazetteer(entries)
     assert m["samsung"] == "삼성전자"
     assert m["samsung electronics"] == "삼성전자"
     assert m["도요타"] == "도요타자동차" and m["toyota"] == "도요타자동차"
@@ -128,21 +126,30 @@ def test_aliases_from_gazetteer_keeps_english_and_long_variants_only():
 
 
 def test_configure_keeps_gazetteer_names_whole():
-    before = analysis.current_aliases()
-    try:
-        analysis.configure([GazetteerEntry("오픈AI", "company", ("OpenAI",))])
-        assert analysis.analyze_terms("오픈AI가", mode="query") == ["오픈ai"]
-        groups = analysis.query_groups("OpenAI")
-        assert groups == [[("openai",), ("오픈ai",)]]
-    finally:
-        analysis.configure_aliases(before)
+    analyser = TextAnalyser.from_gazetteer([GazetteerEntry("오픈AI", "company", ("OpenAI",))])
+    assert analyser.analyze_terms("오픈AI가", mode="query") == ["오픈ai"]
+    groups = analyser.query_groups("OpenAI")
+    assert groups == [[("openai",), ("오픈ai",)]]
+
+
+def test_two_analysers_with_different_gazetteers_coexist():
+    softbank = TextAnalyser.from_gazetteer([GazetteerEntry("소프트뱅크", "company", ("SoftBank", "SoftBank Group"))])
+    openai = TextAnalyser.from_gazetteer([GazetteerEntry("오픈AI", "company", ("OpenAI",))])
+    for _ in range(2):  # interleaved: neither analyser changes the other
+        assert softbank.query_groups("SoftBank") == [[("softbank",), ("소프트뱅크",)]]
+        assert openai.query_groups("SoftBank") == [[("softbank",)]]
+        assert openai.query_groups("OpenAI") == [[("openai",), ("오픈ai",)]]
+        assert softbank.query_groups("OpenAI") == [[("openai",)]]
+        assert "소프트뱅크" in softbank.analyze_terms("SoftBank Group 투자") and \
+            "소프트뱅크" not in openai.analyze_terms("SoftBank Group 투자")
+    assert softbank.multiword_aliases() == {"softbank group": "소프트뱅크"} and openai.multiword_aliases() == {}
 
 
 def test_gazetteer_fingerprint_tracks_changes():
     a = [GazetteerEntry("소프트뱅크", "company", ("SoftBank",))]
     b = [GazetteerEntry("소프트뱅크", "company", ("SoftBank", "SoftBank Group"))]
-    assert analysis.gazetteer_fingerprint(a) == analysis.gazetteer_fingerprint(list(a))
-    assert analysis.gazetteer_fingerprint(a) != analysis.gazetteer_fingerprint(b)
+    assert gazetteer_fingerprint(a) == gazetteer_fingerprint(list(a))
+    assert gazetteer_fingerprint(a) != gazetteer_fingerprint(b)
 
 
 _WORDS = ["삼성전자", "소프트뱅크", "반도체", "인공지능", "HBM", "회장은", "투자를", "2025년",
@@ -153,45 +160,40 @@ _WORDS = ["삼성전자", "소프트뱅크", "반도체", "인공지능", "HBM",
 @given(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=8), st.sampled_from([" ", "  ", "\n", ", "]))
 def test_offsets_slice_the_original_text(words, sep):
     text = sep.join(words)
-    before = analysis.current_aliases()
-    analysis.configure_aliases({})  # alias expansions cover the alias, not their own text
-    try:
-        tokens = _tokens(text)
-    finally:
-        analysis.configure_aliases(before)
+    tokens = _tokens(text)  # PLAIN: alias expansions cover the alias, not their own text
     assert bool(tokens) == any(w != "—" for w in words)
     for term, _pos, start, end in tokens:
         assert text[start:end].lower() == term, (term, start, end, text)
 
 
 def test_offsets_shift_with_start_char():
-    ana = analysis.korean_analyzer()
+    ana = korean_analyzer(PLAIN)
     a = [(t.text, t.startchar) for t in ana("소프트뱅크 투자", chars=True)]
     b = [(t.text, t.startchar) for t in ana("소프트뱅크 투자", chars=True, start_char=10)]
     assert [(x, s + 10) for x, s in a] == b
 
 
-def test_pretokenize_serves_the_tokenizer_without_calling_kiwi(monkeypatch):
-    texts = ["삼성전자가 HBM을 공급한다", "소프트뱅크 손정의 회장은 스타게이트를 논의했다"]
+def test_an_analysed_text_serves_analysis_without_calling_kiwi(monkeypatch):
+    texts = ["삼성전자가 HBM을 공급한다", "소프트뱅크 손정의 회장은\n스타게이트를 논의했다"]
     expected = [_tokens(t) for t in texts]
-    with analysis.pretokenize(texts):
-        monkeypatch.setattr(analysis, "get_kiwi", lambda: pytest.fail("Kiwi called despite pretokenize"))
-        got = [_tokens(t) for t in texts]
-        monkeypatch.undo()
+    analysed = PLAIN.analyse_many(texts)  # one Kiwi call for both
+    monkeypatch.setattr(TextAnalyser, "morphemes_many", lambda self, lines: pytest.fail("Kiwi called again"))
+    got = [[(t.text, t.pos, t.start, t.end) for t in PLAIN.analyze(text, "index", a)] for text, a in zip(texts, analysed)]
+    monkeypatch.undo()
     assert got == expected
-    assert all(t not in analysis._pretokenized for t in texts)  # the batch cache is emptied
+    assert [a.text for a in analysed] == texts
 
 
 def test_term_spans_find_compound_parts():
     text = "삼성전자와 SK하이닉스"
-    spans = analysis.term_spans(text, ["삼성"])
+    spans = PLAIN.term_spans(text, ["삼성"])
     assert [text[s:e] for s, e in spans] == ["삼성"]
 
 
 def test_pickled_analyzer_works_in_a_fresh_process():
-    blob = pickle.dumps(analysis.korean_analyzer())
+    blob = pickle.dumps(korean_analyzer(PLAIN))
     text = "삼성전자가 소프트뱅크와 AI 반도체를 논의했다"
-    expected = [t.text for t in analysis.korean_analyzer()(text, mode="index")]
+    expected = [t.text for t in korean_analyzer(PLAIN)(text, mode="index")]
     code = (
         "import pickle, sys, json\n"
         "ana = pickle.loads(sys.stdin.buffer.read())\n"
@@ -209,7 +211,7 @@ def test_pickled_analyzer_works_in_a_fresh_process():
 def test_unknown_name_typed_alone_keeps_the_whole_word_as_an_alternative():
     # Kiwi reads the last syllable of an unknown name typed alone as the copula (솔리다 + 이 + ㅁ);
     # inside a sentence the same name is one noun, so the query must accept the whole word too.
-    groups = analysis.query_groups("솔리다임")
+    groups = PLAIN.query_groups("솔리다임")
     assert ("솔리다임",) in groups[0]
-    assert analysis.analyze_terms("솔리다임의 주요 주주", "index")[0] == "솔리다임"
-    assert analysis.query_groups("소프트뱅크와") == [[("소프트뱅크",)]]  # particles never add one
+    assert PLAIN.analyze_terms("솔리다임의 주요 주주", "index")[0] == "솔리다임"
+    assert PLAIN.query_groups("소프트뱅크와") == [[("소프트뱅크",)]]  # particles never add one

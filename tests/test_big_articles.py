@@ -1,5 +1,5 @@
 """Big articles cost what their size says (issue 14): analysis reads bodies in bounded windows
-(analysis.text_windows), so one long article costs about what the same text costs as ordinary
+(windows.text_windows), so one long article costs about what the same text costs as ordinary
 articles, its memory stays flat, and offsets of mentions and events still slice the body.
 corpus.max_article_chars cuts longer bodies, with a warning naming the file."""
 
@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from briefing.search.language import analysis
-from briefing.search.language.analysis import WINDOW_CHARS, text_windows
+from briefing.search.language.analysis import TextAnalyser
+from briefing.search.language.windows import WINDOW_CHARS, text_windows
 from briefing.search.config import load_config
 from briefing.search.engine import Engine
 from briefing.search.ingest.page import extract_page
@@ -103,7 +103,7 @@ def test_mentions_events_and_terms_of_a_windowed_article_slice_its_body(big_corp
     assert events and max(e.start for e in events) > 2 * WINDOW_CHARS
     assert all(article.body[e.start:e.end] == e.text for e in events)
     assert all(article.body[e.expr_start:e.expr_end] == e.expr for e in events)
-    last = analysis.analyze_terms(article.body[-300:], "query")[-1]
+    last = TextAnalyser.from_gazetteer(engine.config.gazetteer).analyze_terms(article.body[-300:], "query")[-1]
     assert any(h.id == "long" for h in engine.search(last).hits)
     spans = engine.highlight_spans("long", last)
     assert spans and spans[-1][0] > 3 * WINDOW_CHARS

@@ -27,9 +27,9 @@ def gaz() -> Gazetteer:
     """The shipped gazetteer, with Kiwi configured the way the engine configures it."""
     entries = load_config(use_user_file=False).gazetteer
     try:
-        from briefing.search.language import analysis
+        from briefing.search.language.analysis import register_gazetteer_words
 
-        analysis.configure(entries)
+        register_gazetteer_words(entries)
     except ImportError:
         pass
     return Gazetteer.from_entries(entries)

@@ -10,7 +10,7 @@ from briefing.search.index.evaluate import Evaluator
 from briefing.search.index.article_index import ArticleIndex, IndexDoc
 from briefing.search.index.query import parse_query
 from briefing.search.index.snippet import make_snippet, term_hits
-from tests.test_index import config, seed_docs, seeds_index  # noqa: F401  (fixtures)
+from tests.test_index import ANALYSER, config, seed_docs, seeds_index  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.slow
 
@@ -27,7 +27,7 @@ def multi_segment_index(tmp_path_factory, seeds_dir, config):
     """The seeds in three segments, one document replaced and one deleted: deletions and
     document-number offsets both matter."""
     docs = seed_docs(seeds_dir, config.gazetteer)
-    ix = ArticleIndex.create(tmp_path_factory.mktemp("multi"))
+    ix = ArticleIndex.create(tmp_path_factory.mktemp("multi"), analyser=ANALYSER)
     ix.update(docs[:2])
     ix.update(docs[2:4])
     ix.update(docs[4:] + [docs[0]], remove_ids=[docs[1].id])
@@ -44,7 +44,7 @@ def _whoosh_scores(ix: ArticleIndex, q) -> dict[int, float]:
 def test_matches_and_scores_equal_whoosh(request, text, which):
     ix = request.getfixturevalue(which)
     s = ix._s()
-    parsed = parse_query(text, ix._resolve, reader=s.reader())
+    parsed = parse_query(text, ix._resolve, reader=s.reader(), analyser=ANALYSER)
     ids, scores = Evaluator(s, s.weighting).matches(parsed.query)
     mine = dict(zip(ids.tolist(), scores.tolist()))
     theirs = _whoosh_scores(ix, parsed.query)
@@ -63,7 +63,7 @@ def test_multi_segment_index_has_several_segments_and_a_deletion(multi_segment_i
 def test_top_orders_by_score_then_date(seeds_index):
     s = seeds_index._s()
     ev = Evaluator(s, s.weighting)
-    q = parse_query("반도체").query
+    q = parse_query("반도체", analyser=ANALYSER).query
     by_score, total = ev.top(q, None, by_date=False)
     assert total == len(by_score) and total > 1
     scores = [sc for _d, sc in by_score]
@@ -82,7 +82,7 @@ def _doc(i: int, body: str) -> IndexDoc:
 
 
 def test_two_word_phrase_is_exact_and_particles_do_not_break_it(tmp_path, config):
-    ix = ArticleIndex.create(tmp_path)
+    ix = ArticleIndex.create(tmp_path, analyser=ANALYSER)
     ix.update([
         _doc(1, "정부는 첨단 패키징 기술을 지원한다."),
         _doc(2, "정부는 첨단의 패키징을 지원한다."),  # particle between: still adjacent terms
@@ -93,7 +93,7 @@ def test_two_word_phrase_is_exact_and_particles_do_not_break_it(tmp_path, config
 
 
 def test_pair_terms_pair_words_and_aliases_not_parts(config):
-    pairs = analysis.pair_terms("삼성전자 반도체를 OpenAI 데이터센터")
+    pairs = ANALYSER.pair_terms("삼성전자 반도체를 OpenAI 데이터센터")
     assert "삼성전자 반도체" in pairs
     assert "반도체 openai" in pairs and "반도체 오픈ai" in pairs  # the alias pairs too
     assert not any(p.startswith("전자 ") for p in pairs)  # no pair starts with a part
@@ -101,7 +101,7 @@ def test_pair_terms_pair_words_and_aliases_not_parts(config):
 
 
 def test_phrase_needs_the_words_adjacent(tmp_path, config):
-    ix = ArticleIndex.create(tmp_path)
+    ix = ArticleIndex.create(tmp_path, analyser=ANALYSER)
     ix.update([_doc(1, "새 데이터 센터를 짓는다."), _doc(2, "옛 센터와 데이터를 옮긴다.")])
     assert {h.id for h in ix.search('"데이터 센터"').hits} == {"d1"}
     assert {h.id for h in ix.search("데이터 센터").hits} == {"d1", "d2"}

@@ -14,7 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from briefing.search.language import analysis
+from briefing.search.language.aliases import gazetteer_fingerprint
+from briefing.search.language.analysis import TextAnalyser
 from briefing.search.config import ENTITY_TYPES, load_config
 from briefing.search.errors import IndexBusy, QueryError
 from briefing.search.index.article_index import META_FILE, ArticleIndex, IndexCorrupt, IndexDoc, IndexVersionMismatch
@@ -62,23 +63,24 @@ def seed_docs(seeds_dir: Path, gazetteer) -> list[IndexDoc]:
     return docs
 
 
+ANALYSER = TextAnalyser.from_gazetteer(load_config(use_user_file=False).gazetteer)
+
+
 @pytest.fixture(scope="module")
 def config():
-    cfg = load_config(use_user_file=False)
-    analysis.configure(cfg.gazetteer)
-    return cfg
+    return load_config(use_user_file=False)
 
 
 @pytest.fixture(scope="module")
 def seeds_index(tmp_path_factory, seeds_dir, config):
     directory = tmp_path_factory.mktemp("seeds-index")
-    ix = ArticleIndex.create(directory)
-    ix.update(seed_docs(seeds_dir, config.gazetteer), fingerprint=analysis.gazetteer_fingerprint(config.gazetteer))
+    ix = ArticleIndex.create(directory, analyser=ANALYSER)
+    ix.update(seed_docs(seeds_dir, config.gazetteer), fingerprint=gazetteer_fingerprint(config.gazetteer))
     return ix
 
 
 def small_index(directory: Path, docs: list[IndexDoc]) -> ArticleIndex:
-    ix = ArticleIndex.create(directory)
+    ix = ArticleIndex.create(directory, analyser=ANALYSER)
     ix.update(docs)
     return ix
 
@@ -213,7 +215,7 @@ def test_any_query_returns_results_or_a_query_error(seeds_index, text, sort):
 
 
 def test_fingerprint_is_recorded(seeds_index, config):
-    assert seeds_index.stored_fingerprint == analysis.gazetteer_fingerprint(config.gazetteer)
+    assert seeds_index.stored_fingerprint == gazetteer_fingerprint(config.gazetteer)
 
 
 def test_index_built_here_is_searched_in_another_process(seeds_index):
@@ -221,11 +223,11 @@ def test_index_built_here_is_searched_in_another_process(seeds_index):
     code = textwrap.dedent(
         f"""
         import json
-        from briefing.search.language import analysis
         from briefing.search.config import load_config
         from briefing.search.index.article_index import ArticleIndex
-        analysis.configure(load_config(use_user_file=False).gazetteer)
-        ix = ArticleIndex({str(seeds_index.directory)!r})
+        from briefing.search.language.analysis import TextAnalyser
+        analyser = TextAnalyser.from_gazetteer(load_config(use_user_file=False).gazetteer)
+        ix = ArticleIndex({str(seeds_index.directory)!r}, analyser=analyser)
         print(json.dumps([h.id for h in ix.search("SoftBank").hits]))
         """
     )
@@ -253,7 +255,7 @@ def test_update_and_remove_change_only_those_documents(tmp_path, config):
 
 def test_progress_reports_every_document(tmp_path, config):
     calls = []
-    ix = ArticleIndex.create(tmp_path)
+    ix = ArticleIndex.create(tmp_path, analyser=ANALYSER)
     docs = [_doc(f"p{i}", "협력 확대") for i in range(70)]  # more than one batch
     ix.update(docs, progress=lambda done, total, label: calls.append((done, total, label)))
     assert [c[0] for c in calls] == list(range(1, 71))
@@ -269,7 +271,7 @@ def test_failed_update_leaves_the_previous_index(tmp_path, config):
 
     with pytest.raises(RuntimeError):
         ix.update(boom())
-    assert ArticleIndex(tmp_path).doc_ids() == ["a"]
+    assert ArticleIndex(tmp_path, analyser=ANALYSER).doc_ids() == ["a"]
 
 
 def test_killed_update_leaves_the_previous_index_usable(tmp_path, config):
@@ -278,7 +280,8 @@ def test_killed_update_leaves_the_previous_index_usable(tmp_path, config):
         f"""
         import sys
         from briefing.search.index.article_index import ArticleIndex, IndexDoc
-        ix = ArticleIndex({str(tmp_path)!r})
+        from briefing.search.language.analysis import TextAnalyser
+        ix = ArticleIndex({str(tmp_path)!r}, analyser=TextAnalyser())
         docs = (IndexDoc(id=f"k{{i}}", title="제목", body="반도체 협력 기사 " * 50) for i in range(10**6))
         def progress(done, total, label):
             if done % 64 == 0:
@@ -292,7 +295,7 @@ def test_killed_update_leaves_the_previous_index_usable(tmp_path, config):
     finally:
         proc.kill()
         proc.wait(timeout=30)
-    ix = ArticleIndex(tmp_path)
+    ix = ArticleIndex(tmp_path, analyser=ANALYSER)
     assert ix.doc_ids() == ["a"]
     ix.update([_doc("b", "두 번째 기사")])  # the dead writer's lock is gone
     assert ix.doc_ids() == ["a", "b"]
@@ -323,6 +326,25 @@ def test_busy_lock_raises_index_busy(tmp_path, config):
     assert ix.doc_ids() == ["a", "b"]
 
 
+def test_two_indexes_with_different_gazetteers_in_one_process(tmp_path):
+    """Each index analyses its documents and queries with its own analyser: an alias of one
+    gazetteer expands in its index only, whatever the other does meanwhile."""
+    from briefing.search.config import GazetteerEntry
+
+    with_alias = TextAnalyser.from_gazetteer([GazetteerEntry("소프트뱅크", "company", ("SoftBank",))])
+    without = TextAnalyser.from_gazetteer([GazetteerEntry("오픈AI", "company", ("OpenAI",))])
+    a = ArticleIndex.create(tmp_path / "a", analyser=with_alias)
+    b = ArticleIndex.create(tmp_path / "b", analyser=without)
+    docs = [_doc("en", "SoftBank invests in OpenAI", title="SoftBank"), _doc("ko", "소프트뱅크가 오픈AI에 투자", title="투자")]
+    a.update(docs)
+    b.update(docs)
+    assert {h.id for h in a.search("소프트뱅크").hits} == {"en", "ko"}
+    assert {h.id for h in b.search("소프트뱅크").hits} == {"ko"}
+    assert {h.id for h in b.search("오픈AI").hits} == {"en", "ko"}
+    assert {h.id for h in a.search("오픈AI").hits} == {"ko"}
+    assert a.query_terms("SoftBank") == ["softbank", "소프트뱅크"] and b.query_terms("SoftBank") == ["softbank"]
+
+
 # --- versions and corruption -------------------------------------------------------------
 
 
@@ -331,8 +353,8 @@ def test_version_mismatch_is_detected(tmp_path, config):
     meta = json.loads((tmp_path / META_FILE).read_text())
     (tmp_path / META_FILE).write_text(json.dumps({**meta, "version": meta["version"] + 1}))
     with pytest.raises(IndexVersionMismatch):
-        ArticleIndex(tmp_path)
-    rebuilt = ArticleIndex.create(tmp_path)  # the caller's remedy
+        ArticleIndex(tmp_path, analyser=ANALYSER)
+    rebuilt = ArticleIndex.create(tmp_path, analyser=ANALYSER)  # the caller's remedy
     assert rebuilt.doc_count() == 0
 
 
@@ -341,7 +363,7 @@ def test_corrupt_index_raises_index_corrupt(tmp_path, config):
     for toc in tmp_path.glob("_MAIN_*.toc"):
         toc.write_bytes(b"garbage")
     with pytest.raises(IndexCorrupt):
-        ArticleIndex(tmp_path)
+        ArticleIndex(tmp_path, analyser=ANALYSER)
 
 
 def test_index_without_metadata_is_corrupt_and_can_be_recreated(tmp_path, config):
@@ -349,14 +371,14 @@ def test_index_without_metadata_is_corrupt_and_can_be_recreated(tmp_path, config
     (tmp_path / META_FILE).unlink()
     assert ArticleIndex.exists(tmp_path)
     with pytest.raises(IndexCorrupt):
-        ArticleIndex(tmp_path)
-    assert ArticleIndex.create(tmp_path).doc_count() == 0
+        ArticleIndex(tmp_path, analyser=ANALYSER)
+    assert ArticleIndex.create(tmp_path, analyser=ANALYSER).doc_count() == 0
 
 
 def test_missing_directory_creates_an_empty_index(tmp_path, config):
     target = tmp_path / "new"
     assert not ArticleIndex.exists(target)
-    ix = ArticleIndex(target)
+    ix = ArticleIndex(target, analyser=ANALYSER)
     assert ArticleIndex.exists(target) and ix.doc_count() == 0
     assert ix.search("").hits == [] and ix.search("반도체").total == 0
     assert ix.stored_hashes() == {} and ix.doc_ids() == []

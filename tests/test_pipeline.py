@@ -260,9 +260,9 @@ def test_kill_9_of_the_indexer_leaves_no_worker_processes(corpus, tmp_path):
 
 
 def test_workers_flush_segments_and_the_index_is_the_same(corpus, both_ways, tmp_path, monkeypatch):
-    """A worker writes a segment every index.FLUSH_DOCS documents (its memory stays that of one
+    """A worker writes a segment every segments.FLUSH_DOCS documents (its memory stays that of one
     segment); the update publishes all of them and the index holds what the local path gives."""
-    from briefing.search.index import article_index as index
+    from briefing.search.index import segments as index
 
     monkeypatch.setattr(index, "FLUSH_DOCS", 10)
     monkeypatch.setattr(pipeline, "_new_pool", lambda setup, workers, index_dir: _DyingPool(setup, index_dir, alive=10**6))
@@ -280,7 +280,7 @@ def test_a_file_over_the_time_budget_is_analysed_alone_after_the_others(corpus, 
     """A worker leaves a file whose analysis goes over FILE_BUDGET_S for later (here a budget
     of 0 s: every file of more than one window); it is analysed alone once the others are
     done, with a warning naming it, and the result is the same as without the budget."""
-    from briefing.search.language.analysis import WINDOW_CHARS
+    from briefing.search.language.windows import WINDOW_CHARS
 
     work = tmp_path / "corpus"
     shutil.copytree(corpus, work)

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefing.search.language import analysis
+from briefing.search.language.analysis import TextAnalyser
 from briefing.search.config import load_config
 from briefing.search.timeline.dates import find_dates
 from briefing.search.entities.mentions import extract_mentions
@@ -24,20 +24,20 @@ KOREAN = st.sampled_from(list("삼성전자가소프트뱅크와손정의회장�
 ODD = st.characters(blacklist_categories=("Cs",))
 TEXT = st.lists(st.one_of(KOREAN, ODD, st.sampled_from(["漢字", "😀", "\x00", "\u200b", "\t", "\r\n"])),
                 max_size=60).map("".join)
+ANALYSER = TextAnalyser.from_gazetteer(load_config(use_user_file=False).gazetteer)
 SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @pytest.fixture(scope="module")
 def gazetteer():
     cfg = load_config(use_user_file=False)
-    analysis.configure(cfg.gazetteer)
     return Gazetteer.from_entries(cfg.gazetteer)
 
 
 @SETTINGS
 @given(TEXT)
 def test_analyser_offsets_slice_the_text(text):
-    for term in analysis.analyze(text, "index"):
+    for term in ANALYSER.analyze(text, "index"):
         assert 0 <= term.start < term.end <= len(text)
         assert term.text
 
@@ -73,6 +73,6 @@ def test_page_cleaner_never_raises(text):
     max_size=20).map("".join))
 def test_query_parser_raises_only_query_errors(text):
     try:
-        parse_query(text)
+        parse_query(text, analyser=ANALYSER)
     except QueryError as exc:
         assert str(exc) and "\n" not in str(exc)

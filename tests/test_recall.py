@@ -80,10 +80,10 @@ def test_normal_text_is_returned_as_it_is():
 
 
 def test_terms_of_variants_keep_offsets_into_the_displayed_text():
-    from briefing.search.language.analysis import analyze
+    from briefing.search.language.analysis import TextAnalyser
 
     body = "ＳａｍＳｕｎｇ과 메모리\u00ad반도체"
-    spans = {t.text: body[t.start:t.end] for t in analyze(body)}
+    spans = {t.text: body[t.start:t.end] for t in TextAnalyser().analyze(body)}
     assert spans["samsung"] == "ＳａｍＳｕｎｇ"
     assert spans["반도체"] == "반도체"
 
@@ -121,9 +121,11 @@ _NFD = unicodedata.normalize("NFD", "메모리반도체 디스플레이 사업")
     ("ㅅㅏㄹㅏㅇ 고백", "사랑"),  # compatibility jamo
 ])
 def test_the_index_normalises_what_it_is_given(tmp_path, body, query):
+    from briefing.search.config import load_config
     from briefing.search.index.article_index import ArticleIndex, IndexDoc
+    from briefing.search.language.analysis import TextAnalyser
 
-    ix = ArticleIndex(tmp_path / "ix")
+    ix = ArticleIndex(tmp_path / "ix", analyser=TextAnalyser.from_gazetteer(load_config(use_user_file=False).gazetteer))
     ix.update([IndexDoc(id="variant", title="", body=body), IndexDoc(id="other", title="", body="다른 기사 본문")])
     res = ix.search(query)
     assert [h.id for h in res.hits] == ["variant"]
@@ -133,22 +135,17 @@ def test_the_index_normalises_what_it_is_given(tmp_path, body, query):
 
 
 def test_hanja_name_is_found_by_its_hangul_reading_through_the_gazetteer(tmp_path):
-    from briefing.search.language import analysis
     from briefing.search.config import GazetteerEntry
     from briefing.search.index.article_index import ArticleIndex, IndexDoc
+    from briefing.search.language.analysis import TextAnalyser
 
-    analysis.configure([GazetteerEntry(name="손정의", type="person", aliases=("孫正義",))])
-    try:
-        ix = ArticleIndex(tmp_path / "ix")
-        ix.update([IndexDoc(id="hangul", title="", body="손정의 회장이 방한했다"),
-                   IndexDoc(id="hanja", title="", body="孫正義 會長 訪韓")])
-        assert {h.id for h in ix.search("孫正義").hits} == {"hangul", "hanja"}
-        assert {h.id for h in ix.search("손정의").hits} == {"hangul", "hanja"}
-        ix.close()
-    finally:
-        from briefing.search.config import load_config
-
-        analysis.configure(load_config(use_user_file=False).gazetteer)
+    analyser = TextAnalyser.from_gazetteer([GazetteerEntry(name="손정의", type="person", aliases=("孫正義",))])
+    ix = ArticleIndex(tmp_path / "ix", analyser=analyser)
+    ix.update([IndexDoc(id="hangul", title="", body="손정의 회장이 방한했다"),
+               IndexDoc(id="hanja", title="", body="孫正義 會長 訪韓")])
+    assert {h.id for h in ix.search("孫正義").hits} == {"hangul", "hanja"}
+    assert {h.id for h in ix.search("손정의").hits} == {"hangul", "hanja"}
+    ix.close()
 
 
 # --- scripts, one-syllable nouns, kickers (issue 16) ----------------------------------------

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import math
 import re
+from typing import TYPE_CHECKING
 
 from briefing.search.model import Article
+
+if TYPE_CHECKING:
+    from briefing.search.language.analysis import TextAnalyser
 
 KEY_FACTS_MIN, KEY_FACTS_MAX = 3, 5
 
@@ -32,10 +36,13 @@ def story_text(article: Article) -> str:
     return "\n\n".join(p for p in article.paragraphs if not is_outside_story(p, captions))
 
 
-def key_sentences(body: str, n: int | None = None) -> list[str]:
+def key_sentences(body: str, n: int | None = None, analyser: TextAnalyser | None = None) -> list[str]:
     """The most informative sentences of ``body`` in their original order (TextRank over
-    content morphemes); never rewritten, so each is a verbatim substring of ``body``."""
-    from briefing.search.language.analysis import analyze_terms
+    content morphemes, analysed by ``analyser``: the engine's; None: without gazetteer aliases);
+    never rewritten, so each is a verbatim substring of ``body``."""
+    from briefing.search.language.analysis import TextAnalyser as Plain
+
+    analyze_terms = (analyser or Plain()).analyze_terms
 
     sentences = _sentences(body)
     if not sentences:

@@ -24,6 +24,7 @@ from briefing.search.model import Article
 
 if TYPE_CHECKING:
     from briefing.search.engine import Engine, EntityCount
+    from briefing.search.language.analysis import TextAnalyser
     from briefing.search.timeline.events import Event
 
 Facets = dict[str, list["EntityCount"]]  # entity type -> names with their article counts
@@ -61,7 +62,7 @@ def render_brief(engine: Engine, plan: BriefPlan, *, created: datetime | None = 
     }
     out: list[str] = ["---", yaml.safe_dump(front, allow_unicode=True, sort_keys=False).strip(), "---", ""]
     out += [f"# {_md(plan.title)}", "", _overview(articles, facets), ""]
-    out += _key_facts_section(articles)
+    out += _key_facts_section(articles, engine.index.analyser)
     out += _timeline_section([e for e in engine.events(plan.article_ids) if e.value])
     out += _entities_section(facets)
     out += _articles_section(engine, articles)
@@ -69,10 +70,10 @@ def render_brief(engine: Engine, plan: BriefPlan, *, created: datetime | None = 
     return "\n".join(out)
 
 
-def _key_facts_section(articles: list[Article]) -> list[str]:
+def _key_facts_section(articles: list[Article], analyser: TextAnalyser) -> list[str]:
     out = ["## Key facts", ""]
     for a in articles:
-        sentences = key_sentences(story_text(a))
+        sentences = key_sentences(story_text(a), analyser=analyser)
         if not sentences:
             continue
         out += [f"### {_md(a.title)}", ""]

@@ -18,36 +18,31 @@ import json
 import os
 import threading
 import time
-from array import array
-from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Callable, Iterable, NamedTuple
+from typing import Callable, Iterable
 
 import numpy as np
 from whoosh import index as windex
 from whoosh.filedb.filestore import FileStorage
-from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.scoring import BM25F
 
-from briefing.search.language import analysis
 from briefing.search.errors import BriefingError, IndexBusy
 from briefing.search.index.evaluate import Evaluator
-from briefing.search.index.snippet import make_snippet
 from briefing.search.index.query import ENTITY_FIELDS, EntityResolver, parse_query
+from briefing.search.index.schema import INDEX_NAME, INDEX_VERSION, META_FILE, VERSION, IndexDoc, build_schema
+from briefing.search.index.segments import SegmentBuilder, WrittenDoc
+from briefing.search.index.snippet import make_snippet
+from briefing.search.index.writer import PretokenizedDoc, write_documents
+from briefing.search.model import Hit, Progress
+from briefing.search.language.analysis import TextAnalyser
 
-VERSION = 3  # bump when the schema or the analyser changes what is indexed (3: normalised text,
-# other scripts, the "grams" and "title_key" fields)
-INDEX_VERSION = VERSION
-META_FILE = "briefing-index.json"
-INDEX_NAME = "MAIN"
-BATCH_SIZE = 64  # documents analysed per parallel Kiwi call
-LOCK_TIMEOUT_S = 0.5
+# names other modules import from here
+__all__ = ["ArticleIndex", "IndexCorrupt", "IndexVersionMismatch", "IndexDoc", "IndexResult",
+           "PretokenizedDoc", "WrittenDoc", "SegmentBuilder", "INDEX_VERSION", "META_FILE", "Progress"]
+
 FORGIVE_BELOW = 5  # fewer articles with every query word: search those with most of them
-
-Progress = Callable[[int, int, str], None]
 
 
 class IndexCorrupt(BriefingError):
@@ -59,122 +54,12 @@ class IndexVersionMismatch(IndexCorrupt):
 
 
 @dataclass
-class IndexDoc:
-    """What the index needs to know about one article."""
-
-    id: str
-    title: str
-    body: str
-    publisher: str | None = None
-    published: date | None = None
-    published_confidence: float = 0.0
-    byline: list[str] = field(default_factory=list)
-    content_hash: str = ""
-    source_path: str = ""
-    entities: dict[str, list[str]] = field(default_factory=dict)  # type -> canonical names
-
-    @classmethod
-    def from_article(cls, article, entities: dict[str, list[str]] | None = None) -> "IndexDoc":
-        """The IndexDoc of a :class:`briefing.search.model.Article` (entities: type -> canonical names)."""
-        return cls(
-            id=article.id,
-            title=article.title,
-            body=article.body,
-            publisher=article.publisher,
-            published=article.published.value,
-            published_confidence=article.published.confidence,
-            byline=list(article.byline),
-            content_hash=article.content_hash,
-            source_path=article.source_path,
-            entities=dict(entities or {}),
-        )
-
-
-class IndexHit(NamedTuple):
-    id: str
-    score: float
-    title: str
-    publisher: str | None
-    published: date | None
-    published_confidence: float
-    snippet: str
-    snippet_spans: list[tuple[int, int]]
-
-
-@dataclass
 class IndexResult:
-    hits: list[IndexHit]
+    hits: list[Hit]
     total: int
     elapsed_ms: float
     terms: list[str]
     matched: str = "all"  # "all": every query word matched; "most": the forgiving query (see search)
-
-
-def build_schema() -> Schema:
-    """The Whoosh schema of the article index (see module doc and VERSION)."""
-    ana = analysis.korean_analyzer()
-    entity = dict(commas=True, scorable=True, stored=True)
-    return Schema(
-        id=ID(unique=True, stored=True, sortable=True),
-        title=TEXT(analyzer=ana, field_boost=2.5, stored=True, chars=True),
-        body=TEXT(analyzer=ana, stored=True, phrase=False),  # no positions: read fast
-        body_pairs=TEXT(analyzer=analysis.PairTokenizer(), phrase=False),  # phrases (see analysis.pair_terms)
-        entities=TEXT(analyzer=ana, phrase=False),  # canonical names, for plain-word search
-        grams=TEXT(analyzer=ana, phrase=False),  # character bigrams of title and body (analysis.gram_terms)
-        title_key=KEYWORD(commas=True),  # "=" whole title key, "~" without kickers (analysis.title_keys)
-        publisher=KEYWORD(commas=True, lowercase=True, stored=True),  # one value, spaces kept
-        published=DATETIME(stored=True),
-        published_ord=NUMERIC(int, bits=32, sortable=True),  # date ordinal, 0 = unknown
-        published_confidence=STORED(),
-        byline=KEYWORD(commas=True, lowercase=True, scorable=True, stored=True),
-        company=KEYWORD(**entity),
-        person=KEYWORD(**entity),
-        place=KEYWORD(**entity),
-        org=KEYWORD(**entity),
-        content_hash=ID(stored=True, sortable=True),
-        source_path=STORED(),
-    )
-
-
-def _clean_list(values: Iterable[str]) -> str:
-    return ",".join(dict.fromkeys(v.replace(",", " ").strip() for v in values if v and v.strip()))
-
-
-def _entity_terms(doc: IndexDoc) -> list[str]:
-    """The ``entities`` field: the index terms of every canonical entity name of ``doc``, each
-    name analysed alone (analysis.name_terms, cached: names recur from article to article).
-    Whoosh indexes a list of terms as given, without calling the field's analyzer."""
-    names = dict.fromkeys(n for t in ENTITY_FIELDS for n in doc.entities.get(t, []))
-    return [term for name in names for term in analysis.name_terms(name)]
-
-
-def _fields_of(doc: IndexDoc) -> dict:
-    f = dict(
-        id=doc.id,
-        title=doc.title or "",
-        body=doc.body or "",
-        body_pairs=doc.body or "",
-        entities=_entity_terms(doc),
-        grams=analysis.gram_terms(doc.title or "") + analysis.gram_terms(doc.body or ""),
-        title_key=",".join(f"{mark}{key}" for mark, key in zip("=~", analysis.title_keys(doc.title or ""))
-                           if key),
-        published_ord=doc.published.toordinal() if doc.published else 0,
-        published_confidence=float(doc.published_confidence),
-        byline=_clean_list(doc.byline),
-        content_hash=doc.content_hash,
-        source_path=doc.source_path,
-    )
-    if not f["title_key"]:
-        del f["title_key"]
-    if doc.publisher:
-        f["publisher"] = doc.publisher.replace(",", " ")
-    if doc.published:
-        f["published"] = datetime(doc.published.year, doc.published.month, doc.published.day)
-    for t in ENTITY_FIELDS:
-        value = _clean_list(doc.entities.get(t, []))
-        if value:
-            f[t] = value
-    return f
 
 
 def _to_date(value) -> date | None:
@@ -198,13 +83,15 @@ class ArticleIndex:
     """Open (or create) the article index in ``directory``.
 
     Raises :class:`IndexCorrupt` (or its subclass :class:`IndexVersionMismatch`) when the
-    existing index cannot be used; :meth:`create` then starts afresh. Call
-    ``analysis.configure(gazetteer)`` first so queries are analysed like the indexed text.
+    existing index cannot be used; :meth:`create` then starts afresh. ``analyser`` (made from
+    the gazetteer) analyses the documents added and the queries, so both are analysed alike.
     """
 
-    def __init__(self, directory: Path | str, resolve_entity: EntityResolver | None = None):
+    def __init__(self, directory: Path | str, resolve_entity: EntityResolver | None = None, *,
+                 analyser: TextAnalyser):
         self.directory = Path(directory)
         self.resolve_entity = resolve_entity
+        self.analyser = analyser
         self._searcher = None
         self._eval: Evaluator | None = None
         self._lock = threading.RLock()
@@ -224,10 +111,11 @@ class ArticleIndex:
         return (d / META_FILE).exists() or (d.is_dir() and any(d.glob(f"_{INDEX_NAME}_*.toc")))
 
     @classmethod
-    def create(cls, directory: Path | str, resolve_entity: EntityResolver | None = None) -> "ArticleIndex":
+    def create(cls, directory: Path | str, resolve_entity: EntityResolver | None = None, *,
+               analyser: TextAnalyser) -> "ArticleIndex":
         """Create an empty index, replacing whatever index was in ``directory``."""
         cls._create_ix(Path(directory))
-        return cls(directory, resolve_entity)
+        return cls(directory, resolve_entity, analyser=analyser)
 
     @staticmethod
     def _create_ix(directory: Path):
@@ -311,7 +199,7 @@ class ArticleIndex:
         """id -> content_hash of every indexed article (from columns: no stored bodies read)."""
         ev = self._evaluator()
         hashes = ev.column("content_hash")
-        return {article_id: hashes.get(n, "") for article_id, n in ev.docnums_by_id().items()}
+        return {article_id: str(hashes.get(n, "")) for article_id, n in ev.docnums_by_id().items()}
 
     def _lexicon(self, fname: str) -> dict[str, str]:
         """Lowercased term -> term of an entity field (for case-insensitive field values)."""
@@ -341,22 +229,23 @@ class ArticleIndex:
                 return got
         if etype not in ENTITY_FIELDS:
             return None
-        canonical = analysis.current_aliases().get(" ".join(name.lower().split()))
+        aliases = self.analyser.aliases()
+        canonical = aliases.get(" ".join(name.lower().split()))
         lex = self._lexicon(etype)
         for candidate in (name, canonical):
             if candidate and candidate.lower() in lex:
                 return lex[candidate.lower()]
         if canonical is None:  # 소프트뱅크의 -> 소프트뱅크: drop particles, then look again
-            bare = " ".join(g[0][0] for g in analysis.query_groups(name))
+            bare = " ".join(g[0][0] for g in self.analyser.query_groups(name))
             if bare in lex:
                 return lex[bare]
-            canonical = analysis.current_aliases().get(bare)
+            canonical = aliases.get(bare)
         return canonical
 
     @_locked
     def query_terms(self, query: str, resolve_entity: EntityResolver | None = None) -> list[str]:
         """The analysed terms of ``query`` to highlight (raises errors.QueryError)."""
-        return parse_query(query, self._resolver(resolve_entity)).terms
+        return parse_query(query, self._resolver(resolve_entity), analyser=self.analyser).terms
 
     @_locked
     def search(
@@ -376,7 +265,7 @@ class ArticleIndex:
         """
         t0 = time.perf_counter()
         s = self._s()
-        parsed = parse_query(query, self._resolver(resolve_entity), reader=s.reader())
+        parsed = parse_query(query, self._resolver(resolve_entity), reader=s.reader(), analyser=self.analyser)
         by_date = sort == "date" or parsed.empty
         n = max(1, limit) if limit is not None else None
         top, total = self._evaluator().top(parsed.ranked(parsed.query), n, by_date)
@@ -393,7 +282,7 @@ class ArticleIndex:
             body = stored.get("body", "")
             snip = make_snippet(body, parsed.terms if snippets and not parsed.empty else ())
             hits.append(
-                IndexHit(
+                Hit(
                     id=stored["id"],
                     score=0.0 if by_date else score,  # by date: the key is no score
                     title=stored.get("title", ""),
@@ -437,7 +326,7 @@ class ArticleIndex:
         """Add or replace ``docs`` (by id) and delete ``remove_ids``, committing once.
 
         ``docs`` may be a generator (it is consumed in batches); progress then reports
-        ``total`` as given (0 if unknown). A :class:`PretokenizedDoc` brings the Kiwi tokens of
+        ``total`` as given (0 if unknown). A :class:`PretokenizedDoc` brings the analysis of
         its texts (no Kiwi call here); plain IndexDocs are analysed batch by batch. A doc whose
         id is not in ``existing`` (the ids that may already be indexed; None: any) is added
         without Whoosh's lookup of an old copy to replace. Raises errors.IndexBusy if another
@@ -449,318 +338,11 @@ class ArticleIndex:
         those segments by name, and the commit publishes them with this writer's own. A
         written doc whose segment is missing (its worker failed) is added here.
         """
-        try:
-            writer = self._ix.writer(timeout=LOCK_TIMEOUT_S, limitmb=256, codec=_writer_codec())
-        except windex.LockError:
-            raise IndexBusy(f"another process is updating the index in {self.directory}; try again when it is done") from None
-        if total is None:
-            total = len(docs) if hasattr(docs, "__len__") else 0
-        done = 0
-        written: list[WrittenDoc] = []
-        try:
-            for rid in remove_ids:
-                writer.delete_by_term("id", rid)
-            # Kiwi analyses batch k+1 on its worker threads while Whoosh indexes batch k.
-            with ThreadPoolExecutor(max_workers=1) as pool:
-                batches = _batched(docs, BATCH_SIZE)
-                batch = next(batches, None)
-                pending = pool.submit(_pretokenized_docs, batch) if batch else None
-                while batch:
-                    batch = pending.result()
-                    following = next(batches, None)
-                    pending = pool.submit(_pretokenized_docs, following) if following else None
-                    with analysis.use_pretokenized(_token_table(batch)):
-                        for item in batch:
-                            if isinstance(item, WrittenDoc):
-                                d = item.doc
-                                if existing is None or d.id in existing:
-                                    writer.delete_by_term("id", d.id)  # an old copy, in a committed segment
-                                written.append(item)
-                            else:
-                                d = item.doc
-                                _add(writer, d, existing, item.terms)
-                            done += 1
-                            if progress:
-                                progress(done, total, d.id)
-                    batch = following
-            segments = _take_written(writer, written, written_segments, existing)
-            _commit(writer, segments)
-        except BaseException:
-            writer.cancel()
-            raise
+        write_documents(self._ix, self.directory, self.analyser, docs, remove_ids, progress, total, existing,
+                        written_segments)
         if fingerprint is not None and fingerprint != self.meta.get("fingerprint"):
             self.meta = {**self.meta, "fingerprint": fingerprint}
             _write_meta(self.directory, self.meta)
-
-
-def _add(writer, doc: IndexDoc, existing: set[str] | None, terms: analysis.BodyTerms | None = None) -> None:
-    """Add ``doc``, replacing an indexed copy unless its id is known to be new. The body's
-    terms are ``terms`` (analysis.body_terms of it, computed here if None); Whoosh indexes a
-    list of terms as given and stores the body text."""
-    fields = _fields_of(doc)
-    terms = terms if terms is not None else analysis.body_terms(doc.body)
-    fields.update(body=list(terms.terms.elements()), _stored_body=fields["body"],
-                  body_pairs=list(terms.pairs.elements()))
-    if existing is None or doc.id in existing:
-        writer.update_document(**fields)
-    else:
-        writer.add_document(**fields)
-
-
-def _take_written(writer, written: list["WrittenDoc"], segments: Callable[[], dict[str, object]] | None,
-                  existing: set[str] | None) -> list:
-    """The worker segments holding ``written``; documents whose segment is missing (its
-    worker failed before finishing it) are added by ``writer`` instead."""
-    found = dict(segments()) if (written and segments is not None) else {}
-    redo = [item.doc for item in written if found.get(item.segment) is None]
-    for batch in _batched(redo, BATCH_SIZE):
-        for item in _pretokenized_docs(batch):
-            with analysis.use_pretokenized(item.tokens):
-                _add(writer, item.doc, existing, item.terms)
-    return [s for s in found.values() if s is not None]
-
-
-def _commit(writer, extra: list) -> None:
-    """Commit ``writer`` and publish the finished segments ``extra`` in the same new table of
-    contents (what Whoosh's multi-process writer does with its sub-writers' segments)."""
-    if not extra:
-        writer.commit()
-        return
-    final = writer._merge_segments(None, None, None)  # Whoosh's default: merge small segments
-    if writer._added:
-        final.append(writer._finalize_segment())
-    else:
-        writer._close_segment()
-    writer._commit_toc(final + extra)
-    writer._finish()
-
-
-class WrittenDoc(NamedTuple):
-    """An IndexDoc a :class:`SegmentBuilder` already wrote: document ``docnum`` of segment
-    ``segment``."""
-
-    doc: IndexDoc
-    segment: str
-    docnum: int
-
-
-class _MemoryPool:
-    """Whoosh's posting pool for a :class:`SegmentBuilder`: postings kept per term in arrays
-    and sorted once at the end. Whoosh's own pool sorts every posting and, past its memory
-    limit, pickles sorted runs to temporary files that the commit merges back. Arrays hold no
-    Python objects, so the garbage collector does not walk the postings."""
-
-    def __init__(self) -> None:
-        self._terms: dict[tuple[str, bytes], tuple[array, array, array]] = {}
-        self._value_ids: dict[bytes | None, int] = {}  # value string -> index in _values
-        self._values: list[bytes | None] = []
-        self._count_ids: dict[int, int] = {}  # term count -> index of its packed value
-        self.fieldnames: set[str] = set()
-
-    def add(self, item) -> None:
-        fieldname, tbytes, docnum, weight, vbytes = item
-        self._append(fieldname, tbytes, docnum, weight, self._value_id(vbytes))
-
-    def add_field(self, fieldname: str, docnum: int, items) -> None:
-        """The postings of one field of one document: (term bytes, freq, weight, value bytes)."""
-        for tbytes, _freq, weight, vbytes in items:
-            self._append(fieldname, tbytes, docnum, weight, self._value_id(vbytes))
-
-    def add_counts(self, fieldname: str, docnum: int, counts: Counter, boost: float) -> None:
-        """A Frequency-format field of one document from its term counts: what Whoosh's
-        Frequency.word_values gives (weight count * boost, value the packed count)."""
-        from whoosh.system import pack_uint
-
-        for term, n in counts.items():
-            value = self._count_ids.get(n)
-            if value is None:
-                value = self._count_ids[n] = self._value_id(pack_uint(n))
-            self._append(fieldname, term.encode("utf-8"), docnum, n * boost, value)
-
-    def _append(self, fieldname: str, tbytes: bytes, docnum: int, weight: float, value: int) -> None:
-        entry = self._terms.get((fieldname, tbytes))
-        if entry is None:
-            entry = self._terms[(fieldname, tbytes)] = (array("I"), array("d"), array("I"))
-            self.fieldnames.add(fieldname)
-        entry[0].append(docnum)
-        entry[1].append(weight)
-        entry[2].append(value)
-
-    def _value_id(self, vbytes: bytes | None) -> int:
-        """The index of ``vbytes`` in _values (one entry per distinct value string)."""
-        value = self._value_ids.get(vbytes)
-        if value is None:
-            value = self._value_ids[vbytes] = len(self._values)
-            self._values.append(vbytes)
-        return value
-
-    def iter_postings(self):
-        terms, values = self._terms, self._values
-        for key in sorted(terms):
-            fieldname, tbytes = key
-            docnums, weights, value_ids = terms[key]
-            for i in range(len(docnums)):
-                yield fieldname, tbytes, docnums[i], weights[i], values[value_ids[i]]
-
-    def cleanup(self) -> None:
-        self._terms, self._value_ids, self._values, self._count_ids = {}, {}, [], {}
-
-
-def _add_analysed(writer, fields: dict, analysed: dict[str, Counter]) -> None:
-    """Whoosh's SegmentWriter.add_document for a pool with ``add_field``, where the fields
-    named in ``analysed`` (Frequency format) come as the counts of their analysed terms: their
-    postings are made here in one pass instead of through Whoosh's token stream, term by term. Gives
-    the same postings, lengths and stored values (tests/test_pipeline.py compares them)."""
-    perdoc, schema, pool, docnum = writer.perdocwriter, writer.schema, writer.pool, writer.docnum
-    perdoc.start_doc(docnum)
-    for name in sorted(fields):
-        value = fields[name]
-        if value is None:
-            continue
-        field = schema[name]
-        length = 0
-        if field.indexed:
-            counts = analysed.get(name)
-            if counts is not None:
-                pool.add_counts(name, docnum, counts, field.format.field_boost)
-                length = sum(counts.values())
-            else:
-                items = list(field.index(value))
-                pool.add_field(name, docnum, items)
-                length = sum(item[1] for item in items)
-            if not field.scorable:
-                length = 0
-        perdoc.add_field(name, field, value if field.stored else None, length)
-        if field.column_type:
-            perdoc.add_column_value(name, field.column_type, field.to_column_value(value))
-    perdoc.finish_doc()
-    writer._added = True
-    writer.docnum += 1
-
-
-# Documents a worker writes into one segment before it writes the segment's files and starts
-# another: a worker's memory (its posting pool) stays that of this many documents instead of
-# growing with the update (a 30k-article build peaked at 1.9 GB with workers).
-FLUSH_DOCS = 4000
-
-
-class SegmentBuilder:
-    """Writes documents into new segments of the index in ``directory`` without taking the
-    index's write lock: for the worker processes of an update whose main process holds it
-    and publishes the finished segments (:class:`WrittenDoc`, ``ArticleIndex.update``). Every
-    ``flush_docs`` documents a segment is finished and another begun. Readers see nothing until
-    the main process publishes them; an abandoned segment's files go at Whoosh's next commit."""
-
-    def __init__(self, directory: Path | str, flush_docs: int = 0):
-        self._directory = str(directory)
-        self._flush_docs = flush_docs or FLUSH_DOCS
-        self._finished: dict[str, object] = {}
-        self._begin()
-
-    def _begin(self) -> None:
-        from whoosh.writing import SegmentWriter
-
-        ix = FileStorage(self._directory, supports_mmap=False).open_index(indexname=INDEX_NAME)
-        self._writer = SegmentWriter(ix, _lk=False, codec=_writer_codec())
-        self._writer.pool = _MemoryPool()
-        self.name: str = self._writer.newsegment.segment_id()
-        self.count = 0
-
-    def add(self, doc: IndexDoc, tokens: analysis.Tokens, terms: analysis.BodyTerms | None = None) -> int:
-        """Write ``doc`` (its title analysed from its Kiwi ``tokens``, its body's ``terms``
-        computed from them if None); returns its document number in segment :attr:`name`."""
-        if self.count >= self._flush_docs:
-            self._finished[self.name] = self._close()
-            self._begin()
-        docnum = self._writer.docnum
-        fields = _fields_of(doc)
-        with analysis.use_pretokenized(tokens):
-            if terms is None:
-                terms = analysis.body_terms(doc.body)
-            _add_analysed(self._writer, fields, {
-                "body": terms.terms,
-                "body_pairs": terms.pairs,
-                "entities": Counter(fields["entities"]),  # terms already (see _entity_terms)
-                "grams": Counter(fields["grams"]),  # terms already (analysis.gram_terms)
-            })
-        self.count += 1
-        return docnum
-
-    def _close(self):
-        writer = self._writer
-        segment = writer._finalize_segment() if self.count else writer._close_segment()
-        writer.is_closed = True
-        writer.pool = None  # its postings are written: free them now
-        return segment
-
-    def finish(self) -> dict[str, object]:
-        """Write the last segment's files; returns every segment written, by name, to publish
-        (an empty one is None). The temporary folder stays: it is shared with the main writer,
-        whose commit removes it."""
-        self._finished[self.name] = self._close()
-        return dict(self._finished)
-
-
-class PretokenizedDoc(NamedTuple):
-    """An IndexDoc with the Kiwi token table of its title (and perhaps body) and what the index
-    keeps of its body (``terms``: analysis.body_terms; computed from the table if None), e.g.
-    made in a worker process."""
-
-    doc: IndexDoc
-    tokens: analysis.Tokens
-    terms: analysis.BodyTerms | None = None
-
-
-def _writer_codec():
-    """Whoosh's codec without per-block document-length statistics: collecting them costs a
-    file read per posting at commit (~20% of the writing time) and only tightens the score
-    bounds Whoosh's own block-skipping uses (min length 0 is still a valid bound); BM25 reads
-    the per-document lengths, which are written as before."""
-    from whoosh.codec.whoosh3 import W3Codec
-
-    codec = W3Codec()
-    codec.length_stats = False
-    return codec
-
-
-def _batched(docs: Iterable, size: int):
-    batch: list = []
-    for d in docs:
-        batch.append(d)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def _token_table(batch: list) -> analysis.Tokens:
-    """The Kiwi token table of a batch of PretokenizedDocs (and WrittenDocs, which need none)."""
-    table: analysis.Tokens = {}
-    for item in batch:
-        if isinstance(item, PretokenizedDoc):
-            table.update(item.tokens)
-    return table
-
-
-def _pretokenized_docs(batch: list) -> list:
-    """``batch`` with every plain IndexDoc made a PretokenizedDoc (its title's Kiwi tokens in one
-    parallel call, its body's terms window by window) and every PretokenizedDoc given its
-    body's terms if it came without."""
-    plain = [item for item in batch if not isinstance(item, (PretokenizedDoc, WrittenDoc))]
-    titles = analysis.tokenize_many(d.title for d in plain) if plain else {}
-    out = []
-    for item in batch:
-        if isinstance(item, WrittenDoc):
-            out.append(item)
-            continue
-        if not isinstance(item, PretokenizedDoc):
-            item = PretokenizedDoc(item, {item.title: titles[item.title]} if item.title in titles else {})
-        if item.terms is None:
-            with analysis.use_pretokenized(item.tokens):
-                item = item._replace(terms=analysis.body_terms(item.doc.body))
-        out.append(item)
-    return out
 
 
 def _write_meta(directory: Path, meta: dict) -> None:

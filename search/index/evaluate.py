@@ -20,8 +20,9 @@ from math import log
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.scoring import BM25F
+
+from briefing.search.index.whoosh_private import bm25_field_b, field_length_column, posting_blocks
 
 _EMPTY_IDS = np.zeros(0, dtype=np.int64)
 _EMPTY_SCORES = np.zeros(0, dtype=np.float64)
@@ -124,10 +125,7 @@ class LeafData:
         """Every document's length of ``fieldname`` (Whoosh's lossy one-byte value)."""
         got = self._lengths.get(fieldname)
         if got is None:
-            from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-
-            perdoc = self.reader._perdoc
-            col = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+            col = field_length_column(self.reader, fieldname)
             if col is None:
                 got = np.ones(self.doc_count_all, dtype=np.float64)
             else:
@@ -150,19 +148,12 @@ class LeafData:
 
 def _read_postings(matcher) -> tuple[np.ndarray, np.ndarray]:
     """All (ids, weights) of a term's postings, block by block when the codec allows it."""
-    if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
+    blocks = posting_blocks(matcher)
+    if blocks is not None:
         id_parts, weight_parts = [], []
-        m = matcher
-        while not m._atend and m.is_active():
-            if m._data is None:
-                m._read_data()
-            deltas = m._data[0]
+        for deltas, weights in blocks:
             id_parts.append(np.cumsum(np.asarray(deltas, dtype=np.int64)))
-            m._read_weights()
-            weight_parts.append(np.asarray(m._weights, dtype=np.float64))
-            if m._lastblock:
-                break
-            m._next_block()
+            weight_parts.append(np.asarray(weights, dtype=np.float64))
         if not id_parts:
             return _EMPTY_IDS, _EMPTY_SCORES
         return np.concatenate(id_parts), np.concatenate(weight_parts)
@@ -199,7 +190,7 @@ class Evaluator:
 
     def _bm25(self, leaf: LeafData, fieldname: str, text: str, ids: np.ndarray, tf: np.ndarray) -> np.ndarray:
         w = self.weighting
-        B = w._field_B.get(fieldname, w.B)
+        B = bm25_field_b(w, fieldname)
         K1 = w.K1
         avgfl = self.searcher.avg_field_length(fieldname) or 1
         fl = leaf.lengths(fieldname)[ids]
@@ -350,7 +341,7 @@ class Evaluator:
     def docnums_by_id(self) -> dict[str, int]:
         """Article id -> global document number of every live document (cached)."""
         if self._by_id is None:
-            self._by_id = {article_id: n for n, article_id in self.column("id").items()}
+            self._by_id = {str(article_id): n for n, article_id in self.column("id").items()}
         return self._by_id
 
     def _id_ranks(self) -> np.ndarray:

@@ -24,17 +24,18 @@ from typing import Callable
 
 from whoosh import query as wq
 
-from briefing.search.language import analysis
+from briefing.search.language.analysis import TextAnalyser, phrase_pairs
+from briefing.search.language.normalize import normalize_text
+from briefing.search.language.surface import gram_terms, title_keys
 from briefing.search.errors import QueryError
+from briefing.search.index.query_syntax import ENTITY_FIELDS, FIELDS, QueryItem, group_or, lex, words_of
 
-ENTITY_FIELDS = ("company", "person", "place", "org")
 TEXT_FIELDS = ("title", "body", "entities")  # searched by plain words
 POSITIONAL_FIELDS = ("title", "body")  # fields phrases search
 PAIR_FIELDS = {"body": "body_pairs"}  # phrases in these fields match adjacent-term pairs
-FIELDS = (*ENTITY_FIELDS, "publisher", "title", "body", "byline", "date")
 MAX_QUERY_CHARS = 1000
-GRAM_FIELD = "grams"  # character bigrams (analysis.gram_terms)
-TITLE_KEY_FIELD = "title_key"  # "=" whole-title key, "~" without kickers (analysis.title_keys)
+GRAM_FIELD = "grams"  # character bigrams (surface.gram_terms)
+TITLE_KEY_FIELD = "title_key"  # "=" whole-title key, "~" without kickers (surface.title_keys)
 RARE_DOCS = 2  # a query morpheme in fewer articles may be a word split another way: bigrams too
 MOST_OF = 2 / 3  # the forgiving query needs this share of the query's words
 # A query that is an article's title, punctuation and kickers aside, puts that article first
@@ -46,7 +47,6 @@ EntityResolver = Callable[[str, str], "str | None"]
 
 _DATE_HELP = "write date:2025, date:2025-02, date:2025-02-04, date:2025-02..2025-04 or date:..2024"
 _PERIOD = re.compile(r"^(\d{4})(?:[-./](\d{1,2})(?:[-./](\d{1,2}))?)?$")
-_FIELD_PREFIX = re.compile(r"^([A-Za-z_]+):(.*)$", re.S)
 
 
 @dataclass
@@ -65,120 +65,6 @@ class ParsedQuery:
         return q if self.title is None else wq.AndMaybe(q, self.title)
 
 
-@dataclass
-class _Item:
-    kind: str  # word | phrase | field | alias | or
-    text: str = ""
-    field: str | None = None
-    negated: bool = False
-    canonical: str | None = None
-    start: int = 0  # where the word is in the (normalised) query
-    optional: bool = False  # a word of a bracketed kicker ([단독], [산업 핫이슈])
-    end: int = 0  # end of a field or OR item in the query
-
-
-# --- lexing ------------------------------------------------------------------------------
-
-
-def _read_quoted(s: str, i: int) -> tuple[str, int]:
-    """Text between the quote at ``s[i]`` and the closing quote; index after it."""
-    end = s.find('"', i + 1)
-    if end < 0:
-        raise QueryError(
-            f'unbalanced quote in {s[i:i + 30]!r}: close the phrase, e.g. "AI 수출 프로그램"'
-        )
-    return s[i + 1 : end], end + 1
-
-
-def _read_word(s: str, i: int) -> tuple[str, int]:
-    j = i
-    while j < len(s) and not s[j].isspace() and s[j] != '"':
-        j += 1
-    return s[i:j], j
-
-
-_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\uff02": '"', "\u201e": '"'})
-_LOOSE_QUOTES = str.maketrans({"\u201c": " ", "\u201d": " ", "\uff02": " ", "\u201e": " "})
-
-
-_KICKER = re.compile(r"\[[^\[\]]*\]|【[^【】]*】")
-
-
-def _lex(s: str) -> list[_Item]:
-    quoted = s.translate(_QUOTES)  # “typographic” quotes pasted from articles work as phrases
-    if quoted.count('"') % 2 and quoted.count('"') != s.count('"'):
-        quoted = s.translate(_LOOSE_QUOTES)  # unbalanced ones in a pasted headline are punctuation
-    s = quoted
-    kickers = [m.span() for m in _KICKER.finditer(s)]
-    items: list[_Item] = []
-    i = 0
-    while i < len(s):
-        if s[i].isspace():
-            i += 1
-            continue
-        negated = False
-        if s[i] == "-":
-            negated = True
-            i += 1
-            if i >= len(s) or s[i].isspace() or s[i] == "-":
-                raise QueryError("a lone '-' excludes nothing: put the word right after it, e.g. 반도체 -삼성전자")
-        if s[i] == '"':
-            text, i = _read_quoted(s, i)
-            if not text.strip():
-                raise QueryError('empty phrase "": put words between the quotes, e.g. "AI 수출 프로그램"')
-            items.append(_Item("phrase", text, negated=negated, start=i - len(text) - 1))
-            continue
-        start = i
-        word, i = _read_word(s, i)
-        m = _FIELD_PREFIX.match(word)
-        if m and not m.group(2).startswith("//"):  # a URL is a word, not a field
-            name, value = m.group(1).lower(), m.group(2)
-            if name not in FIELDS:
-                raise QueryError(
-                    f"unknown field '{name}:' — fields are: {', '.join(f + ':' for f in FIELDS)}"
-                )
-            if not value and i < len(s) and s[i] == '"':
-                value, i = _read_quoted(s, i)
-            if not value.strip():
-                example = "date:2025-02" if name == "date" else f"{name}:소프트뱅크" if name in ENTITY_FIELDS else f'{name}:"..."'
-                raise QueryError(f"'{name}:' needs a value right after the colon, e.g. {example}")
-            items.append(_Item("field", value.strip(), field=name, negated=negated, start=start, end=i))
-            continue
-        if word == "OR" and not negated:
-            items.append(_Item("or", start=start, end=i))
-            continue
-        if word == "OR":
-            raise QueryError("'-OR' is not valid: OR joins two words, e.g. 소프트뱅크 OR 오픈AI")
-        optional = any(ks <= start and i <= ke for ks, ke in kickers)
-        items.append(_Item("word", word, negated=negated, start=start, optional=optional))
-    return _merge_multiword_aliases(items)
-
-
-def _merge_multiword_aliases(items: list[_Item]) -> list[_Item]:
-    """Replace runs of plain words spelling a multi-word alias by one alias item."""
-    aliases = analysis.multiword_aliases()
-    if not aliases:
-        return items
-    by_words = {tuple(k.split()): v for k, v in aliases.items()}
-    longest = max(len(k) for k in by_words)
-    out: list[_Item] = []
-    i = 0
-    while i < len(items):
-        matched = False
-        for n in range(min(longest, len(items) - i), 1, -1):
-            run = items[i : i + n]
-            if not all(it.kind == "word" and not it.negated for it in run):
-                continue
-            canonical = by_words.get(tuple(it.text.lower() for it in run))
-            if canonical:
-                out.append(_Item("alias", " ".join(it.text for it in run), canonical=canonical))
-                i += n
-                matched = True
-                break
-        if not matched:
-            out.append(items[i])
-            i += 1
-    return out
 
 
 # --- building Whoosh queries -------------------------------------------------------------
@@ -199,7 +85,8 @@ def _and(qs: list[wq.Query]) -> wq.Query | None:
 
 
 class _Builder:
-    def __init__(self, resolve_entity: EntityResolver | None, reader=None):
+    def __init__(self, analyser: TextAnalyser, resolve_entity: EntityResolver | None, reader=None):
+        self.analyser = analyser
         self.reader = reader
         self.resolve_entity = resolve_entity
         self.terms: list[str] = []
@@ -218,7 +105,7 @@ class _Builder:
     def words(self, text: str, fields=TEXT_FIELDS, collect: bool = True, base=None) -> wq.Query | None:
         """All analysed positions of ``text`` must match, in one of ``fields`` (``base``: the
         morphemes of ``text`` analysed in the context of the query)."""
-        groups = analysis.query_groups(text, base)
+        groups = self.analyser.query_groups(text, base)
         if not groups:
             return None
         if collect:
@@ -230,7 +117,7 @@ class _Builder:
             for g in groups:
                 alts = [self._alt_query(fname, alt) for alt in g]
                 if fname in POSITIONAL_FIELDS and len(g[0]) == 1 and not self._indexed(fname, g[0][0]):
-                    parts = analysis.decompose(g[0][0])
+                    parts = self.analyser.decompose(g[0][0])
                     if parts:  # the same compound analysed as separate nouns elsewhere
                         alts.append(self._phrase_query(fname, [[p] for p, _s, _e in parts]))
                 conj.append(_or(alts))
@@ -243,14 +130,14 @@ class _Builder:
             return False
         return sum(self.reader.doc_frequency(f, term) for f in POSITIONAL_FIELDS) < RARE_DOCS
 
-    def word_unit(self, item: _Item, morphemes) -> tuple[wq.Query | None, wq.Query | None]:
+    def word_unit(self, item: QueryItem, morphemes) -> tuple[wq.Query | None, wq.Query | None]:
         """(strict, forgiving) queries of one plain query word. Strict: its morphemes, or its
         character bigrams when a morpheme is missing or rare in the index; forgiving: either."""
         strict = self.words(item.text, collect=True, base=morphemes)
         if strict is None or not morphemes:
             return strict, strict
         surface = item.text[morphemes[0][2] - item.start : morphemes[-1][3] - item.start]
-        grams = list(dict.fromkeys(analysis.gram_terms(surface)))
+        grams = list(dict.fromkeys(gram_terms(surface)))
         if not grams:
             return strict, strict
         by_grams = _and([wq.Term(GRAM_FIELD, g) for g in grams])
@@ -262,7 +149,7 @@ class _Builder:
 
     def phrase(self, text: str, fields=POSITIONAL_FIELDS, collect: bool = True, base=None) -> wq.Query | None:
         """The analysed terms of ``text`` in this order, adjacent (positions)."""
-        groups = analysis.query_groups(text, base)
+        groups = self.analyser.query_groups(text, base)
         if len(groups) <= 1:
             return self.words(text, tuple(f for f in fields if f != "entities") or fields, collect, base)
         singles = [[alt[0] for alt in g if len(alt) == 1] for g in groups]
@@ -278,12 +165,12 @@ class _Builder:
         adjacent pair of the phrase occurs somewhere in the article."""
         pair_field = PAIR_FIELDS.get(fname)
         if pair_field:
-            return _and([_or([wq.Term(pair_field, p) for p in alts]) for alts in analysis.phrase_pairs(groups)])
+            return _and([_or([wq.Term(pair_field, p) for p in alts]) for alts in phrase_pairs(groups)])
         if all(len(g) == 1 for g in groups):
             return wq.Phrase(fname, [g[0] for g in groups])
         return wq.Sequence([_or([wq.Term(fname, t) for t in g]) for g in groups])
 
-    def field(self, item: _Item) -> wq.Query | None:
+    def field(self, item: QueryItem) -> wq.Query | None:
         name, value = item.field, item.text
         if name == "date":
             return _date_query(value)
@@ -304,14 +191,14 @@ class _Builder:
             return wq.Term("byline", value.lower())
         raise QueryError(f"unknown field '{name}:' — fields are: {', '.join(FIELDS)}")
 
-    def item(self, item: _Item) -> wq.Query | None:
+    def item(self, item: QueryItem) -> wq.Query | None:
         collect = not item.negated
         if item.kind == "word":
             return self.words(item.text, collect=collect)
         if item.kind == "phrase":
             return self.phrase(item.text, collect=collect)
         if item.kind == "alias":
-            return _or([self.phrase(item.text, collect=collect), self.words(item.canonical, collect=collect)])
+            return _or([self.phrase(item.text, collect=collect), self.words(item.canonical or "", collect=collect)])
         return self.field(item)
 
 
@@ -350,38 +237,12 @@ def _date_query(value: str) -> wq.Query:
     return wq.DateRange("published", start, stop)
 
 
-# --- parsing -----------------------------------------------------------------------------
 
 
-def _group_or(items: list[_Item]) -> list[list[_Item]]:
-    """Split the item stream into AND-ed units; ``a OR b`` makes one unit of several items."""
-    units: list[list[_Item]] = []
-    pending_or = False
-    for n, it in enumerate(items):
-        if it.kind == "or":
-            if not units or pending_or:
-                raise QueryError("OR needs a word on both sides, e.g. 소프트뱅크 OR 오픈AI")
-            pending_or = True
-            continue
-        if pending_or:
-            if it.negated or any(x.negated for x in units[-1]):
-                raise QueryError("-word cannot be part of an OR: write 'a OR b -c' to exclude c")
-            units[-1].append(it)
-            pending_or = False
-        else:
-            units.append([it])
-    if pending_or:
-        raise QueryError("OR needs a word on both sides, e.g. 소프트뱅크 OR 오픈AI")
-    return units
-
-
-def query_terms(text: str) -> list[str]:
-    """The analysed terms of a query to highlight in an article (see analysis.term_spans)."""
-    return parse_query(text).terms
-
-
-def parse_query(text: str, resolve_entity: EntityResolver | None = None, reader=None) -> ParsedQuery:
-    """Parse a user query into a Whoosh query over the article index schema.
+def parse_query(text: str, resolve_entity: EntityResolver | None = None, reader=None, *,
+                analyser: TextAnalyser) -> ParsedQuery:
+    """Parse a user query into a Whoosh query over the article index schema, its words analysed
+    by ``analyser`` (the one that analysed the indexed text).
 
     ``resolve_entity(name, type)`` maps what the user typed after ``company:`` etc. to the
     canonical name stored in the index (e.g. via the gazetteer); None keeps it as typed.
@@ -396,77 +257,86 @@ def parse_query(text: str, resolve_entity: EntityResolver | None = None, reader=
         )
     if not text.strip():
         return ParsedQuery(wq.Every(), [], empty=True)
-    text = analysis.normalize_text(text)  # the same form as the indexed text (briefing.search.language.normalize)
-    builder = _Builder(resolve_entity, reader)
-    positives: list[wq.Query] = []
-    negatives: list[wq.Query] = []
-    others: list[wq.Query] = []  # required in the forgiving query too (fields, OR groups)
-    required: list[wq.Query] = []  # phrases
-    words: list[tuple[wq.Query, wq.Query]] = []  # (strict, forgiving) per plain word
-    kicker_words: list[tuple[wq.Query, wq.Query]] = []
-    phrase_words: list[tuple[wq.Query, wq.Query]] = []  # the words of phrases, for the forgiving query
-    items = _lex(text)
-    in_context = _morphemes_in_context(text, items)
-    for unit in _group_or(items):
+    text = normalize_text(text)  # the same form as the indexed text (briefing.search.language.normalize)
+    builder = _Builder(analyser, resolve_entity, reader)
+    items = lex(text, analyser.multiword_aliases())
+    parts = _collect(builder, items, _morphemes_in_context(analyser, text, items))
+    if not parts.words and not parts.phrase_words:  # a query of kicker words alone needs them
+        parts.words, parts.kicker_words = parts.kicker_words, []
+    if not parts.positives and not parts.negatives and not parts.words:
+        raise QueryError(
+            f"nothing to search for in {text[:40]!r}: particles and punctuation alone are not searchable"
+        )
+    return _assemble(parts, builder.terms, _title_query(text))
+
+
+Pair = tuple[wq.Query, wq.Query]  # (strict, forgiving) queries of one plain word
+
+
+@dataclass
+class _Parts:
+    """The queries of a query's units, by the role they play in the strict and forgiving queries."""
+
+    positives: list[wq.Query] = field(default_factory=list)
+    negatives: list[wq.Query] = field(default_factory=list)
+    others: list[wq.Query] = field(default_factory=list)  # required in the forgiving query too (fields, OR groups)
+    required: list[wq.Query] = field(default_factory=list)  # phrases
+    words: list[Pair] = field(default_factory=list)  # per plain word
+    kicker_words: list[Pair] = field(default_factory=list)
+    phrase_words: list[Pair] = field(default_factory=list)  # the words of phrases, for the forgiving query
+
+
+def _collect(builder: _Builder, items: list[QueryItem], in_context: dict[int, list]) -> _Parts:
+    """The queries of each unit of ``items`` (see group_or), sorted into :class:`_Parts`."""
+    parts = _Parts()
+    for unit in group_or(items):
         it = unit[0]
         if len(unit) == 1 and it.kind == "word" and not it.negated:
             strict, forgiving = builder.word_unit(it, in_context.get(id(it), []))
             if strict is not None:
-                (kicker_words if it.optional else words).append((strict, forgiving))
+                (parts.kicker_words if it.optional else parts.words).append((strict, forgiving))
             continue
         if len(unit) == 1 and it.kind == "phrase" and not it.negated:
             q = builder.phrase(it.text, base=in_context.get(id(it)))
             if q is not None:
-                positives.append(q)
-                required.append(q)
-            for word in _words_of(it):  # a pasted headline's quoted words count one by one
+                parts.positives.append(q)
+                parts.required.append(q)
+            for word in words_of(it):  # a pasted headline's quoted words count one by one
                 strict, forgiving = builder.word_unit(word, in_context.get(id(word), []))
                 if forgiving is not None:
-                    phrase_words.append((strict, forgiving))
+                    parts.phrase_words.append((strict, forgiving))
             continue
         q = _or([builder.item(x) for x in unit])
         if q is None:
             continue
         if not it.negated:
-            others.append(q)
-        (negatives if it.negated else positives).append(q)
-    if not words and not phrase_words:  # a query of kicker words alone needs them
-        words, kicker_words = kicker_words, []
-    if not positives and not negatives and not words:
-        raise QueryError(
-            f"nothing to search for in {text[:40]!r}: particles and punctuation alone are not searchable"
-        )
-    title = _title_query(text)
-    strict = _and(positives + [q for q, _f in words]) or wq.Every()
-    if kicker_words:
-        strict = wq.AndMaybe(strict, _or([q for q, _f in kicker_words]))
+            parts.others.append(q)
+        (parts.negatives if it.negated else parts.positives).append(q)
+    return parts
+
+
+def _assemble(parts: _Parts, terms: list[str], title: wq.Query | None) -> ParsedQuery:
+    """The strict query (every word) and the forgiving one (most of the words) of ``parts``."""
+    strict = _and(parts.positives + [q for q, _f in parts.words]) or wq.Every()
+    if parts.kicker_words:
+        strict = wq.AndMaybe(strict, _or([q for q, _f in parts.kicker_words]))
     relaxed = None
     # a query that is phrases alone means them; beside other words (a pasted headline with a
     # quotation) the phrases' words count one by one in the forgiving query
-    counted = words + phrase_words if words else []
+    counted = parts.words + parts.phrase_words if parts.words else []
     if counted:
-        pool = [f for _q, f in counted + kicker_words]
+        pool = [f for _q, f in counted + parts.kicker_words]
         need = max(1, math.ceil(MOST_OF * len(counted)))
-        relaxed = _and(others + ([] if phrase_words else required)
+        relaxed = _and(parts.others + ([] if parts.phrase_words else parts.required)
                        + [wq.Or(pool, minmatch=need) if len(pool) > 1 else pool[0]])
-    if negatives:
-        strict = wq.AndNot(strict, _or(negatives))
-        relaxed = wq.AndNot(relaxed, _or(negatives)) if relaxed is not None else None
-    return ParsedQuery(strict, builder.terms, empty=False, relaxed=relaxed, title=title,
-                       words=len(counted) + len(required))
+    if parts.negatives:
+        strict = wq.AndNot(strict, _or(parts.negatives))
+        relaxed = wq.AndNot(relaxed, _or(parts.negatives)) if relaxed is not None else None
+    return ParsedQuery(strict, terms, empty=False, relaxed=relaxed, title=title,
+                       words=len(counted) + len(parts.required))
 
 
-def _words_of(phrase: _Item) -> list[_Item]:
-    """The whitespace-separated words of a phrase item, as word items (cached on the item)."""
-    got = getattr(phrase, "_words", None)
-    if got is None:
-        got = [_Item("word", m.group(), start=phrase.start + m.start())
-               for m in re.finditer(r"\S+", phrase.text)]
-        phrase._words = got  # type: ignore[attr-defined]
-    return got
-
-
-def _morphemes_in_context(text: str, items: list[_Item]) -> dict[int, list]:
+def _morphemes_in_context(analyser: TextAnalyser, text: str, items: list[QueryItem]) -> dict[int, list]:
     """The morphemes of each plain word and phrase item and of each word of a phrase (by id),
     from one analysis of the query with its field values and ORs blanked out (offsets kept)."""
     plain = [it for it in items if it.kind in ("word", "phrase")]
@@ -477,9 +347,9 @@ def _morphemes_in_context(text: str, items: list[_Item]) -> dict[int, list]:
         if it.kind in ("field", "or"):
             chars[it.start : it.end] = " " * (it.end - it.start)
     spans = [(it.start, it.start + len(it.text), id(it)) for it in plain]
-    spans += [(w.start, w.start + len(w.text), id(w)) for it in plain if it.kind == "phrase" for w in _words_of(it)]
+    spans += [(w.start, w.start + len(w.text), id(w)) for it in plain if it.kind == "phrase" for w in words_of(it)]
     out: dict[int, list] = {key: [] for _s, _e, key in spans}
-    for morpheme in analysis.query_morphemes("".join(chars)):
+    for morpheme in analyser.query_morphemes("".join(chars)):
         for start, end, key in spans:
             if start <= morpheme[2] < end and morpheme[3] <= end:
                 out[key].append(morpheme)
@@ -488,7 +358,7 @@ def _morphemes_in_context(text: str, items: list[_Item]) -> dict[int, list]:
 
 def _title_query(text: str) -> wq.Query | None:
     """Articles whose title is the query, punctuation aside (whole, or without kickers)."""
-    whole, core = analysis.title_keys(text)
+    whole, core = title_keys(text)
     if not whole:
         return None
     return wq.Or([wq.Term(TITLE_KEY_FIELD, f"={whole}", boost=TITLE_EXACT_BOOST),

@@ -38,3 +38,23 @@ class AnalysedText:
         if missing:
             self.lines.update(zip(missing, self.analyser.morphemes_many(missing)))
         return [self.lines[line] for line in lines]
+
+    def text_morphemes(self, text: str) -> list[Morph]:
+        """The morphemes of ``text`` (any number of lines), offsets into ``text``."""
+        return self.text_morphemes_many([text])[0]
+
+    def text_morphemes_many(self, texts: Sequence[str]) -> list[list[Morph]]:
+        """:meth:`text_morphemes` of each text; their missing lines are analysed in one batch."""
+        split = [t.split("\n") for t in texts]
+        self.morphemes_many([line for lines in split for line in lines])
+        out: list[list[Morph]] = []
+        new = tuple.__new__  # skips the named tuple's Python-level __new__ (half the cost)
+        for lines in split:
+            morphs: list[Morph] = []
+            offset = 0
+            for line in lines:
+                found = self.lines[line]
+                morphs += [new(Morph, (m[0], m[1], m[2] + offset, m[3])) for m in found] if offset else found
+                offset += len(line) + 1
+            out.append(morphs)
+        return out

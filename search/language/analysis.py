@@ -1,34 +1,35 @@
-"""Korean text analysis for Whoosh, on top of the shared Kiwi morphological analyser.
+"""Korean text analysis on top of the shared Kiwi morphological analyser: the terms of a text.
 
-The tokenizer keeps content morphemes (nouns, numerals, roots, foreign words, hanja, verb and
+Analysis keeps content morphemes (nouns, numerals, roots, foreign words, hanja, verb and
 adjective stems), drops particles, endings, suffixes and punctuation, lowercases Latin, and
-emits proper Whoosh tokens with positions and character offsets into the original text.
+gives each term its position and character offsets in the original text.
 
 Like Lucene Nori's "mixed" mode, a compound noun is emitted whole AND as its parts at the same
 position (index mode only), so ``삼성`` finds ``삼성전자``. English/variant aliases from the
 gazetteer add the canonical name's terms at the same position (``SoftBank`` -> ``소프트뱅크``).
 
-The tokenizer holds no state: Kiwi is fetched lazily from :mod:`briefing.search.language.kiwi`, and the alias
-maps live at module level, so an index whose schema pickles the analyzer opens in any process.
+A :class:`TextAnalyser` holds one gazetteer's aliases (:meth:`TextAnalyser.from_gazetteer`) and
+is passed to what analyses text: the index writer and its tokenizers, query parsing, the
+pipeline. Analysers of different gazetteers coexist in one process. Kiwi itself is shared
+(:mod:`briefing.search.language.kiwi`): the names a gazetteer asks it to keep whole are added
+to its dictionary, which is the union of those of the analysers made in the process.
+An :class:`~briefing.search.language.analysed.AnalysedText` passed to the methods brings the
+Kiwi morphemes of a text already analysed (the pipeline analyses an article once).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 import threading
 from collections import Counter
-from contextlib import contextmanager
-from functools import lru_cache
-from typing import Iterable, Iterator, NamedTuple
+from typing import Callable, Iterable, Mapping, NamedTuple, Sequence, TypeVar
 
-from whoosh.analysis import Token, Tokenizer
-
-from briefing.search.language.kiwi import add_user_words, get_kiwi, kiwi_config
-from briefing.search.language.kiwi import tokenize as kiwi_tokenize
+from briefing.search.language.aliases import aliases_from_gazetteer, user_words_from_gazetteer
+from briefing.search.language.analysed import AnalysedText
+from briefing.search.language.kiwi import Morph, add_user_words, get_kiwi, kiwi_config
 from briefing.search.language.kiwi import tokenize_many as kiwi_tokenize_many
-from briefing.search.language.normalize import Normalized, normalize, normalize_text  # noqa: F401 (normalize_text: for query.py)
+from briefing.search.language.normalize import Normalized, normalize
+from briefing.search.language.windows import WINDOW_CHARS, WINDOW_GROUP, text_windows
 
 # Kiwi tags kept as terms (the part before "-": VV-R, VA-I ... are irregular stems).
 CONTENT_TAGS = frozenset({"NNG", "NNP", "NR", "SL", "SN", "SH", "XR", "VV", "VA", "W_SERIAL"})
@@ -42,22 +43,15 @@ MIN_PART_CHARS = 2  # every part of a split noun has at least this many characte
 MAX_SPLIT_COST = 12.0
 MAX_SPLIT_COST_LONG = 24.0  # nouns of LONG_NOUN_CHARS or more
 LONG_NOUN_CHARS = 5
-MIN_HANGUL_ALIAS_CHARS = 3  # shorter Hangul aliases (삼성, 암, 매경) are abbreviations, not variants
+# Words, names and canonical names whose analysis an analyser remembers (per kind)
+MEMO_WORDS = 65536
+MEMO_CANONICAL = 4096
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
-_LATIN = re.compile(r"[A-Za-z]")
-_HANJA = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
-# alias (lowercased single term) -> canonical name; multi-word alias terms -> canonical name
-_aliases: dict[str, str] = {}
-_multi_aliases: dict[str, list[tuple[tuple[str, ...], str]]] | None = None  # first term -> ...
-_multi_alias_texts: dict[str, str] = {}  # lowercased raw multi-word alias -> canonical
-_config_lock = threading.Lock()
-
-# A table of kept Kiwi morphemes: exact text -> [(form, base tag, start, end)] (see _compact)
-Tokens = dict[str, list[tuple[str, str, int, int]]]
-# exact text -> compact Kiwi tokens, filled by pretokenize() for the duration of a batch
-_pretokenized: Tokens = {}
+# A kept Kiwi morpheme: (form, base tag, start, end)
+Morpheme = tuple[str, str, int, int]
+PAIR_SEPARATOR = " "
 
 
 class Term(NamedTuple):
@@ -69,7 +63,12 @@ class Term(NamedTuple):
     end: int
 
 
-# --- Kiwi access -------------------------------------------------------------------------
+class BodyTerms(NamedTuple):
+    """What the index keeps of a body (its fields hold no positions): the count of each
+    index-mode term and of each adjacent-term pair (:func:`pairs_of`)."""
+
+    terms: Counter
+    pairs: Counter
 
 
 # Words of other scripts inside what Kiwi tags SW (Japanese, Cyrillic...): katakana runs,
@@ -78,11 +77,11 @@ _OTHER_WORD = re.compile(r"[\u30a1-\u30fa\u30fc-\u30ff\u31f0-\u31ff]+|[\u3041-\u
 MIN_HIRAGANA_CHARS = 3  # shorter hiragana runs are particles and endings (が, へ, する)
 
 
-def _compact(tokens, norm: Normalized | None = None) -> list[tuple[str, str, int, int]]:
+def kept_morphemes(morphs: Iterable[Morph], norm: Normalized | None = None) -> list[Morpheme]:
     """Kept morphemes only, as (form, base tag, start, end); offsets into the original text
     when ``norm`` (the normalised text Kiwi analysed) says where its characters came from."""
     out = []
-    for t in tokens:
+    for t in morphs:
         base = t.tag.split("-", 1)[0]
         if base in CONTENT_TAGS:
             out.append((t.form, base, t.start, t.start + t.len))
@@ -97,330 +96,22 @@ def _compact(tokens, norm: Normalized | None = None) -> list[tuple[str, str, int
     return out
 
 
-def _kiwi_tokens(text: str) -> list[tuple[str, str, int, int]]:
-    """Kept Kiwi morphemes of ``text`` (see _compact); uses the pretokenized batch if any."""
-    cached = _pretokenized.get(text)
-    if cached is not None:
-        return cached
-    norm = normalize(text)
-    if len(norm.text) <= WINDOW_CHARS:
-        return _compact(kiwi_tokenize(norm.text), norm)
-    out: list[tuple[str, str, int, int]] = []  # a long text: window by window (text_windows)
-    windows = text_windows(norm.text)
-    for i in range(0, len(windows), WINDOW_GROUP):
-        group = windows[i:i + WINDOW_GROUP]
-        for (offset, _), tokens in zip(group, kiwi_tokenize_many(w for _, w in group)):
-            shifted = [(form, tag, start + offset, end + offset) for form, tag, start, end in _compact(tokens)]
-            out.extend((form, tag, *norm.span(s, e)) for form, tag, s, e in shifted)
-    return out
-
-
-def tokenize_many(texts: Iterable[str], decompound: bool = True) -> Tokens:
-    """Kiwi tokens of many texts in one call on Kiwi's worker threads (the GIL is released).
-
-    With ``decompound`` the compound nouns found are also split now (filling the cache of
-    :func:`decompose`), so a background thread can do all the Kiwi work of a batch.
-    """
-    unique = [t for t in dict.fromkeys(texts) if t]
-    if not unique:
-        return {}
-    norms = [normalize(t) for t in unique]
-    table = {text: _compact(toks, norm)
-             for text, norm, toks in zip(unique, norms, kiwi_tokenize_many([n.text for n in norms]))}
-    if decompound:
-        for toks in table.values():
-            for form, tag, _s, _e in toks:
-                if tag in NOUN_TAGS and len(form) >= MIN_SPLIT_CHARS:
-                    decompose(form)
-    return table
-
-
-@contextmanager
-def use_pretokenized(table: Tokens) -> Iterator[int]:
-    """Let the tokenizer read the Kiwi results in ``table`` (from :func:`tokenize_many`)."""
-    fresh = [t for t in table if t not in _pretokenized]
-    for text in fresh:
-        _pretokenized[text] = table[text]
-    try:
-        yield len(fresh)
-    finally:
-        for text in fresh:
-            _pretokenized.pop(text, None)
-
-
-@contextmanager
-def pretokenize(texts: Iterable[str]) -> Iterator[int]:
-    """Analyse ``texts`` in one parallel Kiwi call; inside the block the tokenizer reuses them.
-
-    Yields the number of texts analysed. The cache is keyed by the exact text and emptied of
-    this batch on exit, so memory stays bounded by the batch size.
-    """
-    table = tokenize_many(t for t in texts if t not in _pretokenized)
-    with use_pretokenized(table) as n:
-        yield n
-
-
-def _base_tag(tag) -> str:
+def base_tag(tag: object) -> str:
+    """A Kiwi tag without its irregular-conjugation suffix (VV-R -> VV)."""
     return str(tag).split("-", 1)[0]
 
 
-@lru_cache(maxsize=65536)
-def decompose(noun: str) -> tuple[tuple[str, int, int], ...]:
-    """Parts of a compound noun as (lowercased text, start, end) within ``noun``; () if none.
-
-    A multi-word dictionary entry (``일본 경제 단체 연합회``) splits into its words. Otherwise
-    Kiwi re-analyses the noun with the whole form blocked; the split is accepted only when every
-    part is a noun (or foreign word / number) of at least two characters, the parts cover the
-    noun exactly, and Kiwi does not find the split much less likely than the whole word.
-    """
-    if len(noun) < MIN_SPLIT_CHARS or not _HANGUL.search(noun):
-        return ()
-    if any(ch.isspace() for ch in noun):  # a multi-word entry of Kiwi's dictionary
-        words = [m for m in re.finditer(r"\S+", noun) if len(m.group()) >= MIN_PART_CHARS]
-        return tuple((m.group().lower(), m.start(), m.end()) for m in words) if len(words) > 1 else ()
-    kiwi, config = get_kiwi(), kiwi_config(word=True)
-    whole = kiwi.analyze(noun, top_n=1, override_config=config)
-    split = kiwi.analyze(noun, top_n=1, blocklist=[noun], override_config=config)
-    if not whole or not split:
-        return ()
-    tokens, score = split[0]
-    limit = MAX_SPLIT_COST_LONG if len(noun) >= LONG_NOUN_CHARS else MAX_SPLIT_COST
-    if len(tokens) < 2 or whole[0][1] - score > limit:
-        return ()
-    parts, cursor = [], 0
-    for tok in tokens:
-        if _base_tag(tok.tag) not in _PART_TAGS or tok.len < MIN_PART_CHARS:
-            return ()
-        if tok.start != cursor or noun[tok.start : tok.start + tok.len] != tok.form:
-            return ()
-        parts.append((tok.form.lower(), tok.start, tok.start + tok.len))
-        cursor += tok.len
-    if cursor != len(noun):
-        return ()
-    return tuple(parts)
-
-
-# --- core analysis -----------------------------------------------------------------------
-
-
-def _base_terms(text: str) -> list[tuple[str, str, int, int]]:
-    """Kept morphemes as (form, base tag, start, end), before decompounding and aliases."""
-    return _kiwi_tokens(text)
-
-
-@lru_cache(maxsize=65536)
-def name_terms(name: str) -> tuple[str, ...]:
-    """Index-mode terms of one entity name, analysed alone (the ``entities`` field)."""
-    return tuple(t.text for t in _analyze(name, decompound=True))
-
-
-@lru_cache(maxsize=4096)
-def canonical_terms(canonical: str) -> tuple[str, ...]:
-    """Terms of a canonical entity name: whole morphemes, no parts, no alias expansion."""
-    return tuple(dict.fromkeys(t.text for t in _analyze(canonical, False, aliases=False)))
-
-
-def _analyze(text: str, decompound: bool, aliases: bool = True) -> list[Term]:
-    """All terms of ``text``: per kept morpheme the whole form, its parts and alias expansions."""
-    base = _base_terms(text)
-    terms: list[Term] = []
-    multi = _multi_index() if aliases else {}
-    for pos, (form, tag, start, end) in enumerate(base):
-        lower = form.lower()
-        terms.append(Term(lower, pos, start, end))
-        extra: list[Term] = []
-        if decompound and tag in NOUN_TAGS and len(form) >= MIN_SPLIT_CHARS:
-            extra.extend(Term(p, pos, start + ps, start + pe) for p, ps, pe in decompose(form))
-        if aliases:
-            canonical = _aliases.get(lower)
-            if canonical:
-                extra.extend(Term(ct, pos, start, end) for ct in canonical_terms(canonical))
-            for words, canonical in multi.get(lower, ()):
-                n = len(words)
-                if tuple(b[0].lower() for b in base[pos : pos + n]) == words:
-                    last = base[pos + n - 1][3]
-                    extra.extend(Term(ct, pos, start, last) for ct in canonical_terms(canonical))
-        if extra:
-            seen = {lower}
-            for t in extra:
-                if t.text not in seen:
-                    seen.add(t.text)
-                    terms.append(t)
-    return terms
-
-
-def analyze(text: str, mode: str = "index") -> list[Term]:
-    """Analyse ``text``; ``mode="index"`` also emits compound parts, ``"query"`` does not.
-    (Index mode remembers the last text analysed: do not change the list returned.)"""
-    return _analyze_cached(text) if mode == "index" else _analyze(text, decompound=False)
-
-
-def analyze_terms(text: str, mode: str = "index") -> list[str]:
-    """The terms ``text`` produces, in order (duplicates kept)."""
-    return [t.text for t in analyze(text, mode)]
-
-
-def query_morphemes(text: str) -> list[tuple[str, str, int, int]]:
-    """The kept morphemes of a query text analysed as a whole, as (form, tag, start, end):
-    a word analysed inside the query gets the analysis it has in a sentence (``간`` in
-    ``일본 간 경쟁`` is a particle-like noun there, the noun "liver" alone)."""
-    return _base_terms(text)
-
-
-def query_groups(text: str, base: list[tuple[str, str, int, int]] | None = None) -> list[list[tuple[str, ...]]]:
-    """Query-mode alternatives per position; each alternative is a tuple of terms that must
-    all occur (an alias whose canonical name has several terms, e.g. ``샘 올트먼``).
-    ``base``: the morphemes of ``text`` from an analysis in context (:func:`query_morphemes`)."""
-    groups: list[list[tuple[str, ...]]] = []
-    for pos, (form, _tag, _s, _e) in enumerate(_base_terms(text) if base is None else base):
-        lower = form.lower()
-        alts = [(lower,)]
-        canonical = _aliases.get(lower)
-        if canonical:
-            alts.append(canonical_terms(canonical))
-        groups.append(list(dict.fromkeys(alts)))
-    word = text.strip().lower()
-    if len(groups) == 1 and word and not any(ch.isspace() for ch in word):
-        first = groups[0][0][0]
-        rest_tags = {_base_tag(m.tag)[:1] if _base_tag(m.tag) != "VCP" else "VCP"
-                     for m in kiwi_tokenize(text.strip()) if _base_tag(m.tag) not in CONTENT_TAGS}
-        if word != first and word.startswith(first) and _HANGUL.search(word) and "VCP" in rest_tags \
-                and "J" not in rest_tags:
-            # an unknown name typed alone may lose its last syllable to the copula
-            # ("솔리다임" -> 솔리다 + 이 + ㅁ): the whole word is an alternative
-            groups[0].append((word,))
-    return groups
-
-
-# Character n-grams (the "grams" field): Lucene's CJK bigram idea beside the morphemes. Runs
-# of Hangul syllables, kana and Han characters give their overlapping bigrams, a run of one
-# character that character, so a word Kiwi splits one way alone and another way in a sentence
-# is still found by its characters.
-_GRAM_RUN = re.compile(r"[\uac00-\ud7a3\u3041-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-
-
-def gram_terms(text: str) -> list[str]:
-    """The character bigrams (unigram for a one-character run) of ``text``, normalised."""
-    out: list[str] = []
-    for m in _GRAM_RUN.finditer(normalize(text).text):
-        run = m.group()
-        if len(run) == 1:
-            out.append(run)
-        else:
-            out.extend(run[i : i + 2] for i in range(len(run) - 1))
-    return out
-
-
-# A kicker: a bracketed label before or after a headline ([단독], 【속보】, [산업 핫이슈], <인터뷰>).
-_KICKER_HEAD = re.compile(r"^\s*(?:\[[^\]]*\]|【[^】]*】|〈[^〉]*〉|<[^>]*>|\([^)]*\))\s*")
-_KICKER_TAIL = re.compile(r"\s*(?:\[[^\]]*\]|【[^】]*】)\s*$")
-
-
-def strip_kickers(title: str) -> str:
-    """``title`` without bracketed kickers at its start and end."""
-    core = title
-    while True:
-        stripped = _KICKER_TAIL.sub("", _KICKER_HEAD.sub("", core, count=1), count=1)
-        if stripped == core or not stripped.strip():
-            return core
-        core = stripped
-
-
-def _letters(text: str) -> str:
-    return "".join(ch for ch in normalize(text).text.lower() if ch.isalnum())
-
-
-def title_keys(title: str) -> tuple[str, str]:
-    """(whole, core): the letters and digits of a title, and of the title without kickers;
-    the same headline with other punctuation or spacing gives the same keys."""
-    return _letters(title), _letters(strip_kickers(title))
-
-
-def term_spans(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
-    """Character spans in ``text`` of the analysed terms that are in ``terms`` (merged, sorted)."""
-    wanted = {t.lower() for t in terms}
-    if not wanted:
-        return []
-    spans = sorted({(t.start, t.end) for t in analyze(text, "index") if t.text in wanted})
-    merged: list[tuple[int, int]] = []
-    for s, e in spans:
-        if merged and s <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
-        else:
-            merged.append((s, e))
-    return merged
-
-
-def match_spans(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
-    """Alias of :func:`term_spans` (the engine's name for it)."""
-    return term_spans(text, terms)
-
-
-class KoreanTokenizer(Tokenizer):
-    """Whoosh tokenizer on Kiwi (see module doc). Stateless and picklable."""
-
-    def __eq__(self, other) -> bool:
-        return type(other) is type(self)
-
-    def __hash__(self) -> int:
-        return hash(type(self).__name__)
-
-    def __call__(
-        self,
-        value: str,
-        positions: bool = False,
-        chars: bool = False,
-        keeporiginal: bool = False,
-        removestops: bool = True,
-        start_pos: int = 0,
-        start_char: int = 0,
-        tokenize: bool = True,
-        mode: str = "",
-        **kwargs,
-    ) -> Iterator[Token]:
-        if not tokenize:
-            t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-            t.text, t.boost, t.stopped = value.lower(), 1.0, False
-            if keeporiginal:
-                t.original = value
-            if positions:
-                t.pos = start_pos
-            if chars:
-                t.startchar, t.endchar = start_char, start_char + len(value)
-            yield t
-            return
-        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        t.boost, t.stopped = 1.0, False
-        for term in (_analyze(value, decompound=False) if mode == "query" else _analyze_cached(value)):
-            t.text = term.text  # one Token object reused, as Whoosh's own tokenizers do
-            if keeporiginal:
-                t.original = value[term.start : term.end]
-            if positions:
-                t.pos = start_pos + term.pos
-            if chars:
-                t.startchar, t.endchar = start_char + term.start, start_char + term.end
-            yield t
-
-
-def korean_analyzer() -> KoreanTokenizer:
-    """The analyzer for Korean text fields: the tokenizer alone (it already lowercases)."""
-    return KoreanTokenizer()
-
-
-PAIR_SEPARATOR = " "
-
-
-def pair_terms(text: str) -> list[str]:
-    """Adjacent-term pairs of ``text`` (``"a b"``): the word at one position (and its alias
-    expansions) with the word at the next. Phrases search these pairs (a "shingle" field)
-    instead of positions, which Whoosh decodes slowly. A compound's parts are not paired: a
-    phrase of parts matches where the parts are written as separate words."""
+def pairs_of(terms: Sequence[Term]) -> list[str]:
+    """Adjacent-term pairs (``"a b"``) of index-mode ``terms``: the word at one position (and
+    its alias expansions) with the word at the next. Phrases search these pairs (a "shingle"
+    field) instead of positions, which Whoosh decodes slowly. A compound's parts are not
+    paired: a phrase of parts matches where the parts are written as separate words."""
     out: list[str] = []
     previous: list[str] = []
     current: list[str] = []
     pos = last = -2
     first = (0, 0)
-    for t in _analyze_cached(text):  # terms come position by position, the word first
+    for t in terms:  # terms come position by position, the word first
         if t.pos != pos:
             if last == pos - 1:
                 out.extend(f"{a}{PAIR_SEPARATOR}{b}" for a in previous for b in current)
@@ -439,229 +130,274 @@ def phrase_pairs(groups: list[list[str]]) -> list[list[str]]:
     return [[f"{a}{PAIR_SEPARATOR}{b}" for a in left for b in right] for left, right in zip(groups, groups[1:])]
 
 
-_last_analysis: tuple[str, list[Term]] | None = None
+def register_gazetteer_words(entries: Iterable) -> tuple[str, ...]:
+    """Ask the shared Kiwi to keep the gazetteer's single-word Hangul names whole (as NNP);
+    returns those words."""
+    words = tuple(user_words_from_gazetteer(entries))
+    add_user_words((w, "NNP") for w in words)
+    return words
 
 
-def _analyze_cached(text: str) -> list[Term]:
-    """Index-mode analysis of ``text``, remembering the last text (the body field and its pair
-    field analyse the same body one after the other)."""
-    global _last_analysis
-    last = _last_analysis
-    if last is not None and last[0] is text:
-        return last[1]
-    terms = _analyze(text, decompound=True)
-    _last_analysis = (text, terms)
-    return terms
+K = TypeVar("K")
+V = TypeVar("V")
 
 
-class PairTokenizer(Tokenizer):
-    """Whoosh tokenizer emitting :func:`pair_terms` (index side of phrase search)."""
-
-    def __eq__(self, other) -> bool:
-        return type(other) is type(self)
-
-    def __hash__(self) -> int:
-        return hash(type(self).__name__)
-
-    def __call__(self, value: str, positions: bool = False, chars: bool = False, keeporiginal: bool = False,
-                 removestops: bool = True, start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
-                 mode: str = "", **kwargs) -> Iterator[Token]:
-        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        t.boost, t.stopped = 1.0, False
-        for n, pair in enumerate(pair_terms(value) if tokenize else [value]):
-            t.text = pair
-            if positions:
-                t.pos = start_pos + n
-            yield t
+def _memo(cache: dict[K, V], key: K, compute: Callable[[K], V], limit: int) -> V:
+    """``cache[key]``, computed on a miss; the cache is emptied when it reaches ``limit``."""
+    got = cache.get(key)
+    if got is None:
+        if len(cache) >= limit:
+            cache.clear()
+        got = cache[key] = compute(key)
+    return got
 
 
-# --- bounded windows ----------------------------------------------------------------------
+class TextAnalyser:
+    """Korean analysis with one gazetteer's aliases (see module doc). ``aliases``: lowercased
+    alias -> canonical name (single words and multi-word aliases); ``user_words``: words the
+    shared Kiwi keeps whole (registered now). Picklable: it pickles as its aliases and words."""
 
-# Analysis (Kiwi, entities, dates) reads a long body in windows of at most this many
-# characters, so an article of N MB costs about N times what ordinary articles cost per MB and
-# its working memory stays that of one window group. Ordinary articles are one window (the
-# bench's average ~2,300 characters, the seeds' longest ~4,000): their analysis is unchanged.
-# Kiwi alone is linear up to ~16,000 characters of one paragraph (7.3 -> 7.7 us per character,
-# 10.1 at 64,000); entity and date rules have steps that grow with the mentions in a text.
-WINDOW_CHARS = 8000
-_PARAGRAPH_END = re.compile(r"\n[ \t\r\f\v]*\n\s*")
-_SENTENCE_END = re.compile(r"[.!?\u3002\u2026][\"'\u201d\u2019\u300d\u300f)\]]*\s+|\n\s*")
-_SPACE_RUN = re.compile(r"\s+")
-
-
-def text_windows(text: str, limit: int = WINDOW_CHARS) -> list[tuple[int, str]]:
-    """``text`` cut into (offset, window) pieces of at most ``limit`` characters that cover it
-    exactly: each cut falls after a paragraph break if there is one in the second half of the
-    window, else after a sentence end, else at a space; a run with none of these (a blob
-    without spaces) is cut at the limit, never inside a combining sequence. A text within the
-    limit is one window."""
-    n = len(text)
-    if n <= limit:
-        return [(0, text)]
-    out: list[tuple[int, str]] = []
-    start = 0
-    while start < n:
-        end = n if n - start <= limit else _window_end(text, start, start + limit)
-        out.append((start, text[start:end]))
-        start = end
-    return out
-
-
-def _window_end(text: str, start: int, hard: int) -> int:
-    low = start + (hard - start) // 2
-    for pattern in (_PARAGRAPH_END, _SENTENCE_END, _SPACE_RUN):
-        last = None
-        for last in pattern.finditer(text, low, hard):
-            pass
-        if last is not None and last.end() <= hard:
-            return last.end()
-    end = hard
-    while end > low and _continues(text[end]):
-        end -= 1
-    return end
-
-
-class BodyTerms(NamedTuple):
-    """What the index keeps of a body (its fields hold no positions): the count of each
-    index-mode term and of each adjacent-term pair (:func:`pair_terms`)."""
-
-    terms: Counter
-    pairs: Counter
-
-
-def add_window_terms(window: str, into: BodyTerms) -> None:
-    """Count the index terms and pairs of one window of a body into ``into`` (the window's
-    Kiwi tokens are read from the pretokenized table when there). A pair spanning two windows
-    is not counted: one per window break, in texts of over WINDOW_CHARS characters."""
-    into.terms.update(t.text for t in _analyze_cached(window))
-    into.pairs.update(pair_terms(window))
-
-
-# windows analysed per Kiwi call when a long body is analysed alone (body_terms)
-WINDOW_GROUP = 16
-
-
-def body_terms(text: str) -> BodyTerms:
-    """The :class:`BodyTerms` of ``text``, analysed window by window (see text_windows)."""
-    out = BodyTerms(Counter(), Counter())
-    windows = [w for _, w in text_windows(text)]
-    for i in range(0, len(windows), WINDOW_GROUP):
-        group = windows[i:i + WINDOW_GROUP]
-        with pretokenize(group):
-            for window in group:
-                add_window_terms(window, out)
-    return out
-
-
-def _continues(ch: str) -> bool:
-    """True for a character that belongs to the one before it (a combining mark, a Hangul
-    medial or final jamo, a low surrogate, a zero-width joiner)."""
-    import unicodedata
-
-    return bool(unicodedata.combining(ch)) or "\u1160" <= ch <= "\u11ff" or "\udc00" <= ch <= "\udfff" \
-        or ch in "\u200d\ufe0f"
-
-
-# --- gazetteer aliases -------------------------------------------------------------------
-
-
-def _alias_usable(alias: str) -> bool:
-    """English aliases and Hangul variants of 3+ characters expand; short abbreviations do not."""
-    if _LATIN.search(alias) or _HANJA.search(alias):  # 孫正義, 鴻海: Hanja forms of names
-        return len(alias) >= 2
-    return len(alias) >= MIN_HANGUL_ALIAS_CHARS
-
-
-def aliases_from_gazetteer(entries: Iterable) -> dict[str, str]:
-    """Map lowercased alias -> canonical name for every usable alias of the gazetteer entries.
-
-    Multi-word aliases are included as written (lowercased, single spaces); the analyser
-    matches them as term sequences. An alias claimed by two entries is dropped (ambiguous).
-    """
-    out: dict[str, str] = {}
-    clash: set[str] = set()
-    for e in entries:
-        for alias in e.aliases:
+    def __init__(self, aliases: Mapping[str, str] | None = None, user_words: Iterable[str] = ()):
+        self._aliases: dict[str, str] = {}  # single-term alias -> canonical
+        self._multi_texts: dict[str, str] = {}  # lowercased multi-word alias -> canonical
+        for alias, canonical in (aliases or {}).items():
             key = " ".join(alias.lower().split())
-            if not key or key == e.name.lower() or not _alias_usable(alias):
-                continue
-            if key in out and out[key] != e.name:
-                clash.add(key)
-            out[key] = e.name
-    for key in clash:
-        out.pop(key, None)
-    return out
+            (self._multi_texts if " " in key else self._aliases)[key] = canonical
+        self._multi: dict[str, list[tuple[tuple[str, ...], str]]] | None = None  # built on first use
+        self._lock = threading.Lock()
+        self.user_words = tuple(dict.fromkeys(user_words))
+        add_user_words((w, "NNP") for w in self.user_words)
+        self._parts: dict[str, tuple[tuple[str, int, int], ...]] = {}
+        self._names: dict[str, tuple[str, ...]] = {}
+        self._canonical: dict[str, tuple[str, ...]] = {}
+
+    @classmethod
+    def from_gazetteer(cls, entries: Iterable) -> "TextAnalyser":
+        """The analyser of a gazetteer (config.GazetteerEntry items): its usable aliases, its
+        single-word names kept whole by Kiwi."""
+        entries = list(entries)
+        return cls(aliases_from_gazetteer(entries), user_words_from_gazetteer(entries))
+
+    def __reduce__(self):
+        return (TextAnalyser, (self.aliases(), self.user_words))
+
+    def aliases(self) -> dict[str, str]:
+        """The alias map (single and multi-word), lowercased alias -> canonical."""
+        return {**self._aliases, **self._multi_texts}
+
+    def multiword_aliases(self) -> dict[str, str]:
+        """Multi-word aliases as lowercased text (single spaces) -> canonical name."""
+        return dict(self._multi_texts)
+
+    # --- morphemes ---------------------------------------------------------------------------
+
+    def morphemes_many(self, lines: Sequence[str]) -> list[list[Morph]]:
+        """Kiwi's morphemes of each line, in one call (the LineAnalyser of AnalysedText)."""
+        return kiwi_tokenize_many(lines)
+
+    def analyse(self, text: str) -> AnalysedText:
+        """``text`` to be analysed once, line by line, as it is read (see AnalysedText)."""
+        return AnalysedText(text, self)
+
+    def analyse_many(self, texts: Sequence[str]) -> list[AnalysedText]:
+        """Each text analysed now, in one Kiwi call for the lines of all of them (as written and
+        as normalised for the index), on Kiwi's worker threads."""
+        out = [AnalysedText(t, self) for t in texts]
+        lines = {t: list(dict.fromkeys([*t.split("\n"), *normalize(t).text.split("\n")])) for t in dict.fromkeys(texts)}
+        every = list(dict.fromkeys(line for text_lines in lines.values() for line in text_lines))
+        found = dict(zip(every, self.morphemes_many(every)))
+        for analysed in out:
+            analysed.lines.update((line, found[line]) for line in lines[analysed.text])
+        return out
+
+    def morphemes(self, text: str, analysed: AnalysedText | None = None) -> list[Morpheme]:
+        """The kept morphemes of ``text`` (see kept_morphemes), offsets into ``text``; read from
+        ``analysed`` when given. A long text is read in windows (windows.text_windows)."""
+        norm = normalize(text)
+        if len(norm.text) <= WINDOW_CHARS:
+            source = analysed if analysed is not None else AnalysedText(norm.text, self)
+            return kept_morphemes(source.text_morphemes(norm.text), norm)
+        out: list[Morpheme] = []
+        windows = text_windows(norm.text)
+        for i in range(0, len(windows), WINDOW_GROUP):
+            group = windows[i:i + WINDOW_GROUP]
+            source = analysed if analysed is not None else AnalysedText(norm.text, self)  # one group's memory
+            for (offset, _), morphs in zip(group, source.text_morphemes_many([w for _, w in group])):
+                shifted = [(form, tag, start + offset, end + offset) for form, tag, start, end in kept_morphemes(morphs)]
+                out.extend((form, tag, *norm.span(s, e)) for form, tag, s, e in shifted)
+        return out
+
+    # --- terms -------------------------------------------------------------------------------
+
+    def analyze(self, text: str, mode: str = "index", analysed: AnalysedText | None = None) -> list[Term]:
+        """The terms of ``text``; ``mode="index"`` also emits compound parts, ``"query"`` does not."""
+        return self.terms_of(self.morphemes(text, analysed), decompound=mode == "index")
+
+    def analyze_terms(self, text: str, mode: str = "index") -> list[str]:
+        """The terms ``text`` produces, in order (duplicates kept)."""
+        return [t.text for t in self.analyze(text, mode)]
+
+    def terms_of(self, base: list[Morpheme], decompound: bool, aliases: bool = True) -> list[Term]:
+        """All terms of kept morphemes: per morpheme the whole form, its parts (``decompound``)
+        and alias expansions (``aliases``)."""
+        terms: list[Term] = []
+        multi = self._multi_index() if aliases else {}
+        for pos, (form, tag, start, end) in enumerate(base):
+            lower = form.lower()
+            terms.append(Term(lower, pos, start, end))
+            extra: list[Term] = []
+            if decompound and tag in NOUN_TAGS and len(form) >= MIN_SPLIT_CHARS:
+                extra.extend(Term(p, pos, start + ps, start + pe) for p, ps, pe in self.decompose(form))
+            if aliases:
+                canonical = self._aliases.get(lower)
+                if canonical:
+                    extra.extend(Term(ct, pos, start, end) for ct in self.canonical_terms(canonical))
+                for words, canonical in multi.get(lower, ()):
+                    n = len(words)
+                    if tuple(b[0].lower() for b in base[pos : pos + n]) == words:
+                        last = base[pos + n - 1][3]
+                        extra.extend(Term(ct, pos, start, last) for ct in self.canonical_terms(canonical))
+            if extra:
+                seen = {lower}
+                for t in extra:
+                    if t.text not in seen:
+                        seen.add(t.text)
+                        terms.append(t)
+        return terms
+
+    def name_terms(self, name: str) -> tuple[str, ...]:
+        """Index-mode terms of one entity name, analysed alone (the ``entities`` field)."""
+        return _memo(self._names, name, lambda n: tuple(t.text for t in self.analyze(n)), MEMO_WORDS)
+
+    def canonical_terms(self, canonical: str) -> tuple[str, ...]:
+        """Terms of a canonical entity name: whole morphemes, no parts, no alias expansion."""
+        def compute(name: str) -> tuple[str, ...]:
+            return tuple(dict.fromkeys(t.text for t in self.terms_of(self.morphemes(name), False, aliases=False)))
+
+        return _memo(self._canonical, canonical, compute, MEMO_CANONICAL)
+
+    def pair_terms(self, text: str) -> list[str]:
+        """The adjacent-term pairs of ``text`` (see pairs_of)."""
+        return pairs_of(self.analyze(text, "index"))
+
+    def body_terms(self, text: str, analysed: AnalysedText | None = None) -> BodyTerms:
+        """The :class:`BodyTerms` of ``text``, analysed window by window (windows.text_windows;
+        ``analysed``: the analysis of ``text`` when it is one window)."""
+        out = BodyTerms(Counter(), Counter())
+        windows = [w for _, w in text_windows(text)]
+        if len(windows) == 1:
+            self.add_window_terms(windows[0], out, analysed)
+            return out
+        for i in range(0, len(windows), WINDOW_GROUP):
+            group = windows[i:i + WINDOW_GROUP]
+            for window, window_analysed in zip(group, self.analyse_many(group)):
+                self.add_window_terms(window, out, window_analysed)
+        return out
+
+    def add_window_terms(self, window: str, into: BodyTerms, analysed: AnalysedText | None = None) -> None:
+        """Count the index terms and pairs of one window of a body into ``into``. A pair
+        spanning two windows is not counted: one per window break, in texts of over
+        WINDOW_CHARS characters."""
+        terms = self.analyze(window, "index", analysed)
+        into.terms.update(t.text for t in terms)
+        into.pairs.update(pairs_of(terms))
+
+    def term_spans(self, text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
+        """Character spans in ``text`` of the analysed terms that are in ``terms`` (merged, sorted)."""
+        wanted = {t.lower() for t in terms}
+        if not wanted:
+            return []
+        spans = sorted({(t.start, t.end) for t in self.analyze(text, "index") if t.text in wanted})
+        merged: list[tuple[int, int]] = []
+        for s, e in spans:
+            if merged and s <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+            else:
+                merged.append((s, e))
+        return merged
+
+    # --- queries -----------------------------------------------------------------------------
+
+    def query_morphemes(self, text: str) -> list[Morpheme]:
+        """The kept morphemes of a query text analysed as a whole, as (form, tag, start, end):
+        a word analysed inside the query gets the analysis it has in a sentence (``간`` in
+        ``일본 간 경쟁`` is a particle-like noun there, the noun "liver" alone)."""
+        return self.morphemes(text)
+
+    def query_groups(self, text: str, base: list[Morpheme] | None = None) -> list[list[tuple[str, ...]]]:
+        """Query-mode alternatives per position; each alternative is a tuple of terms that must
+        all occur (an alias whose canonical name has several terms, e.g. ``샘 올트먼``).
+        ``base``: the morphemes of ``text`` from an analysis in context (:meth:`query_morphemes`)."""
+        groups: list[list[tuple[str, ...]]] = []
+        for form, _tag, _s, _e in (self.morphemes(text) if base is None else base):
+            lower = form.lower()
+            alts: list[tuple[str, ...]] = [(lower,)]
+            canonical = self._aliases.get(lower)
+            if canonical:
+                alts.append(self.canonical_terms(canonical))
+            groups.append(list(dict.fromkeys(alts)))
+        word = text.strip().lower()
+        if len(groups) == 1 and word and not any(ch.isspace() for ch in word):
+            first = groups[0][0][0]
+            rest_tags = {base_tag(m.tag)[:1] if base_tag(m.tag) != "VCP" else "VCP"
+                         for m in self.morphemes_many([text.strip()])[0] if base_tag(m.tag) not in CONTENT_TAGS}
+            if word != first and word.startswith(first) and _HANGUL.search(word) and "VCP" in rest_tags \
+                    and "J" not in rest_tags:
+                # an unknown name typed alone may lose its last syllable to the copula
+                # ("솔리다임" -> 솔리다 + 이 + ㅁ): the whole word is an alternative
+                groups[0].append((word,))
+        return groups
+
+    # --- compounds and aliases -----------------------------------------------------------------
+
+    def decompose(self, noun: str) -> tuple[tuple[str, int, int], ...]:
+        """Parts of a compound noun as (lowercased text, start, end) within ``noun``; () if none.
+
+        A multi-word dictionary entry (``일본 경제 단체 연합회``) splits into its words. Otherwise
+        Kiwi re-analyses the noun with the whole form blocked; the split is accepted only when every
+        part is a noun (or foreign word / number) of at least two characters, the parts cover the
+        noun exactly, and Kiwi does not find the split much less likely than the whole word.
+        """
+        return _memo(self._parts, noun, split_compound, MEMO_WORDS)
+
+    def _multi_index(self) -> dict[str, list[tuple[tuple[str, ...], str]]]:
+        """Multi-word aliases as term sequences, indexed by their first term (built on first use:
+        it needs Kiwi, which making an analyser must not load)."""
+        if self._multi is None:
+            with self._lock:
+                index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+                for key, canonical in self._multi_texts.items():
+                    words = tuple(b[0].lower() for b in self.morphemes(key))
+                    if len(words) >= 2:
+                        index.setdefault(words[0], []).append((words, canonical))
+                self._multi = index
+        return self._multi
 
 
-def configure_aliases(mapping: dict[str, str]) -> None:
-    """Install the alias map (lowercased alias -> canonical) used by the tokenizer."""
-    singles: dict[str, str] = {}
-    multi_texts: dict[str, str] = {}
-    for alias, canonical in mapping.items():
-        key = " ".join(alias.lower().split())
-        if " " in key:
-            multi_texts[key] = canonical
-        else:
-            singles[key] = canonical
-    global _multi_aliases, _last_analysis
-    with _config_lock:
-        _last_analysis = None
-        _aliases.clear()
-        _aliases.update(singles)
-        _multi_alias_texts.clear()
-        _multi_alias_texts.update(multi_texts)
-        _multi_aliases = None  # rebuilt lazily: it needs Kiwi, which configure must not load
-        canonical_terms.cache_clear()
-        name_terms.cache_clear()
-
-
-def _multi_index() -> dict[str, list[tuple[tuple[str, ...], str]]]:
-    """Multi-word aliases as term sequences, indexed by their first term (built on first use)."""
-    global _multi_aliases
-    if _multi_aliases is None:
-        with _config_lock:
-            index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-            for key, canonical in _multi_alias_texts.items():
-                words = tuple(b[0].lower() for b in _base_terms(key))
-                if len(words) >= 2:
-                    index.setdefault(words[0], []).append((words, canonical))
-            _multi_aliases = index
-    return _multi_aliases
-
-
-def current_aliases() -> dict[str, str]:
-    """The installed alias map (single and multi-word), lowercased alias -> canonical."""
-    return {**_aliases, **_multi_alias_texts}
-
-
-def multiword_aliases() -> dict[str, str]:
-    """Installed multi-word aliases as lowercased text (single spaces) -> canonical name."""
-    return dict(_multi_alias_texts)
-
-
-def user_words_from_gazetteer(entries: Iterable) -> list[str]:
-    """Single-word names and aliases containing Hangul: Kiwi should keep these whole."""
-    words = []
-    for e in entries:
-        for name in (e.name, *e.aliases):
-            name = name.strip()
-            if name and " " not in name and _HANGUL.search(name):
-                words.append(name)
-    return list(dict.fromkeys(words))
-
-
-def configure(gazetteer_entries: Iterable) -> None:
-    """Register gazetteer names with Kiwi (as NNP) and install the alias map."""
-    entries = list(gazetteer_entries)
-    add_user_words((w, "NNP") for w in user_words_from_gazetteer(entries))
-    decompose.cache_clear()
-    configure_aliases(aliases_from_gazetteer(entries))
-
-
-def gazetteer_fingerprint(entries: Iterable) -> str:
-    """A short hash of everything in the gazetteer that changes analysis or entity fields."""
-    data = sorted(
-        (e.name, e.type, sorted(e.aliases)) for e in entries
-    )
-    blob = json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
-    return hashlib.sha256(blob).hexdigest()[:16]
+def split_compound(noun: str) -> tuple[tuple[str, int, int], ...]:
+    """The parts of a compound noun (see TextAnalyser.decompose, which remembers them)."""
+    if len(noun) < MIN_SPLIT_CHARS or not _HANGUL.search(noun):
+        return ()
+    if any(ch.isspace() for ch in noun):  # a multi-word entry of Kiwi's dictionary
+        words = [m for m in re.finditer(r"\S+", noun) if len(m.group()) >= MIN_PART_CHARS]
+        return tuple((m.group().lower(), m.start(), m.end()) for m in words) if len(words) > 1 else ()
+    kiwi, config = get_kiwi(), kiwi_config(word=True)
+    whole = kiwi.analyze(noun, top_n=1, override_config=config)
+    split = kiwi.analyze(noun, top_n=1, blocklist=[noun], override_config=config)
+    if not whole or not split:
+        return ()
+    tokens, score = split[0]
+    limit = MAX_SPLIT_COST_LONG if len(noun) >= LONG_NOUN_CHARS else MAX_SPLIT_COST
+    if len(tokens) < 2 or whole[0][1] - score > limit:
+        return ()
+    parts, cursor = [], 0
+    for tok in tokens:
+        if base_tag(tok.tag) not in _PART_TAGS or tok.len < MIN_PART_CHARS:
+            return ()
+        if tok.start != cursor or noun[tok.start : tok.start + tok.len] != tok.form:
+            return ()
+        parts.append((tok.form.lower(), tok.start, tok.start + tok.len))
+        cursor += tok.len
+    if cursor != len(noun):
+        return ()
+    return tuple(parts)

@@ -13,7 +13,8 @@ Rules that keep the output honest:
 * where the calendar is ambiguous (a bare day or month), the tense of the predicate that follows
   the date decides: past tense never lands after publication (see :func:`clause_tense`).
 
-Kiwi (via :func:`briefing.search.language.kiwi.get_kiwi`) is used only for the tense, and only when needed.
+Kiwi's morphemes are read only for the tense, and only when needed: from the text's
+:class:`~briefing.search.language.analysed.AnalysedText` when the caller has one, else from Kiwi.
 """
 
 from __future__ import annotations
@@ -22,7 +23,16 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
+
+from briefing.search.timeline.date_grammar import (
+    ANCHOR_DAY_WORDS, CONTEXT_YEAR_WORDS, HOLIDAYS, MAIN, MONTH_PARTS, MONTH_WORDS, NUMERIC, PUB_DAY_WORDS, QUALIFIERS,
+    YEAR_PARTS, YEAR_WORDS, has_core,
+)
+from briefing.search.timeline.tense import clause_tense, sentence_spans
+
+if TYPE_CHECKING:
+    from briefing.search.language.analysed import AnalysedText
 
 __all__ = ["DateMention", "find_dates", "clause_tense", "sentence_spans"]
 
@@ -42,169 +52,6 @@ class DateMention:
     relative: bool
 
 
-# --------------------------------------------------------------------------- grammar
-
-_YEAR_WORDS = {
-    "재작년": -2, "지지난해": -2, "지난해": -1, "작년": -1, "전년": -1,
-    "올해": 0, "금년": 0, "올": 0, "내년": 1, "명년": 1,
-}
-_CONTEXT_YEAR_WORDS = {"같은해": 0, "그해": 0, "이듬해": 1, "다음해": 1}
-_MONTH_WORDS = {
-    "이달": 0, "이번달": 0, "금월": 0, "지난달": -1, "전월": -1,
-    "다음달": 1, "내달": 1, "익월": 1,
-}
-# day words relative to the publication date
-_PUB_DAY_WORDS = {"오늘": 0, "금일": 0, "어제": -1, "그제": -2, "그저께": -2, "내일": 1, "모레": 2}
-# day words relative to the day the story is about (the last day mentioned before)
-_ANCHOR_DAY_WORDS = {
-    "이날": 0, "당일": 0, "같은날": 0, "그날": 0, "전날": -1, "전일": -1,
-    "다음날": 1, "이튿날": 1, "익일": 1, "그다음날": 1,
-}
-_HOLIDAYS = {  # fixed-date (solar) holidays and memorial days
-    "신정": (1, 1), "삼일절": (3, 1), "식목일": (4, 5), "어린이날": (5, 5), "어버이날": (5, 8),
-    "현충일": (6, 6), "제헌절": (7, 17), "광복절": (8, 15), "국군의 날": (10, 1), "개천절": (10, 3),
-    "한글날": (10, 9), "성탄절": (12, 25), "크리스마스": (12, 25),
-}
-_MONTH_PARTS = {
-    "초": "early", "초순": "early", "상순": "early",
-    "중순": "mid",
-    "말": "late", "하순": "late", "말경": "late",
-}
-_YEAR_PARTS = {"초": (1, 3), "말": (10, 12), "상반기": (1, 6), "하반기": (7, 12)}
-_QUALIFIERS = {
-    "현지시간": "local-time", "께": "approx", "경": "approx", "쯤": "approx", "무렵": "approx",
-    "즈음": "approx", "까지": "until", "부터": "since", "이후": "since", "이래": "since",
-}
-
-
-def _alt(words) -> str:
-    """Regex alternation of words, longest first; a space inside a word may be left out."""
-    keys = sorted(words, key=len, reverse=True)
-    return "|".join(re.escape(k).replace("\\ ", r"[ \t]?") for k in keys)
-
-
-_S = r"[ \t]?"  # one optional space inside an expression (never a line break)
-_END = r"(?=$|[^가-힣]|에|의|은|는|이|가|을|를|도|만|부터|까지|께|경|쯤|로|으로|엔|과|와|보다|처럼|무렵|즈음)"
-
-_MAIN = re.compile(
-    r"(?<![가-힣A-Za-z0-9.,~∼\-])(?!\s)"
-    rf"(?:(?P<dir>지난|오는|다가오는){_S}(?=\d))?"
-    r"(?:"
-    rf"(?P<yabs>(?:1[89]|2[01])\d{{2}})(?:{_S}[~∼\-]{_S}(?P<y2>(?:1[89]|2[01])\d{{2}}))?{_S}년(?:도)?(?!간|대|생|여|째|차|{_S}동안)"
-    r"|(?P<yctx>" + _alt({"같은 해", "그해", "그 해", "이듬해", "다음 해"}) + r")"
-    r"|(?P<yw>" + _alt(_YEAR_WORDS) + r")"
-    r")?"
-    r"(?:"
-    rf"{_S}(?P<yq>(?P<yq_n>[1-4]){_S}분기|상반기|하반기)"
-    r")?"
-    r"(?:"
-    rf"{_S}(?P<mabs>1[0-2]|0?[1-9])(?:{_S}[~∼\-]{_S}(?P<m2>1[0-2]|0?[1-9]))?{_S}월(?!간|분|요일)"
-    r"|" + _S + r"(?P<mctx>" + _alt({"같은 달", "그달"}) + r")"
-    r"|" + _S + r"(?P<mw>" + _alt({"이달", "이번 달", "금월", "지난달", "지난 달", "전월",
-                                     "다음달", "다음 달", "내달", "익월"}) + r")"
-    r")?"
-    rf"(?:{_S}(?P<d>3[01]|[12]\d|0?[1-9])(?:{_S}[~∼\-]{_S}(?P<d2>3[01]|[12]\d|0?[1-9]))?{_S}일"
-    r"(?:자)?(?!간|째|치|분|본|부(?!터)|반|환|원|대|정|선|까지\s?\d)"
-    rf"(?!{_S}(?:동안|만에|이내))"
-    rf"(?:{_S}\((?:월|화|수|목|금|토|일)\)|{_S}(?:월|화|수|목|금|토|일)요일)?)?"
-    r"(?:" + _S + r"(?P<hol>" + _alt(_HOLIDAYS) + r"))?"
-    r"(?:"
-    r"(?P<dw>" + _alt(set(_PUB_DAY_WORDS) | {"이 날", "당일", "같은 날", "그날", "전날", "전일",
-                                            "다음 날", "이튿날", "익일", "그 다음 날"}) + r")(?!날)"
-    r")?"
-    r"(?:" + _S + r"(?P<part>초순|상순|중순|하순|말경|초|말|상반기|하반기))?"
-    r"(?P<qual>"
-    rf"{_S}\({_S}현지{_S}시간{_S}\)"
-    r"|(?:까지|부터|께|쯤|무렵|즈음|경(?![가-힣]))"
-    rf"|{_S}(?:이후|이래)"
-    r")?"
-    + _END
-)
-
-_NUMERIC = re.compile(
-    r"(?<![\d.])(?P<y>(?:19|20)\d{2})\s?(?P<sep>[.\-/])\s?(?P<m>1[0-2]|0?[1-9])\s?(?P=sep)\s?"
-    r"(?P<d>3[01]|[12]\d|0?[1-9])(?!\d)\.?"
-)
-
-
-# --------------------------------------------------------------------------- sentences & tense
-
-_LINE = re.compile(r"[^\n]+")
-_SENT_END = re.compile(r"(?<=[^\d\s][.!?])(?=\s)|(?<=[.!?][\"”’'」』)])(?=\s)")
-
-
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Sentence (start, end) offsets: lines split after ``.!?`` that is not a number's dot."""
-    spans: list[tuple[int, int]] = []
-    for line in _LINE.finditer(text):
-        pos = line.start()
-        cuts = [m.start() + line.start() for m in _SENT_END.finditer(line.group())]
-        for cut in cuts + [line.end()]:
-            piece = text[pos:cut]
-            lead = len(piece) - len(piece.lstrip())
-            trail = len(piece) - len(piece.rstrip())
-            if piece.strip():
-                spans.append((pos + lead, cut - trail))
-            pos = cut
-    return spans
-
-
-_VERBAL = {"VV", "VA", "VX", "XSV", "XSA", "VCP", "VCN"}
-_FUTURE_NOUNS = {"예정", "계획", "방침", "전망", "목표", "것"}
-_SEQUENCE_NOUNS = {"뒤", "후", "다음", "이후", "직후"}
-
-
-def clause_tense(text: str, start: int, end: int | None = None) -> str | None:
-    """Tense of the first tense-bearing predicate in ``text[start:end]``.
-
-    Returns ``"past"`` (EP 었/았/였, or a verb's adnominal -ㄴ/-은), ``"future"`` (겠, -ㄹ
-    예정/계획/것), ``"present"`` (-ㄴ다/-는다) or None. Connective endings (``따르면``, ``하고``)
-    carry no tense, so the scan goes on to the next predicate; an adnominal -는 only counts
-    when nothing else decides.
-    """
-    from briefing.search.language.kiwi import tokenize
-
-    end = len(text) if end is None else end
-    if not text[start:end].strip():
-        return None
-    # the whole text's analysis (shared with indexing and entities), cut to the clause
-    tokens = [t for t in tokenize(text) if start <= t.start < end]
-    stem: tuple[str, str] | None = None  # the last verbal stem seen (form, tag)
-    after_rl = False  # just saw an adnominal -ㄹ: "할 예정" is future, "될 가능성" is not
-    weak: str | None = None  # adnominal -는: usually a description inside a noun phrase
-    for i, tok in enumerate(tokens):
-        form, tag = tok.form, tok.tag.split("-")[0]
-        if after_rl:
-            after_rl = False
-            if tag.startswith("NN") and form in _FUTURE_NOUNS:
-                return "future"
-        if tag in _VERBAL:
-            stem = (form, tag)
-            continue
-        if stem is None:
-            continue
-        if tag == "EP":
-            if form in _PAST_EP:
-                return "past"
-            if form == "겠":
-                return "future"
-            continue
-        if tag == "ETM":
-            if form in ("ᆫ", "은") and stem[1] in ("VV", "XSV", "VX"):
-                following = tokens[i + 1].form if i + 1 < len(tokens) else ""
-                if following not in _SEQUENCE_NOUNS:  # "마무리한 뒤 ... 진행할 예정": not past
-                    return "past"
-            if form in ("ᆯ", "을"):
-                after_rl = True
-            elif form == "는":
-                weak = weak or "present"
-        elif tag == "EF" and form in ("ᆫ다", "는다"):
-            return "present"
-        stem = None
-    return weak
-
-
-_PAST_EP = {"었", "았", "였", "었었", "았었", "ᆻ", "ᆻ었"}
 
 
 # --------------------------------------------------------------------------- resolution helpers
@@ -324,23 +171,25 @@ def _qualifier(raw: str | None) -> str | None:
     if not raw:
         return None
     raw = raw.strip("()")
-    return _QUALIFIERS.get(raw)
+    return QUALIFIERS.get(raw)
 
 
-def find_dates(text: str, published: date | None, *, anchor_hint: date | None = None) -> list[DateMention]:
+def find_dates(text: str, published: date | None, *, anchor_hint: date | None = None,
+               analysed: AnalysedText | None = None) -> list[DateMention]:
     """Every date expression in ``text``, in order, resolved against ``published``.
 
     ``anchor_hint`` is the day the story is about, used by ``이날``/``전날``/``다음날`` before any
-    day is named (default: ``published``). Offsets slice ``text`` exactly.
+    day is named (default: ``published``). Offsets slice ``text`` exactly. ``analysed``: the
+    analysis of ``text`` (its morphemes give the tense; without it Kiwi is asked).
     """
     found: list[tuple[int, int, re.Match, str]] = []
-    for m in _NUMERIC.finditer(text):
-        found.append((m.start(), m.end(), m, "numeric"))
+    for num in NUMERIC.finditer(text):
+        found.append((num.start(), num.end(), num, "numeric"))
     taken = [(s, e) for s, e, _, _ in found]
     pos = 0
-    while pos <= len(text) and (m := _MAIN.search(text, pos)) is not None:
+    while pos <= len(text) and (m := MAIN.search(text, pos)) is not None:
         s, e = m.start(), m.end()
-        if e == s or not _has_core(m) or any(s < te and ts < e for ts, te in taken):
+        if e == s or not has_core(m) or any(s < te and ts < e for ts, te in taken):
             pos = s + 1  # a rejected match may hide a real one starting inside it
             continue
         found.append((s, e, m, "main"))
@@ -353,12 +202,13 @@ def find_dates(text: str, published: date | None, *, anchor_hint: date | None = 
     def tense_after(pos: int) -> str | None:
         if pos not in tense_cache:
             sent_end = next((e for s, e in spans if s <= pos <= e), len(text))
-            tense_cache[pos] = clause_tense(text, pos, sent_end)
+            tense_cache[pos] = clause_tense(text, pos, sent_end, analysed)
         return tense_cache[pos]
 
     ctx = _Context(anchor=anchor_hint)
     out: list[DateMention] = []
     for s, e, m, kind in found:
+        mention: DateMention | None
         if kind == "numeric":
             d = _safe_date(int(m["y"]), int(m["m"]), int(m["d"]))
             if d is None:
@@ -373,20 +223,6 @@ def find_dates(text: str, published: date | None, *, anchor_hint: date | None = 
     return out
 
 
-def _has_core(m: re.Match) -> bool:
-    if not any(m[g] for g in ("yabs", "yctx", "yw", "mabs", "mctx", "mw", "d", "dw", "hol")):
-        return False
-    if m["hol"] and any(m[g] for g in ("mabs", "mctx", "mw", "d", "dw")):
-        return False
-    if m["yw"] == "올" and not any(m[g] for g in ("mabs", "mw", "d", "part", "yq")):
-        return False
-    if m["dw"] and any(m[g] for g in ("yabs", "yctx", "yw", "mabs", "mctx", "mw", "d")):
-        return False
-    if m["dir"] and not any(m[g] for g in ("yabs", "mabs", "d")):
-        return False
-    return True
-
-
 def _remember(mention: DateMention, m: re.Match | None, ctx: _Context) -> None:
     if mention.value is None or mention.date_from is None:
         return
@@ -398,126 +234,160 @@ def _remember(mention: DateMention, m: re.Match | None, ctx: _Context) -> None:
         ctx.anchor = mention.date_from
 
 
-def _resolve(
-    text: str,
-    m: re.Match,
-    pub: date | None,
-    ctx: _Context,
-    tense: Callable[[], str | None],
-) -> DateMention | None:
+Tense = Callable[[], "str | None"]  # the tense of the clause after the expression, asked when needed
+
+
+class _Unresolvable(Exception):
+    """The expression is relative to what is not known (no publication date, no earlier date)."""
+
+
+@dataclass(frozen=True)
+class _Expr:
+    """Where one grammar match is and its qualifier: what every DateMention of it shares."""
+
+    start: int
+    end: int
+    text: str
+    qualifier: str | None
+
+    def unknown(self) -> DateMention:
+        return DateMention(self.start, self.end, self.text, None, "unknown", None, None, self.qualifier, True)
+
+    def made(self, value: str, precision: str, d_from: date, d_to: date, relative: bool) -> DateMention:
+        return DateMention(self.start, self.end, self.text, value, precision, d_from, d_to, self.qualifier, relative)
+
+
+def _resolve(text: str, m: re.Match, pub: date | None, ctx: _Context, tense: Tense) -> DateMention | None:
     """Turn one grammar match into a DateMention (None: not a date after all)."""
-    s, e = m.start(), m.end()
-    expr = text[s:e]
-    qual = _qualifier(m["qual"])
-    direction = m["dir"]
+    expr = _Expr(m.start(), m.end(), text[m.start():m.end()], _qualifier(m["qual"]))
+    try:
+        if m["dw"]:
+            return _day_word(text, m, pub, ctx, expr)
+        return _calendar_date(m, pub, ctx, tense, expr)
+    except _Unresolvable:
+        return expr.unknown()
 
-    def unknown() -> DateMention:
-        return DateMention(s, e, expr, None, "unknown", None, None, qual, True)
 
-    def made(value: str, precision: str, d_from: date, d_to: date, relative: bool) -> DateMention:
-        return DateMention(s, e, expr, value, precision, d_from, d_to, qual, relative)
-
-    # ---- day words: 오늘, 전날, 이날 ...
-    if m["dw"]:
-        word = _compact(m["dw"])
-        if word in _PUB_DAY_WORDS:
-            # in quoted speech "오늘" is the day the words were said: the story's day
-            base = ctx.anchor if ctx.anchor and _in_quote(text, s) else pub
-            if base is None:
-                return unknown()
-            d = base + timedelta(days=_PUB_DAY_WORDS[word])
-        else:
-            base = ctx.anchor or pub
-            if base is None:
-                return unknown()
-            d = base + timedelta(days=_ANCHOR_DAY_WORDS[word])
-        return made(d.isoformat(), "day", d, d, True)
-
-    # ---- the year
-    year: int | None = None
-    relative = False
-    if m["yabs"]:
-        year = int(m["yabs"])
-    elif m["yw"]:
-        relative = True
-        if pub is None:
-            return unknown()
-        year = pub.year + _YEAR_WORDS[_compact(m["yw"])]
-    elif m["yctx"]:
-        relative = True
-        if ctx.last_year is None:
-            return unknown()
-        year = ctx.last_year + _CONTEXT_YEAR_WORDS[_compact(m["yctx"])]
-
-    month: int | None = int(m["mabs"]) if m["mabs"] else None
-    if m["hol"]:
-        month, m_day = next(v for k, v in _HOLIDAYS.items() if _compact(k) == _compact(m["hol"]))
+def _day_word(text: str, m: re.Match, pub: date | None, ctx: _Context, expr: _Expr) -> DateMention:
+    """오늘, 전날, 이날 ...: a day relative to publication or to the story's day."""
+    word = _compact(m["dw"]) or ""
+    if word in PUB_DAY_WORDS:
+        # in quoted speech "오늘" is the day the words were said: the story's day
+        base = ctx.anchor if ctx.anchor and _in_quote(text, expr.start) else pub
+        if base is None:
+            raise _Unresolvable
+        d = base + timedelta(days=PUB_DAY_WORDS[word])
     else:
-        m_day: int | None = None
-    month2: int | None = int(m["m2"]) if m["m2"] else None
-    day: int | None = int(m["d"]) if m["d"] else m_day
+        base = ctx.anchor or pub
+        if base is None:
+            raise _Unresolvable
+        d = base + timedelta(days=ANCHOR_DAY_WORDS[word])
+    return expr.made(d.isoformat(), "day", d, d, True)
+
+
+def _calendar_date(m: re.Match, pub: date | None, ctx: _Context, tense: Tense, expr: _Expr) -> DateMention | None:
+    """A date of years, months and days (written out, relative or a holiday)."""
+    direction = m["dir"]
+    year, relative = _year(m, pub, ctx)
+    month: int | None = int(m["mabs"]) if m["mabs"] else None
+    holiday_day: int | None = None
+    if m["hol"]:
+        month, holiday_day = next(v for k, v in HOLIDAYS.items() if _compact(k) == _compact(m["hol"]))
+    day: int | None = int(m["d"]) if m["d"] else holiday_day
     day2: int | None = int(m["d2"]) if m["d2"] else None
-    part = m["part"]
-
-    # ---- month words: 이달, 지난달, 같은 달
-    if m["mw"] or m["mctx"]:
+    if m["mw"] or m["mctx"]:  # month words: 이달, 지난달, 같은 달
         relative = True
-        if m["mctx"]:
-            if ctx.last_month is None:
-                return unknown()
-            year, month = ctx.last_month
-        else:
-            if pub is None:
-                return unknown()
-            year, month = _shift_month(pub.year, pub.month, _MONTH_WORDS[_compact(m["mw"])])
-            if day is not None and _compact(m["mw"]) in ("이달", "이번달", "금월"):
-                # "이달 14일 ... 체결했다" published on the 2nd: a past event cannot be ahead
-                if day > pub.day and tense() == "past":
-                    year, month = _shift_month(year, month, -1)
-
-    # ---- year only (with optional part / quarter)
+        year, month = _month_word(m, pub, ctx, day, tense)
     if month is None:
         if day is not None and year is None:
-            if pub is None:
-                return unknown()
-            d = _resolve_bare_day(pub, day, direction, tense() if direction is None else None)
-            if d is None:
-                return unknown()
-            d_to = d
-            if day2 and day2 > day:
-                d_to = _safe_date(d.year, d.month, day2) or d
-            return made(d.isoformat(), "day", d, d_to, True)
+            return _bare_day(m, pub, day, day2, tense, expr)
         if year is None:
             return None
-        lo, hi = 1, 12
-        quarter = m["yq"]
-        if quarter:
-            if m["yq_n"]:
-                q = int(m["yq_n"])
-                lo, hi = 3 * q - 2, 3 * q
-            else:
-                lo, hi = _YEAR_PARTS[quarter]
-        elif part in _YEAR_PARTS:
-            lo, hi = _YEAR_PARTS[part]
-        y_to = int(m["y2"]) if m["y2"] and int(m["y2"]) > year else year
-        return made(str(year), "year", date(year, lo, 1), date(y_to, hi, _last_day(y_to, hi)), relative)
-
-    # ---- a month without a year: the tense decides the year
-    if year is None:
+        return _year_mention(m, year, relative, expr)
+    if year is None:  # a month without a year: the tense decides the year
         relative = True
         if pub is None:
-            return unknown()
+            raise _Unresolvable
         year = _pick_year(pub, month, day, direction, tense() if direction is None else None)
+    return _month_mention(m, year, month, day, day2, relative, expr)
 
+
+def _year(m: re.Match, pub: date | None, ctx: _Context) -> tuple[int | None, bool]:
+    """The year written (absolute, relative to publication or to the last year named), None
+    if none, and whether it is relative."""
+    if m["yabs"]:
+        return int(m["yabs"]), False
+    if m["yw"]:
+        if pub is None:
+            raise _Unresolvable
+        return pub.year + YEAR_WORDS[_compact(m["yw"]) or ""], True
+    if m["yctx"]:
+        if ctx.last_year is None:
+            raise _Unresolvable
+        return ctx.last_year + CONTEXT_YEAR_WORDS[_compact(m["yctx"]) or ""], True
+    return None, False
+
+
+def _month_word(m: re.Match, pub: date | None, ctx: _Context, day: int | None, tense: Tense) -> tuple[int, int]:
+    """(year, month) of a month word: 이달, 지난달, 다음달, 같은 달."""
+    if m["mctx"]:
+        if ctx.last_month is None:
+            raise _Unresolvable
+        return ctx.last_month
+    if pub is None:
+        raise _Unresolvable
+    word = _compact(m["mw"]) or ""
+    year, month = _shift_month(pub.year, pub.month, MONTH_WORDS[word])
+    if day is not None and word in ("이달", "이번달", "금월"):
+        # "이달 14일 ... 체결했다" published on the 2nd: a past event cannot be ahead
+        if day > pub.day and tense() == "past":
+            year, month = _shift_month(year, month, -1)
+    return year, month
+
+
+def _bare_day(m: re.Match, pub: date | None, day: int, day2: int | None, tense: Tense, expr: _Expr) -> DateMention:
+    """``N일`` (a day without month or year), resolved against publication and the tense."""
+    if pub is None:
+        raise _Unresolvable
+    direction = m["dir"]
+    d = _resolve_bare_day(pub, day, direction, tense() if direction is None else None)
+    if d is None:
+        raise _Unresolvable
+    d_to = d
+    if day2 and day2 > day:
+        d_to = _safe_date(d.year, d.month, day2) or d
+    return expr.made(d.isoformat(), "day", d, d_to, True)
+
+
+def _year_mention(m: re.Match, year: int, relative: bool, expr: _Expr) -> DateMention:
+    """A year, a year range, or a part of a year (quarter, half, 초/말)."""
+    lo, hi = 1, 12
+    quarter, part = m["yq"], m["part"]
+    if quarter:
+        if m["yq_n"]:
+            q = int(m["yq_n"])
+            lo, hi = 3 * q - 2, 3 * q
+        else:
+            lo, hi = YEAR_PARTS[quarter]
+    elif part in YEAR_PARTS:
+        lo, hi = YEAR_PARTS[part]
+    y_to = int(m["y2"]) if m["y2"] and int(m["y2"]) > year else year
+    return expr.made(str(year), "year", date(year, lo, 1), date(y_to, hi, _last_day(y_to, hi)), relative)
+
+
+def _month_mention(m: re.Match, year: int, month: int, day: int | None, day2: int | None, relative: bool,
+                   expr: _Expr) -> DateMention | None:
+    """A day, a part of a month or a month (range) of a known year."""
     if day is not None:
         d = _safe_date(year, month, day)
         if d is None:
             return None
         d_to = (_safe_date(year, month, day2) or d) if day2 and day2 > day else d
-        return made(d.isoformat(), "day", d, d_to, relative)
+        return expr.made(d.isoformat(), "day", d, d_to, relative)
     value = f"{year:04d}-{month:02d}"
-    if part in _MONTH_PARTS:
-        lo, hi = _part_range(year, month, _MONTH_PARTS[part])
-        return made(value, "part-of-month", lo, hi, relative)
-    lo, hi = _month_range(year, month, month2)
-    return made(value, "month", lo, hi, relative)
+    part = m["part"]
+    if part in MONTH_PARTS:
+        first, last = _part_range(year, month, MONTH_PARTS[part])
+        return expr.made(value, "part-of-month", first, last, relative)
+    first, last = _month_range(year, month, int(m["m2"]) if m["m2"] else None)
+    return expr.made(value, "month", first, last, relative)

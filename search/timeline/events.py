@@ -88,7 +88,7 @@ _WRITTEN_YEAR_RE = re.compile(r"(?:1[89]|2[01])\d{2}|지난해|작년|올해|올
 _COMPARISON_RE = re.compile(r"^\s*(?:의\s*)?(?:같은\s*기간|동기|동월|동기간|대비|比|보다|에\s*비해|와\s*비교|과\s*비교|수준)")
 
 
-def is_general_statement(body: str, mention: DateMention, clause: tuple[int, int]) -> bool:
+def is_general_statement(body: str, mention: DateMention, clause: tuple[int, int], analysed=None) -> bool:
     """A habit or a general truth rather than something that happened on that date, for a date
     written without a year: a habitual adverb right before it ("매년 6월") or in a clause not in
     the past tense ("통상 ... 연다"); a day defined ("5월 5일은 어린이날이다"); a present-tense
@@ -102,11 +102,11 @@ def is_general_statement(body: str, mention: DateMention, clause: tuple[int, int
     # a bounded run ("28일부터 9월 13일까지 매주 금요일") is an event, not a habit
     habit = _HABITUAL_RE.search(text) if mention.qualifier not in ("since", "until") else None
     if habit and (mention.start - (start + habit.end()) in range(3)  # "매년 6월"
-                  or clause_tense(body, mention.end, end) != "past"):  # not "통상 ... 올해는 22일 열렸다"
+                  or clause_tense(body, mention.end, end, analysed) != "past"):  # not "통상 ... 올해는 22일 열렸다"
         return True
     if not re.match(r"\d{1,2}\s?월", mention.expr):
         return False
-    return bool(_CYCLE_NOUN_RE.search(text)) and clause_tense(body, mention.end, end) == "present"
+    return bool(_CYCLE_NOUN_RE.search(text)) and clause_tense(body, mention.end, end, analysed) == "present"
 
 
 def is_comparison_baseline(mention: DateMention, body: str) -> bool:
@@ -147,7 +147,7 @@ def _event_span(body: str, sentence: tuple[int, int], mentions_in: list[DateMent
     return sentence
 
 
-def article_events(article: Article, mentions: Sequence[EntityMention] | None = None) -> list[Event]:
+def article_events(article: Article, mentions: Sequence[EntityMention] | None = None, analysed=None) -> list[Event]:
     """The events of one article, in text order.
 
     ``mentions`` are entity mentions with offsets in ``article.body`` (from
@@ -157,7 +157,7 @@ def article_events(article: Article, mentions: Sequence[EntityMention] | None = 
     published = article.published.value if article.published else None
     captions = set(getattr(article, "captions", None) or ())
     dates = []
-    for d in find_dates(body, published):
+    for d in find_dates(body, published, analysed=analysed):  # analysed: AnalysedText of the body
         line_start, line_end = _line_bounds(body, d.start)
         if is_event(d, body) and not is_comparison_baseline(d, body) \
                 and not fx.is_outside_story(body[line_start:line_end], captions):
@@ -171,7 +171,7 @@ def article_events(article: Article, mentions: Sequence[EntityMention] | None = 
         raw = body[start:end]
         lead = len(raw) - len(raw.lstrip())
         start, end = start + lead, start + len(raw.rstrip())
-        if is_general_statement(body, d, (start, end)):
+        if is_general_statement(body, d, (start, end), analysed):
             continue
         spans.setdefault((start, end), []).append(d)
     events: list[Event] = []

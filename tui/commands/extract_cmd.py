@@ -24,7 +24,7 @@ def run(args: argparse.Namespace, ctx) -> int:
     from briefing.search.ingest.decode import Undecodable, decode_bytes
     from briefing.search.entities.mentions import extract_mentions
     from briefing.search.entities.gazetteer import Gazetteer
-    from briefing.search.language import analysis
+    from briefing.search.language.analysis import register_gazetteer_words
 
     if args.file == "-":
         data = sys.stdin.buffer.read()
@@ -39,7 +39,7 @@ def run(args: argparse.Namespace, ctx) -> int:
     except Undecodable as exc:
         say(f"briefing: {args.file}: {exc}")
         return 2
-    analysis.configure(ctx.config.gazetteer)
+    register_gazetteer_words(ctx.config.gazetteer)  # Kiwi keeps the names whole, as in the engine
     gazetteer = Gazetteer.from_entries(ctx.config.gazetteer)
 
     def mentions_of(t: str) -> list[dict]:

@@ -1,0 +1,93 @@
+"""Every use of Whoosh's private names (Whoosh 2.7.4), behind small named functions.
+
+The index goes beyond Whoosh's public API in two places. Writing: worker processes write
+segments without the index's lock and the main writer publishes them with its own commit (what
+Whoosh's multi-process writer does with its sub-writers' segments), with a codec that skips
+per-block length statistics. Reading (index.evaluate): a term's postings are read a block at a
+time into numpy, with BM25F's per-field B and Whoosh's one-byte field lengths. A Whoosh upgrade
+is checked here; nothing else in the project touches a private name of Whoosh.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3LeafMatcher, _lenfield
+from whoosh.scoring import BM25F
+from whoosh.writing import SegmentWriter
+
+# --- writing -------------------------------------------------------------------------------
+
+
+def writer_codec() -> W3Codec:
+    """Whoosh's codec without per-block document-length statistics: collecting them costs a
+    file read per posting at commit (~20% of the writing time) and only tightens the score
+    bounds Whoosh's own block-skipping uses (min length 0 is still a valid bound); BM25 reads
+    the per-document lengths, which are written as before."""
+    codec = W3Codec()
+    codec.length_stats = False
+    return codec
+
+
+def unlocked_segment_writer(ix) -> SegmentWriter:
+    """A writer of one new segment of ``ix`` that does not take the index's write lock (the
+    process holding it publishes the segment, see commit_with_segments)."""
+    return SegmentWriter(ix, _lk=False, codec=writer_codec())
+
+
+def mark_document_added(writer: SegmentWriter) -> None:
+    """Tell ``writer`` a document was added by hand (its postings put in its pool directly)."""
+    writer._added = True
+
+
+def finish_segment(writer: SegmentWriter, has_documents: bool):
+    """Write the files of ``writer``'s segment and return it (None if it has no documents)."""
+    return writer._finalize_segment() if has_documents else writer._close_segment()
+
+
+def commit_with_segments(writer: SegmentWriter, extra: list) -> None:
+    """Commit ``writer`` and publish the finished segments ``extra`` in the same new table of
+    contents (what Whoosh's multi-process writer does with its sub-writers' segments)."""
+    if not extra:
+        writer.commit()
+        return
+    final = writer._merge_segments(None, None, None)  # Whoosh's default: merge small segments
+    if writer._added:
+        final.append(writer._finalize_segment())
+    else:
+        writer._close_segment()
+    writer._commit_toc(final + extra)
+    writer._finish()
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def field_length_column(reader, fieldname: str):
+    """The column of one-byte lengths of ``fieldname`` in a segment reader (None if absent)."""
+    return reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+
+
+def posting_blocks(matcher) -> Iterator[tuple[object, object]] | None:
+    """The blocks of a term's postings as (id deltas, weights) arrays, or None when the matcher
+    is not a plain block matcher of Whoosh's codec (read it posting by posting then). Each
+    block's arrays are valid until the next block is read."""
+    if not isinstance(matcher, W3LeafMatcher) or matcher._byteids:
+        return None
+    return _blocks(matcher)
+
+
+def _blocks(m: W3LeafMatcher) -> Iterator[tuple[object, object]]:
+    while not m._atend and m.is_active():
+        if m._data is None:
+            m._read_data()
+        m._read_weights()
+        yield m._data[0], m._weights
+        if m._lastblock:
+            break
+        m._next_block()
+
+
+def bm25_field_b(weighting: BM25F, fieldname: str) -> float:
+    """BM25F's length normalisation B of ``fieldname`` (its per-field value, else the default)."""
+    return weighting._field_B.get(fieldname, weighting.B)
