@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import threading
-from collections import OrderedDict
 from typing import Iterable, NamedTuple
 
 _lock = threading.Lock()
@@ -25,21 +24,9 @@ TOKENIZE_OPTIONS = {"z_coda": False}
 # Splitting a single noun (analysis.decompose) compares the best split with the whole word;
 # a narrow beam drops the split, so it keeps Kiwi's default (the calls are tiny).
 KIWI_WORD_CUTOFF = 8.0
-# Recently analysed lines. The pipeline passes one AnalysedText per body window to the dates and
-# the index (language.analysed); entity extraction still reads Kiwi here until it is given the
-# same AnalysedText, and lines repeated across articles (boilerplate) hit it: with the
-# AnalysedText passed to entities too (a trial merge), dropping this cache cost 24.3 -> 25.8
-# CPU-ms per article on 300 bench articles, one Kiwi thread, identical results. Texts are
-# analysed line by line, so a line gets the same morphemes alone or inside a longer text.
-# Bounded: a few indexing batches, in lines and in characters (100,000 characters take ~15 MB).
-CACHE_TEXTS = 8192
-CACHE_CHARS = 400_000
 # Kiwi's multi-word dictionary (entries such as "일본 경제 단체 연합회") costs ~190 MB of memory
 # once used; the gazetteer supplies the multi-word names briefing cares about.
 LOAD_MULTI_DICT = False
-_cache: "OrderedDict[str, list[Morph]]" = OrderedDict()
-_cache_chars = 0  # characters of the texts in _cache
-_cache_lock = threading.Lock()
 
 
 class Morph(NamedTuple):
@@ -91,14 +78,6 @@ def add_user_words(words: Iterable[tuple[str, str]]) -> None:
             _user_words[word] = tag
             if _kiwi is not None:
                 _kiwi.add_user_word(word, tag, 0.0)
-                _clear_cache()  # analyses made without the word are stale
-
-
-def _clear_cache() -> None:
-    global _cache_chars
-    with _cache_lock:
-        _cache.clear()
-        _cache_chars = 0
 
 
 def warm_up() -> None:
@@ -122,8 +101,8 @@ def _morphs(tokens, _new=tuple.__new__) -> list[Morph]:
 
 def tokenize_many(texts: Iterable[str]) -> list[list[Morph]]:
     """Morphemes of each text, analysed line by line (a morpheme never spans a line break, and
-    a line's analysis does not depend on its neighbours); lines not analysed recently go to
-    Kiwi in one call, which runs on Kiwi's worker threads (one per core) with the GIL released."""
+    a line's analysis does not depend on its neighbours); the distinct lines go to Kiwi in one
+    call, which runs on Kiwi's worker threads (one per core) with the GIL released."""
     texts = list(texts)
     if not any("\n" in t for t in texts):
         return _tokenize_lines(texts)
@@ -146,33 +125,14 @@ def tokenize_many(texts: Iterable[str]) -> list[list[Morph]]:
 
 
 def _tokenize_lines(texts: list[str]) -> list[list[Morph]]:
-    with _cache_lock:
-        missing = [t for t in dict.fromkeys(texts) if t and t not in _cache]
-    if missing:
-        kiwi = get_kiwi()
-        results = kiwi.tokenize(missing, override_config=_config, **TOKENIZE_OPTIONS)
-        fresh = {text: _morphs(toks) for text, toks in zip(missing, results)}
-    else:
-        fresh = {}
-    global _cache_chars
-    out: list[list[Morph]] = []
-    with _cache_lock:
-        for text, morphs in fresh.items():
-            if text not in _cache:
-                _cache_chars += len(text)
-            _cache[text] = morphs
-        for text in texts:
-            found = fresh.get(text)
-            if found is None:
-                found = _cache.get(text, [])
-                if text in _cache:
-                    _cache.move_to_end(text)
-            out.append(found)
-        while len(_cache) > CACHE_TEXTS or (_cache_chars > CACHE_CHARS and len(_cache) > 1):
-            _cache_chars -= len(_cache.popitem(last=False)[0])
-    return out
+    distinct = [t for t in dict.fromkeys(texts) if t]
+    found: dict[str, list[Morph]] = {}
+    if distinct:
+        results = get_kiwi().tokenize(distinct, override_config=_config, **TOKENIZE_OPTIONS)
+        found = {text: _morphs(toks) for text, toks in zip(distinct, results)}
+    return [found.get(text, []) for text in texts]
 
 
 def tokenize(text: str) -> list[Morph]:
-    """Morphemes of one text (from the recent-texts cache when possible)."""
+    """Morphemes of one text."""
     return tokenize_many([text])[0]
