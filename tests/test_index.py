@@ -14,7 +14,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from briefing.search.language.aliases import gazetteer_fingerprint
 from briefing.search.language.analysis import TextAnalyser
 from briefing.search.config import ENTITY_TYPES, load_config
 from briefing.search.errors import IndexBusy, QueryError
@@ -75,7 +74,7 @@ def config():
 def seeds_index(tmp_path_factory, seeds_dir, config):
     directory = tmp_path_factory.mktemp("seeds-index")
     ix = ArticleIndex.create(directory, analyser=ANALYSER)
-    ix.update(seed_docs(seeds_dir, config.gazetteer), fingerprint=gazetteer_fingerprint(config.gazetteer))
+    ix.update(seed_docs(seeds_dir, config.gazetteer))
     return ix
 
 
@@ -212,10 +211,6 @@ def test_any_query_returns_results_or_a_query_error(seeds_index, text, sort):
         assert res.total >= len(res.hits)
         for hit in res.hits:
             assert all(0 <= s < e <= len(hit.snippet) for s, e in hit.snippet_spans)
-
-
-def test_fingerprint_is_recorded(seeds_index, config):
-    assert seeds_index.stored_fingerprint == gazetteer_fingerprint(config.gazetteer)
 
 
 def test_index_built_here_is_searched_in_another_process(seeds_index):

@@ -1,7 +1,8 @@
 """The article index: a Whoosh index with Korean analysis, BM25F ranking and snippets.
 
 All Whoosh use stays in ``search/``. The index directory holds Whoosh's files plus
-``briefing-index.json`` (schema VERSION and the gazetteer fingerprint). Opening an index of
+``briefing-index.json`` (the schema VERSION; what the index was built with is recorded in the
+article store). Opening an index of
 another version, or one Whoosh cannot read, raises :class:`IndexCorrupt` so the caller can
 rebuild with :meth:`ArticleIndex.create`. Writes are atomic: Whoosh publishes a new table of
 contents only on commit (temp file + rename), so a killed update leaves the old index usable.
@@ -129,7 +130,7 @@ class ArticleIndex:
                 ):
                     p.unlink()
             ix = windex.create_in(str(directory), build_schema(), indexname=INDEX_NAME)
-            _write_meta(directory, {"version": VERSION, "fingerprint": None})
+            _write_meta(directory, {"version": VERSION})
         return ix
 
     def _read_meta(self) -> dict:
@@ -157,11 +158,6 @@ class ArticleIndex:
         if set(schema.names()) != set(build_schema().names()):
             raise IndexVersionMismatch(f"index in {self.directory} has another schema; rebuild the index")
         return ix
-
-    @property
-    def stored_fingerprint(self) -> str | None:
-        """The gazetteer fingerprint recorded by the last update (None if never recorded)."""
-        return self.meta.get("fingerprint")
 
     def close(self) -> None:
         if self._searcher is not None:
@@ -318,7 +314,6 @@ class ArticleIndex:
         docs: Iterable[IndexDoc | PretokenizedDoc],
         remove_ids: Iterable[str] = (),
         progress: Progress | None = None,
-        fingerprint: str | None = None,
         total: int | None = None,
         existing: set[str] | None = None,
         written_segments: Callable[[], dict[str, object]] | None = None,
@@ -330,8 +325,7 @@ class ArticleIndex:
         its texts (no Kiwi call here); plain IndexDocs are analysed batch by batch. A doc whose
         id is not in ``existing`` (the ids that may already be indexed; None: any) is added
         without Whoosh's lookup of an old copy to replace. Raises errors.IndexBusy if another
-        process is writing. ``fingerprint`` (see analysis.gazetteer_fingerprint) is recorded
-        with the commit when given.
+        process is writing.
 
         A :class:`WrittenDoc` is already in a segment a worker process wrote
         (:class:`SegmentBuilder`); once ``docs`` is consumed, ``written_segments()`` gives
@@ -340,9 +334,6 @@ class ArticleIndex:
         """
         write_documents(self._ix, self.directory, self.analyser, docs, remove_ids, progress, total, existing,
                         written_segments)
-        if fingerprint is not None and fingerprint != self.meta.get("fingerprint"):
-            self.meta = {**self.meta, "fingerprint": fingerprint}
-            _write_meta(self.directory, self.meta)
 
 
 def _write_meta(directory: Path, meta: dict) -> None:
