@@ -149,14 +149,14 @@ class ArticleIndex:
         try:
             # Without mmap: Whoosh copies every mmapped sub-file of a compound segment into a
             # BytesIO (the postings alone: ~150 MB at 10k articles); plain reads copy nothing.
-            ix = FileStorage(str(self.directory), supports_mmap=False).open_index(indexname=INDEX_NAME)
-            schema = ix.schema
+            # The schema is given, not unpickled from the index: what the fields are is this code's
+            # (its VERSION is checked above), so moving a tokenizer class never forces a rebuild.
+            ix = FileStorage(str(self.directory), supports_mmap=False).open_index(indexname=INDEX_NAME,
+                                                                                  schema=build_schema())
             with ix.reader() as r:
                 r.doc_count()
-        except Exception as exc:  # whoosh raises many kinds (EmptyIndexError, pickle, struct...)
+        except Exception as exc:  # whoosh raises many kinds (EmptyIndexError, struct...)
             raise IndexCorrupt(f"index in {self.directory} is unreadable ({type(exc).__name__}: {exc}); rebuild the index") from None
-        if set(schema.names()) != set(build_schema().names()):
-            raise IndexVersionMismatch(f"index in {self.directory} has another schema; rebuild the index")
         return ix
 
     def close(self) -> None:
