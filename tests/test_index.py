@@ -456,3 +456,18 @@ def test_empty_query_lists_everything(tmp_path, config):
     res = ix.search("   ")
     assert res.total == 3 and sorted(h.id for h in res.hits) == ["e0", "e1", "e2"]
     assert all(h.snippet for h in res.hits)
+
+
+def test_an_index_opens_whatever_module_its_pickled_tokenizers_name(tmp_path):
+    """Whoosh pickles the schema (tokenizer classes by module path) into the index; an index
+    written before a tokenizer class moved must still open, not be rebuilt."""
+    ix = ArticleIndex.create(tmp_path / "ix", analyser=ANALYSER)
+    ix.update([IndexDoc(id="a1", title="삼성전자 반도체", body="삼성전자가 반도체 공장을 짓는다.")])
+    ix.close()
+    (toc,) = (tmp_path / "ix").glob("_MAIN_*.toc")
+    data = toc.read_bytes()
+    moved = b"briefing.search.index.tokenizers"
+    assert moved in data
+    toc.write_bytes(data.replace(moved, b"briefing.search.index.gone_away"[: len(moved)].ljust(len(moved), b"x")))
+    reopened = ArticleIndex(tmp_path / "ix", analyser=ANALYSER)
+    assert [h.id for h in reopened.search("반도체").hits] == ["a1"]
