@@ -4,10 +4,11 @@ publishers; ``c`` expands every copy (and collapses them again)."""
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from textual import work
 
+from briefing.tui.app_state import AppState
 from briefing.tui.messages import EngineReady
 
 
@@ -33,22 +34,12 @@ def collapse_result(result, copies, expand: bool):
     return dataclasses.replace(result, hits=hits)
 
 
-if TYPE_CHECKING:  # the mixin is only ever part of BriefingApp
-    from textual.app import App as _AppBase
-else:
-    _AppBase = object
-
-
-class WireCopiesView(_AppBase):
+class WireCopiesView(AppState):
     """Mixed into BriefingApp; the groups load in a worker once the index is open (the first
     time after a large update this shingles every new article), searches use them from then on."""
 
     expand_copies = False
     wire_groups: Any = None
-    engine: Any
-
-    if TYPE_CHECKING:
-        def dispatch_search(self) -> None: ...
 
     def collapse_copies(self, result):
         """Called by the search worker on each result."""
@@ -62,7 +53,7 @@ class WireCopiesView(_AppBase):
 
     @work(thread=True, exclusive=True, group="copies", exit_on_error=False)
     def load_copies(self) -> None:
-        groups = self.engine.copies()
+        groups = self.ready_engine.copies()
         self.call_from_thread(self._copies_loaded, groups)
 
     def _copies_loaded(self, groups) -> None:
