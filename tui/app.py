@@ -2,42 +2,35 @@
 
 The app only coordinates: every engine call runs in a thread worker that posts a typed message
 back (:mod:`briefing.tui.messages`); worker errors are reported in one place,
-:meth:`briefing.tui.startup.StartUp.on_worker_state_changed`. This module holds the layout, the shared
-state and the keys that only move the focus; each other idea is a mixin of its own module:
-start-up (:mod:`briefing.tui.startup`), the session (:mod:`briefing.tui.session_keeper`), the search flow
+:meth:`briefing.tui.startup.StartUp.on_worker_state_changed`. This module holds the layout (the panes
+bound to the app's reactives with ``data_bind``) and the keys that only move the focus. The state is
+typed in :mod:`briefing.tui.app_state`; each other idea is a mixin of its own module: start-up
+(:mod:`briefing.tui.startup`), the session (:mod:`briefing.tui.session_keeper`), the search flow
 (:mod:`briefing.tui.search_flow`), the side panes (:mod:`briefing.tui.side_panes`), opening articles
-(:mod:`briefing.tui.article_opening`), jumps (:mod:`briefing.tui.jumps`), reader tools (:mod:`briefing.tui.reader_tools`),
-marks and export (:mod:`briefing.tui.marks_export`), saved searches (:mod:`briefing.tui.watchlist_flow`), feeds
-(:mod:`briefing.tui.feeds_refresh`) and wire copies (:mod:`briefing.tui.copies_toggle`).
+(:mod:`briefing.tui.article_opening`), jumps (:mod:`briefing.tui.jumps`), reader tools
+(:mod:`briefing.tui.reader_tools`), marks and export (:mod:`briefing.tui.marks_export`), saved searches
+(:mod:`briefing.tui.watchlist_flow`), feeds (:mod:`briefing.tui.feeds_refresh`) and wire copies
+(:mod:`briefing.tui.copies_toggle`).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Callable
+from typing import Any
 
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.reactive import reactive
 from textual.widgets import Footer, Label, ProgressBar, Static
 
 from briefing.tui.article_opening import ArticleOpening
-from briefing.tui.bindings import bindings_for, keymap_from_config, keymap_problems
+from briefing.tui.bindings import bindings_for, keymap_problems
 from briefing.tui.commands_palette import BriefingCommands
-from briefing.tui.completion import QuerySuggester
 from briefing.tui.copies_toggle import WireCopiesView
-from briefing.tui.engine_protocol import AppEngine
 from briefing.tui.feeds_refresh import FeedRefresh
 from briefing.tui.jumps import Jumps
 from briefing.tui.marks_export import MarksAndExport
-from briefing.tui.messages import ArticleView
-from briefing.tui.probe import AppProbe
 from briefing.tui.reader_tools import ReaderTools
-from briefing.tui.saved_searches import SAVED_FILE, load_saved
 from briefing.tui.screens.help import HelpScreen
-from briefing.tui.search_flow import SEARCH_DELAY_S, SearchFlow
-from briefing.tui.session import JumpHistory, Marks, RelatedCursor, SearchSequencer
-from briefing.tui.session_file import SESSION_FILE, QueryHistory, SessionState, load_session
+from briefing.tui.search_flow import SearchFlow
 from briefing.tui.session_keeper import SessionKeeper
 from briefing.tui.side_panes import SidePanes
 from briefing.tui.startup import StartUp
@@ -54,10 +47,11 @@ from briefing.tui.widgets.watchlist import WatchList
 
 class BriefingApp(
     StartUp, SessionKeeper, SearchFlow, SidePanes, ArticleOpening, Jumps, ReaderTools, MarksAndExport,
-    SavedSearchesView, FeedRefresh, WireCopiesView, App[int],
+    SavedSearchesView, FeedRefresh, WireCopiesView,
 ):
     """The terminal news-briefing browser; each mixin holds one idea (the order matters only for
-    on_engine_ready and on_worker_state_changed, which Textual calls in each class of the MRO)."""
+    on_engine_ready and on_worker_state_changed, which Textual calls in each class of the MRO).
+    Built with the arguments of :class:`briefing.tui.app_state.AppState`."""
 
     CSS_PATH = "app.tcss"
     TITLE = "briefing"
@@ -65,74 +59,6 @@ class BriefingApp(
     COMMANDS = App.COMMANDS | {BriefingCommands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
-
-    corpus_size: reactive[int] = reactive(0)
-    result_count: reactive[int] = reactive(0)
-    elapsed_ms: reactive[float] = reactive(0.0)
-    sort: reactive[str] = reactive("relevance")
-    timeline_scope: reactive[str] = reactive("results")
-    marked_count: reactive[int] = reactive(0)
-    status_message: reactive[str] = reactive("")
-    freeze_timings: reactive[bool] = reactive(False)
-    ready: reactive[bool] = reactive(False)
-
-    def __init__(
-        self,
-        config,
-        engine: AppEngine | None = None,
-        *,
-        engine_factory: Callable[[], AppEngine] | None = None,
-        freeze_timings: bool = False,
-        search_delay: float = SEARCH_DELAY_S,
-        preload_analyser: bool = True,
-        data_dir: Path | None = None,
-        remember: bool = True,
-        probe: AppProbe | None = None,
-    ) -> None:
-        super().__init__()
-        self.config = config
-        self.engine = engine
-        self._engine_factory = engine_factory
-        self.search_delay = search_delay
-        self._preload_analyser = preload_analyser
-        self.keymap: dict[str, str] = keymap_from_config(getattr(config, "keys", {}) or {})
-        self.sequencer = SearchSequencer()
-        self.marks = Marks()
-        self.history = JumpHistory()
-        self.related_cursor: RelatedCursor | None = None
-        self.current_id: str | None = None
-        self.current_view: ArticleView | None = None
-        self.result = None
-        self.result_facets: dict = {}
-        self.result_events: list = []
-        self.result_months: list[tuple[str, int]] = []
-        self._last_dispatch = 0.0
-        self._pending_timer = None
-        self._clashes_told: set[str] = set()
-        self._index_summary = ""
-        self._search_started: dict[int, float] = {}
-        self._panes_timer = None  # loads the side panes once the list is shown and typing pauses
-        self.probe = probe or AppProbe()  # milestones and renders, for bench/bench_app.py and tests
-        self.set_reactive(BriefingApp.freeze_timings, freeze_timings)
-        folder = data_dir or getattr(engine, "data_dir", None)
-        self.session_path: Path | None = Path(folder) / SESSION_FILE if remember and folder else None
-        self.session = load_session(self.session_path) if self.session_path else SessionState()
-        self.query_history = QueryHistory(self.session.history)
-        self.read: set[str] = set(self.session.read)
-        self._save_timer = None
-        self._save_failed = False
-        self._restore_scroll: float | None = None
-        self._pending_focus: tuple[int, int] | None = None  # body span to scroll to on open
-        self.suggester = QuerySuggester()
-        self.saved_path: Path | None = Path(folder) / SAVED_FILE if remember and folder else None
-        self.saved = load_saved(self.saved_path) if self.saved_path else []
-        self._opening_saved: str | None = None
-        self._query_error = ""
-
-    @property
-    def timings(self) -> dict[str, float]:
-        """Start-up milestones (see :class:`briefing.tui.probe.AppProbe`)."""
-        return self.probe.timings
 
     def compose(self) -> ComposeResult:
         with Vertical(id="top"):
@@ -147,8 +73,14 @@ class BriefingApp(
                               id="find")
             with Vertical(id="right"):
                 yield WatchList(id="saved")
-                yield EntitySidebar(id="entities")
-                yield TimelinePane(id="timeline")
+                yield EntitySidebar(id="entities").data_bind(
+                    BriefingApp.facets, BriefingApp.current_view, BriefingApp.entities_scope,
+                    BriefingApp.result_count,
+                )
+                yield TimelinePane(id="timeline").data_bind(
+                    BriefingApp.result_timeline, BriefingApp.current_view, BriefingApp.timeline_scope,
+                    BriefingApp.result_count,
+                )
         with Horizontal(id="progress"):
             yield Label("Building the index…", id="progress-label")
             yield ProgressBar(id="progress-bar", show_eta=False)
@@ -196,7 +128,7 @@ class BriefingApp(
     def action_focus_search(self) -> None:
         self.query_one(SearchBar).focus()
 
-    def action_back(self) -> None:
+    async def action_back(self) -> None:
         self.query_one(SearchBar).focus()
 
     def action_cursor_down(self) -> None:
@@ -209,7 +141,7 @@ class BriefingApp(
         self.push_screen(HelpScreen(self.keymap))
 
 
-def run_app(ctx) -> int:
+def run_app(ctx: Any) -> int:
     """Entry point used by ``briefing`` with no subcommand."""
     app = BriefingApp(ctx.config, engine_factory=lambda: ctx.engine, data_dir=ctx.data_dir)
     code = app.run()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from textual import on, work
 
-from briefing.tui.app_mixin import AppMixin
+from briefing.tui.app_state import AppState
 from briefing.tui.messages import ArticleLoaded, ArticleView
 from briefing.tui.session import Visit
 from briefing.tui.widgets.article_list import ArticleList
@@ -14,12 +14,12 @@ from briefing.tui.widgets.search_bar import SearchBar
 from briefing.tui.widgets.timeline import EventList
 
 
-class ArticleOpening(AppMixin):
+class ArticleOpening(AppState):
     """Loads and shows articles in the reader; mixed into BriefingApp."""
 
     @work(thread=True, exclusive=True, group="article", exit_on_error=False)
     def load_article(self, article_id: str, query: str, note: str) -> None:
-        engine = self.engine
+        engine = self.ready_engine
         article = engine.article(article_id)
         spans = engine.highlight_spans(article.id, query) if query.strip() else []
         view = ArticleView(
@@ -61,9 +61,7 @@ class ArticleOpening(AppMixin):
             self.read.add(view.article.id)
             self.query_one(ArticleList).set_read(self.read if self.session_path else None)
         self.save_soon()
-        self._show_sidebar("article")
-        if self.timeline_scope == "article":  # the result-set timeline keeps its cursor
-            self._show_timeline()
+        self.entities_scope = "article"  # (the timeline shows it too if its scope is the article)
 
     @on(ArticleList.OpenArticle)
     def _open_from_list(self, message: ArticleList.OpenArticle) -> None:

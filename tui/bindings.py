@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.keys import Keys, _character_to_key
 
 
@@ -97,9 +97,9 @@ KEY_SPECS: tuple[KeySpec, ...] = (
 SPECS_BY_ID = {spec.id: spec for spec in KEY_SPECS}
 
 
-def bindings_for(where: str) -> list[Binding]:
+def bindings_for(where: str) -> list[BindingType]:
     """Textual bindings (with ids and descriptions) for one place in the app."""
-    out = []
+    out: list[BindingType] = []
     for spec in KEY_SPECS:
         if spec.where == where:
             out.append(
@@ -109,7 +109,7 @@ def bindings_for(where: str) -> list[Binding]:
     return out
 
 
-def list_bindings() -> list[Binding]:
+def list_bindings() -> list[BindingType]:
     """Bindings shared by every list-like pane (results, entities, timeline)."""
     return bindings_for("list")
 

@@ -4,10 +4,11 @@ publishers; ``c`` expands every copy (and collapses them again)."""
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from textual import work
 
+from briefing.tui.app_state import AppState
 from briefing.tui.messages import EngineReady
 
 
@@ -19,40 +20,40 @@ def copies_note(publisher: str | None, others: list[tuple[str, str | None]]) -> 
     return f" · {len(others) + 1} copies: {', '.join(names)}"
 
 
-def collapse_result(result, copies, expand: bool):
-    """The search result with each wire story once (unless ``expand``), titles noting copies."""
+def collapse_result(result, copies, expand: bool, notes: dict[str, str] | None = None):
+    """The search result with each wire story once (unless ``expand``), titles noting copies.
+    ``notes`` keeps each article's note for the next search (a large group takes a while)."""
     if copies is None or not copies.groups:
         return result
+    notes = {} if notes is None else notes
     by_id = {h.id: h for h in result.hits}
     ids = [h.id for h in result.hits] if expand else [i for i, _ in copies.collapse(list(by_id))]
     hits = []
     for i in ids:
         h = by_id[i]
-        note = copies_note(h.publisher, copies.others(i))
+        note = notes.get(i)
+        if note is None:
+            note = notes[i] = copies_note(h.publisher, copies.others(i))
         hits.append(dataclasses.replace(h, title=h.title + note) if note else h)
     return dataclasses.replace(result, hits=hits)
 
 
-if TYPE_CHECKING:  # the mixin is only ever part of BriefingApp
-    from textual.app import App as _AppBase
-else:
-    _AppBase = object
-
-
-class WireCopiesView(_AppBase):
+class WireCopiesView(AppState):
     """Mixed into BriefingApp; the groups load in a worker once the index is open (the first
     time after a large update this shingles every new article), searches use them from then on."""
 
     expand_copies = False
-    wire_groups: Any = None
-    engine: Any
+    # the groups and each article's note under them, replaced together (searches run in threads)
+    wire_copies: tuple[Any, dict[str, str]] = (None, {})
 
-    if TYPE_CHECKING:
-        def dispatch_search(self) -> None: ...
+    @property
+    def wire_groups(self) -> Any:
+        return self.wire_copies[0]
 
     def collapse_copies(self, result):
         """Called by the search worker on each result."""
-        return collapse_result(result, self.wire_groups, self.expand_copies)
+        groups, notes = self.wire_copies
+        return collapse_result(result, groups, self.expand_copies, notes)
 
     def action_toggle_copies(self) -> None:
         self.expand_copies = not self.expand_copies
@@ -62,12 +63,12 @@ class WireCopiesView(_AppBase):
 
     @work(thread=True, exclusive=True, group="copies", exit_on_error=False)
     def load_copies(self) -> None:
-        groups = self.engine.copies()
+        groups = self.ready_engine.copies()
         self.call_from_thread(self._copies_loaded, groups)
 
     def _copies_loaded(self, groups) -> None:
         had = self.wire_groups
-        self.wire_groups = groups
+        self.wire_copies = (groups, {})
         if groups.groups or (had is not None and had.groups):
             self.dispatch_search()
 

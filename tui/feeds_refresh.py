@@ -4,8 +4,6 @@ With ``fetch.on_start: true`` in the config the refresh also runs once the index
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from rich.text import Text
 from textual import work
 from textual.css.query import NoMatches
@@ -13,6 +11,7 @@ from textual.message import Message
 from textual.widgets import Label, ProgressBar
 from textual.worker import Worker, WorkerState
 
+from briefing.tui.app_state import AppState
 from briefing.tui.messages import EngineReady
 
 
@@ -42,23 +41,10 @@ def fetch_summary(report) -> str:
     return text
 
 
-if TYPE_CHECKING:  # the mixin is only ever part of BriefingApp
-    from textual.app import App as _AppBase
-else:
-    _AppBase = object
-
-
-class FeedRefresh(_AppBase):
-    """Mixed into BriefingApp (which provides engine, config, ready, status_message, _progress)."""
+class FeedRefresh(AppState):
+    """The feed refresh; mixed into BriefingApp."""
 
     _feeds_on_start_done = False
-    engine: Any
-    config: Any
-    ready: bool
-    status_message: str
-
-    if TYPE_CHECKING:
-        def _progress(self, done: int, total: int, label: str) -> None: ...
 
     def action_refresh_feeds(self) -> None:
         if not self.ready:
@@ -76,7 +62,7 @@ class FeedRefresh(_AppBase):
         from briefing.search.feeds.fetch import fetch_feeds
         from briefing.search.feeds.state import FeedState
 
-        engine = self.engine
+        engine = self.ready_engine
         state = FeedState(engine.data_dir)
         followed = state.feeds()
         state.close()

@@ -5,23 +5,23 @@ from __future__ import annotations
 
 from textual import on, work
 
-from briefing.tui.app_mixin import AppMixin
+from briefing.tui.app_state import AppState
 from briefing.tui.messages import RelatedLoaded
 from briefing.tui.session import RelatedCursor, add_entity_filter
 from briefing.tui.widgets.entity_sidebar import EntitySidebar
 from briefing.tui.widgets.search_bar import SearchBar
 
 
-class Jumps(AppMixin):
+class Jumps(AppState):
     """Related, entity and back jumps; mixed into BriefingApp."""
 
     @work(thread=True, exclusive=True, group="related", exit_on_error=False)
     def load_related(self, anchor_id: str, delta: int) -> None:
-        self.post_message(RelatedLoaded(anchor_id, self.engine.related(anchor_id), delta))
+        self.post_message(RelatedLoaded(anchor_id, self.ready_engine.related(anchor_id), delta))
 
     @work(thread=True, exclusive=True, group="jump", exit_on_error=False)
     def entity_jump(self, name: str, article_id: str, delta: int) -> None:
-        target = self.engine.adjacent(name, article_id, step=delta)
+        target = self.ready_engine.adjacent(name, article_id, step=delta)
         self.call_from_thread(self._entity_jump_done, name, target, delta)
 
     def action_related(self, delta: int) -> None:
@@ -32,14 +32,13 @@ class Jumps(AppMixin):
         if cursor is None:
             self.load_related(self.current_id, delta)
         else:
-            self._step_related(delta)
+            self._step_related(cursor, delta)
 
     def on_related_loaded(self, message: RelatedLoaded) -> None:
-        self.related_cursor = RelatedCursor(message.anchor_id, message.related)
-        self._step_related(message.delta)
+        self.related_cursor = cursor = RelatedCursor(message.anchor_id, message.related)
+        self._step_related(cursor, message.delta)
 
-    def _step_related(self, delta: int) -> None:
-        cursor = self.related_cursor
+    def _step_related(self, cursor: RelatedCursor, delta: int) -> None:
         target = cursor.step(delta)
         if target is None:
             what = "no related articles" if not cursor.related else "no more related articles"

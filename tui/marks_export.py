@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from textual import work
 
-from briefing.tui.app_mixin import AppMixin
+from briefing.tui.app_state import AppState
 from briefing.tui.cells import plural
 from briefing.tui.messages import BriefWritten
 from briefing.tui.screens.export import ExportChoice, ExportDialog
 from briefing.tui.widgets.article_list import ArticleList
 
 
-class MarksAndExport(AppMixin):
+class MarksAndExport(AppState):
     """Marking, read state and export; mixed into BriefingApp."""
 
     def action_mark(self) -> None:
@@ -68,15 +68,16 @@ class MarksAndExport(AppMixin):
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def plan_export(self, ids: list[str], query: str) -> None:
-        plan = self.engine.plan_brief(ids, query=query or None)
+        engine = self.ready_engine
+        plan = engine.plan_brief(ids, query=query or None)
         titles = {}
         for article_id in plan.article_ids:
-            titles[article_id] = self.engine.article(article_id).title
+            titles[article_id] = engine.article(article_id).title
         self.call_from_thread(self._show_export_dialog, plan, titles)
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def write_export(self, plan, edit: bool = False) -> None:
-        self.post_message(BriefWritten(self.engine.write_brief(plan), edit))
+        self.post_message(BriefWritten(self.ready_engine.write_brief(plan), edit))
 
     def _show_export_dialog(self, plan, titles: dict[str, str]) -> None:
         def done(choice: ExportChoice | None) -> None:

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
+
+if TYPE_CHECKING:
+    from briefing.search.model import Article
 
 
 class IndexProgress(Message):
@@ -56,7 +60,7 @@ class SearchFailed(Message):
 class ArticleView:
     """Everything the reader and the article-scoped panes need for one article."""
 
-    article: object  # briefing.search.model.Article
+    article: Article
     spans: list[tuple[int, int]]
     mentions: list
     entities: dict

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from textual import on, work
 
-from briefing.tui.app_mixin import AppMixin
+from briefing.tui.app_state import AppState
 from briefing.tui.widgets.find_bar import FindBar
 from briefing.tui.widgets.reader import Reader, article_text
 
 
-class ReaderTools(AppMixin):
+class ReaderTools(AppState):
     """Find, open, copy and pipe the open article; mixed into BriefingApp."""
 
     def _open_article_or_say(self):

@@ -12,7 +12,7 @@ from textual.widgets import Static
 
 from briefing.search.errors import QueryError
 
-from briefing.tui.app_mixin import AppMixin
+from briefing.tui.app_state import AppState
 from briefing.tui.messages import RowsCompleted, SearchDone, SearchFailed
 from briefing.tui.widgets.article_list import ArticleList
 from briefing.tui.widgets.search_bar import SearchBar
@@ -28,13 +28,13 @@ SIDE_PANES_DELAY_S = 0.25
 FIRST_ROWS = 40
 
 
-class SearchFlow(AppMixin):
+class SearchFlow(AppState):
     """From the search bar to the result list; mixed into BriefingApp."""
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def run_search(self, seq: int, query: str, sort: str) -> None:
         try:
-            result = self.engine.search(query, limit=SEARCH_LIMIT, sort=sort, snippets=False)
+            result = self.ready_engine.search(query, limit=SEARCH_LIMIT, sort=sort, snippets=False)
         except QueryError as exc:
             self.post_message(SearchFailed(seq, str(exc)))
             return

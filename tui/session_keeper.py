@@ -3,7 +3,7 @@ quitting asks first when marks would be lost (tui/session_file.py holds the file
 
 from __future__ import annotations
 
-from briefing.tui.app_mixin import AppMixin
+from briefing.tui.app_state import AppState
 from briefing.tui.cells import plural
 from briefing.tui.screens.confirm import ConfirmScreen
 from briefing.tui.session_file import save_session
@@ -12,7 +12,7 @@ from briefing.tui.widgets.reader import Reader
 from briefing.tui.widgets.search_bar import SearchBar
 
 
-class SessionKeeper(AppMixin):
+class SessionKeeper(AppState):
     """Restores and saves the session; mixed into BriefingApp."""
 
     def _restore_session(self, search: SearchBar) -> None:
@@ -63,7 +63,7 @@ class SessionKeeper(AppMixin):
             self.save_session()  # (before the index opened nothing was restored yet)
         super().exit(*args, **kwargs)
 
-    def action_quit(self) -> None:
+    async def action_quit(self) -> None:
         """Quit; asks first when marked articles would be lost."""
         if isinstance(self.screen, ConfirmScreen):
             return

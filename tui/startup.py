@@ -13,20 +13,22 @@ from textual.worker import Worker, WorkerState
 
 from briefing.search.errors import BriefingError, IndexBusy
 
-from briefing.tui.app_mixin import AppMixin
+from briefing.tui.app_state import AppState
 from briefing.tui.messages import AnalyserReady, EngineReady, IndexProgress
 from briefing.tui.session import Marks
 from briefing.tui.widgets.reader import Reader
 
 
-class StartUp(AppMixin):
+class StartUp(AppState):
     """Opening the index and the background loads; mixed into BriefingApp."""
 
     @work(thread=True, exclusive=True, group="engine", exit_on_error=False)
     def open_engine(self) -> None:
-        if self.engine is None:
-            self.engine = self._engine_factory()
         engine = self.engine
+        if engine is None:
+            if self._engine_factory is None:
+                raise RuntimeError("BriefingApp needs an engine or an engine_factory")
+            engine = self.engine = self._engine_factory()
         if engine.corpus_size == 0:
             report = self._update(engine)
             self.post_message(EngineReady(engine.corpus_size, report_summary(report),
@@ -66,10 +68,11 @@ class StartUp(AppMixin):
     @work(thread=True, exclusive=True, group="names", exit_on_error=False)
     def load_names(self) -> None:
         """Entity names for completion, most frequent first."""
-        if not hasattr(self.engine, "entities"):
+        engine = self.ready_engine
+        if not hasattr(engine, "entities"):
             return
         names: dict[str, list[str]] = {}
-        for entity in self.engine.entities():
+        for entity in engine.entities():
             names.setdefault(entity.type, []).append(entity.name)
         self.suggester.names = names
 

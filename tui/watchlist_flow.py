@@ -7,7 +7,7 @@ from textual import on, work
 
 from briefing.search.errors import QueryError
 
-from briefing.tui.app_mixin import AppMixin
+from briefing.tui.app_state import AppState
 from briefing.tui.saved_searches import add_saved, mark_seen, store_saved
 from briefing.tui.screens.name_prompt import NamePrompt
 from briefing.tui.search_flow import SEARCH_LIMIT
@@ -16,7 +16,7 @@ from briefing.tui.widgets.search_bar import SearchBar
 from briefing.tui.widgets.watchlist import WatchList
 
 
-class SavedSearchesView(AppMixin):
+class SavedSearchesView(AppState):
     """The watchlist of saved searches; mixed into BriefingApp."""
 
     @work(thread=True, exclusive=True, group="saved", exit_on_error=False)
@@ -25,7 +25,7 @@ class SavedSearchesView(AppMixin):
         rows = []
         for search in list(self.saved):
             try:
-                ids = [h.id for h in self.engine.search(search.query, limit=SEARCH_LIMIT,
+                ids = [h.id for h in self.ready_engine.search(search.query, limit=SEARCH_LIMIT,
                                                         snippets=False).hits]
             except QueryError:
                 ids = []
@@ -54,7 +54,8 @@ class SavedSearchesView(AppMixin):
 
     def _store_saved(self) -> None:
         try:
-            store_saved(self.saved_path, self.saved)
+            if self.saved_path is not None:  # (saved searches exist only with a data dir)
+                store_saved(self.saved_path, self.saved)
         except OSError as exc:
             self.notify(f"cannot save the searches: {exc.strerror or exc}", severity="warning")
         self.count_saved()

@@ -125,17 +125,17 @@ class WireCopies:
     def collapse(self, ids: Sequence[str]) -> list[tuple[str, list[str]]]:
         """``ids`` with each group shown once, at its first (best-ranked) member: (shown id,
         ids of its other copies in ``ids``), in the order of ``ids``."""
-        shown: dict[CopyGroup, str] = {}
+        shown: dict[int, str] = {}  # by id(group): hashing a group hashes all its ids
         hidden: dict[str, list[str]] = {}
         out: list[str] = []
         for i in ids:
             g = self._by_id.get(i)
             if g is None:
                 out.append(i)
-            elif g in shown:
-                hidden[shown[g]].append(i)
+            elif id(g) in shown:
+                hidden[shown[id(g)]].append(i)
             else:
-                shown[g] = i
+                shown[id(g)] = i
                 hidden[i] = []
                 out.append(i)
         return [(i, hidden.get(i, [])) for i in out]

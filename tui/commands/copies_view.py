@@ -4,6 +4,7 @@ publishers; ``--all-copies`` lists every copy on its own line."""
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 
 def add_argument(p: argparse.ArgumentParser) -> None:
@@ -11,7 +12,7 @@ def add_argument(p: argparse.ArgumentParser) -> None:
                    help="list every copy of a wire story (default: each story once, with its copies noted)")
 
 
-def collapse(engine, rows: list, expand: bool) -> list[tuple[object, list[tuple[str, str | None]]]]:
+def collapse(engine, rows: list, expand: bool) -> list[tuple[Any, list[tuple[str, str | None]]]]:
     """(row, [(id, publisher) of its other copies]) with each story once unless ``expand``."""
     copies = engine.copies()
     if expand:

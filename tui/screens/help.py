@@ -61,7 +61,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="help-box"):
             yield Label("briefing — keys (remap by id under keys: in config.yaml), then the query syntax", id="help-title")
-            table = DataTable(id="help-table", cursor_type="row", zebra_stripes=True)
+            table: DataTable[Text] = DataTable(id="help-table", cursor_type="row", zebra_stripes=True)
             table.add_columns("Keys / query", "What it does", "Binding id")
             for keys, binding_id, description in help_rows(self._keymap):
                 table.add_row(Text(keys), Text(description), Text(binding_id, style="dim"))

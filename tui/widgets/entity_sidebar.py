@@ -2,22 +2,33 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual.message import Message
+from textual.reactive import var
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from briefing.tui.bindings import bindings_for, list_bindings
-from briefing.tui.cells import fit, row_width
+from briefing.tui.cells import fit, plural, row_width
+from briefing.tui.messages import ArticleView
 
 TYPE_HEADINGS = (("company", "Companies"), ("person", "People"), ("place", "Places"), ("org", "Orgs"))
 SEPARATOR = "\t"
 
 
 class EntitySidebar(OptionList):
-    """Lists entities grouped by type; n/p/f post messages about the highlighted one."""
+    """Lists entities grouped by type; n/p/f post messages about the highlighted one. Shows the
+    result set's entities or the open article's (``entities_scope``), bound to the app's state."""
 
     BINDINGS = list_bindings() + bindings_for("sidebar")
+
+    # bound to the app's reactives (data_bind in BriefingApp.compose)
+    facets: var[dict[str, list[Any]]] = var(dict)
+    current_view: var[ArticleView | None] = var(None)
+    entities_scope: var[str] = var("")  # "results", "article", or "" before either is known
+    result_count: var[int] = var(0)
 
     class EntityAction(Message):
         """``kind`` is "step" (with ``delta``) or "filter"."""
@@ -31,6 +42,24 @@ class EntitySidebar(OptionList):
         self._groups: dict = {}
         self._scope = ""
         self._width = 0
+
+    def watch_entities_scope(self) -> None:
+        self._show_scope()
+
+    def watch_facets(self) -> None:
+        if self.entities_scope == "results":
+            self._show_scope()
+
+    def watch_current_view(self) -> None:
+        if self.entities_scope == "article":
+            self._show_scope()
+
+    def _show_scope(self) -> None:
+        """Entities of the article just opened, or of the result set just found."""
+        if self.entities_scope == "article" and self.current_view is not None:
+            self.show(self.current_view.entities, "this article")
+        elif self.entities_scope:
+            self.show(self.facets, plural(self.result_count, "result"))
 
     def show(self, groups: dict, scope: str) -> None:
         """``groups``: type -> list of EntityCount; ``scope`` goes in the border title."""

@@ -14,6 +14,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 
+from briefing.search.model import Article
 from briefing.tui.bindings import SPECS_BY_ID, bindings_for
 
 ENTITY_STYLES = {
@@ -112,7 +113,7 @@ class Reader(VerticalScroll):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.article = None
+        self.article: Article | None = None
         self._spans: list[tuple[int, int]] = []
         self._mentions: list = []
         self.focus_span: tuple[int, int] | None = None
@@ -145,12 +146,14 @@ class Reader(VerticalScroll):
 
     def _paragraph_texts(self) -> list[Text]:
         article = self.article
+        if article is None:
+            return []
         body = body_text(article, self._spans + self.matches, self._mentions, self.focus_span)
         starts = paragraph_starts(article.paragraphs)
         return [body[s:s + len(p)] for s, p in zip(starts, article.paragraphs)]
 
     def _restyle(self) -> None:
-        for widget, text in zip(self.query(".paragraph"), self._paragraph_texts()):
+        for widget, text in zip(self.query(".paragraph").results(Static), self._paragraph_texts()):
             widget.update(text)
 
     def scroll_to_offset(self, offset: int) -> None:

@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
+from typing import Any, NamedTuple
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
+from textual.reactive import var
 from textual.widgets import Label, OptionList, Sparkline
 from textual.widgets.option_list import Option
 
 from briefing.tui.bindings import bindings_for, list_bindings
 from briefing.tui.cells import fit, plural
+from briefing.tui.messages import ArticleView
 
 NO_DATE = "undated"
 EVENT_CELLS = 64  # an event's date and sentence are cut here, then wrap to the pane
+# the result-set timeline lists the events of the best-ranked results only: thousands of events
+# would take the UI thread a quarter of a second to lay out and nobody reads them in a pane
+TIMELINE_ARTICLES = 30
+
+
+class TimelineData(NamedTuple):
+    """The events and the article counts per month (``YYYY-MM``) of a result set."""
+
+    events: list[Any]
+    month_counts: list[tuple[str, int]]
 
 
 def month_of(event) -> str:
@@ -93,7 +107,40 @@ class EventList(OptionList):
 
 
 class TimelinePane(Vertical):
-    """Sparkline + month range label + event list, for an article or the result set."""
+    """Sparkline + month range label + event list, for the result set or the open article
+    (``timeline_scope``), bound to the app's state."""
+
+    # bound to the app's reactives (data_bind in BriefingApp.compose)
+    result_timeline: var[TimelineData | None] = var(None)  # None until the first result set's
+    current_view: var[ArticleView | None] = var(None)
+    timeline_scope: var[str] = var("results")  # or "article"
+    result_count: var[int] = var(0)
+
+    def watch_timeline_scope(self, old: str, new: str) -> None:
+        if old != new:  # (binding passes the first scope again: nothing to show yet)
+            self._show_scope()
+
+    def watch_result_timeline(self, data: TimelineData | None) -> None:
+        if data is not None and self.timeline_scope == "results":
+            self._show_scope()
+
+    def watch_current_view(self) -> None:
+        if self.timeline_scope == "article":  # the result-set timeline keeps its cursor
+            self._show_scope()
+
+    def _show_scope(self) -> None:
+        if self.timeline_scope == "article":
+            view = self.current_view
+            if view is None:
+                self.show([], [], "article (none open)")
+            else:
+                self.show(view.events, view.month_counts, "this article")
+            return
+        data = self.result_timeline or TimelineData([], [])
+        scope = plural(self.result_count, "result")
+        if self.result_count > TIMELINE_ARTICLES:
+            scope += f", events of the top {TIMELINE_ARTICLES}"
+        self.show(data.events, data.month_counts, scope)
 
     def compose(self) -> ComposeResult:
         yield Sparkline([], summary_function=max, id="sparkline")
