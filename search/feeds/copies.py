@@ -165,7 +165,9 @@ def group_copies(signatures: dict[str, Any], published: dict[str, date | None],
 
     for i, sig in items:
         for j in lsh.query(sig.minhash):
-            if sig.is_copy(signatures[j], threshold):
+            # a candidate already in i's group needs no check: the groups come out the same, and a
+            # story copied thousands of times costs one check per other group, not per copy
+            if root(j) != root(i) and sig.is_copy(signatures[j], threshold):
                 parent[root(i)] = root(j)
         lsh.insert(i, sig.minhash)
     members: dict[str, list[str]] = {}
