@@ -84,14 +84,12 @@ class Analyser:
         from briefing.search.entities.finder import EntityFinder
         from briefing.search.entities.gazetteer import Gazetteer
         from briefing.search.language.analysis import TextAnalyser
-        from briefing.search.language.kiwi import add_user_words
 
         self.setup = setup
         self.gazetteer = gazetteer if gazetteer is not None else Gazetteer.from_entries(list(setup.gazetteer))
         self.text = text if text is not None else TextAnalyser.from_gazetteer(setup.gazetteer)
+        # the finder registers the gazetteer's names with Kiwi (entities.finder.KiwiLines)
         self.entities = EntityFinder(self.gazetteer, pause_gc=pause_gc)  # pause_gc: see EntityFinder
-        # entity extraction registers these on first use; doing it now keeps Kiwi's cache valid
-        add_user_words(self.gazetteer.kiwi_words())
 
     def read(self, path: str) -> AnalysedFile:
         """Ingest one file (articles get PLACEHOLDER_ID); a file that cannot be used gets its reason."""
