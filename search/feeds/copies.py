@@ -3,13 +3,14 @@
 Each article body becomes a set of character 5-gram shingles (punctuation and spaces dropped,
 so re-spacing and quote styles do not matter), summarised as a 64-permutation MinHash
 (datasketch; shingles hashed with CRC-32, stable across processes and faster than SHA-1) and its
-shingle count. Locality-sensitive hashing finds candidate pairs; a pair is a copy when its
+shingle count. Locality-sensitive hashing (band keys looked up in SQLite) finds candidate pairs; a pair is a copy when its
 estimated Jaccard similarity reaches :data:`THRESHOLD`, or when the shorter body (long enough)
 is almost wholly found in the other (an outlet running a cut of the copy). Copies are grouped transitively; a group cites
 its earliest article (then the smallest id) and lists the others with their publishers.
 
-Signatures are cached per article in ``<data dir>/copies.sqlite`` (keyed by the source's
-content hash), so only new or changed articles are shingled again.
+Signatures, their band keys and the groups are kept in ``<data dir>/copies.sqlite`` (each
+article keyed by its source's content hash) and brought up to date incrementally
+(search/feeds/copy_index.py): only new or changed articles are shingled and checked again.
 """
 
 from __future__ import annotations
@@ -20,18 +21,18 @@ import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from briefing.search.model import Article
+from briefing.search.feeds.copy_index import CopyIndex, copy_mask
 
 if TYPE_CHECKING:
     from briefing.search.engine import Engine
 
 CACHE_FILE = "copies.sqlite"
-SIGNATURE_VERSION = 3  # bump when shingling, hashing or NUM_PERM change (cached signatures are redone)
 NUM_PERM = 64
 SHINGLE = 5
 THRESHOLD = 0.6  # wire copies with a different lead, sign-off or a trimmed paragraph stay above this
@@ -77,9 +78,13 @@ class Signature:
 
     def is_copy(self, other: Signature, threshold: float = THRESHOLD) -> bool:
         """The same text: similar as a whole, or a long enough cut of the other one."""
-        if self.jaccard(other) >= threshold:
-            return True
-        return min(self.size, other.size) >= MIN_CONTAINED and self.containment(other) >= CONTAINMENT
+        return bool(copy_test(threshold)(self.minhash.hashvalues, self.size, other.minhash.hashvalues[None, :],
+                                         np.array([other.size], dtype=np.float64))[0])
+
+
+def copy_test(threshold: float = THRESHOLD) -> Callable[..., np.ndarray]:
+    """:func:`copy_mask` with this module's bars: (values, size, others, sizes) → which are copies."""
+    return partial(copy_mask, threshold=threshold, min_contained=MIN_CONTAINED, containment=CONTAINMENT)
 
 
 def signature(text: str) -> Signature | None:
@@ -148,102 +153,58 @@ class WireCopies:
 def group_copies(signatures: dict[str, Any], published: dict[str, date | None],
                  publishers: dict[str, str | None], threshold: float = THRESHOLD) -> WireCopies:
     """Group articles whose signatures say they carry the same text (:meth:`Signature.is_copy`)."""
-    from datasketch import MinHashLSH
+    index = CopyIndex(sqlite3.connect(":memory:"), copy_test(threshold), _template().hashvalues.dtype)
+    try:
+        groups = index.sync({i: "" for i in signatures}, lambda i: _values(signatures[i]))
+    finally:
+        index.db.close()
+    return ordered_groups(groups, published, publishers)
 
-    items = [(i, sig) for i, sig in sorted(signatures.items()) if sig is not None]
-    if len(items) < 2:
-        return WireCopies()
-    # candidates from a lower LSH threshold (few misses near the bar, cuts of a copy), each checked
-    lsh = MinHashLSH(threshold=max(threshold - 0.2, 0.1), num_perm=NUM_PERM)
-    parent = {i: i for i, _ in items}
 
-    def root(i: str) -> str:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
+def ordered_groups(groups: list[list[str]], published: dict[str, date | None],
+                   publishers: dict[str, str | None]) -> WireCopies:
+    """Each group with its earliest article first (then the smallest id), groups in that order."""
+    out = []
+    for ids in groups:
+        ids = sorted(ids, key=lambda i: (published.get(i) is None, published.get(i) or date.min, i))
+        out.append(CopyGroup(tuple(ids), tuple(publishers.get(i) for i in ids)))
+    out.sort(key=lambda g: g.ids)
+    return WireCopies(out)
 
-    for i, sig in items:
-        for j in lsh.query(sig.minhash):
-            # a candidate already in i's group needs no check: the groups come out the same, and a
-            # story copied thousands of times costs one check per other group, not per copy
-            if root(j) != root(i) and sig.is_copy(signatures[j], threshold):
-                parent[root(i)] = root(j)
-        lsh.insert(i, sig.minhash)
-    members: dict[str, list[str]] = {}
-    for i, _ in items:
-        members.setdefault(root(i), []).append(i)
-    groups = []
-    for ids in members.values():
-        if len(ids) < 2:
-            continue
-        ids.sort(key=lambda i: (published.get(i) is None, published.get(i) or date.min, i))
-        groups.append(CopyGroup(tuple(ids), tuple(publishers.get(i) for i in ids)))
-    return WireCopies(groups)
+
+def _values(sig: Signature | None) -> tuple[np.ndarray, int] | None:
+    return None if sig is None else (sig.minhash.hashvalues, sig.size)
 
 
 # --- the corpus's groups -------------------------------------------------------------------------
 
 
 def wire_copies(engine: Engine) -> WireCopies:
-    """The copy groups of the engine's corpus (the engine keeps them until its next update)."""
+    """The copy groups of the engine's corpus (the engine keeps them until its next update), from
+    ``<data dir>/copies.sqlite`` brought up to date (only new and changed articles are signed)."""
     sources = engine.store.sources()
     wanted = {i: s.hash for s in sources.values() if not s.hash.startswith("skipped:") for i in s.ids}
-    # a read-only data dir computes them without the cache file
-    cache = ":memory:" if engine.read_only else str(Path(engine.data_dir) / CACHE_FILE)
-    signatures = _signatures(cache, wanted, engine.store.article)
+
+    def sign(article_id: str) -> tuple[np.ndarray, int] | None:
+        article = engine.store.article(article_id)
+        return _values(signature(article.body)) if article is not None else None
+
+    groups = None
+    if not engine.read_only:
+        try:
+            db = sqlite3.connect(str(Path(engine.data_dir) / CACHE_FILE), timeout=600)
+            try:
+                db.execute("PRAGMA journal_mode=WAL")
+                groups = CopyIndex(db, copy_test(), _template().hashvalues.dtype).sync(wanted, sign)
+            finally:
+                db.close()
+        except sqlite3.Error:
+            groups = None  # e.g. a full disk: computed in memory this time
+    if groups is None:  # a read-only data dir, or a cache that cannot be written
+        index = CopyIndex(sqlite3.connect(":memory:"), copy_test(), _template().hashvalues.dtype)
+        try:
+            groups = index.sync(wanted, sign)
+        finally:
+            index.db.close()
     rows = engine.list_articles()
-    return group_copies(signatures, {r.id: r.published for r in rows}, {r.id: r.publisher for r in rows})
-
-
-def _open_cache(path: str) -> sqlite3.Connection:
-    """The signature cache, or an empty one in memory where the file cannot be opened or
-    written (a read-only or full data dir)."""
-    for where in (path, ":memory:"):
-        db = sqlite3.connect(where, timeout=30)
-        try:
-            if db.execute("PRAGMA user_version").fetchone()[0] != SIGNATURE_VERSION:  # another shingling: redo
-                db.execute("DROP TABLE IF EXISTS signatures")
-                db.execute(f"PRAGMA user_version={SIGNATURE_VERSION}")
-            db.execute("CREATE TABLE IF NOT EXISTS signatures (id TEXT PRIMARY KEY, source_hash TEXT NOT NULL, "
-                       "hashvalues BLOB, size INTEGER)")
-            return db
-        except sqlite3.Error:
-            db.close()
-    raise AssertionError("an in-memory database always opens")
-
-
-def _signatures(path: str, wanted: dict[str, str], load_article: Callable[[str], Article | None]) -> dict[str, Any]:
-    """Signature of every wanted article, from the cache file where its source is unchanged
-    (a cache that cannot be opened or written is only a cost: the signatures are computed)."""
-    from datasketch import MinHash
-
-    db = _open_cache(path)
-    try:
-        cached = {r[0]: r[1:] for r in db.execute("SELECT id, source_hash, hashvalues, size FROM signatures")}
-        out: dict[str, Any] = {}
-        fresh = []
-        template = _template()
-        for aid, source_hash in wanted.items():
-            hit = cached.get(aid)
-            if hit and hit[0] == source_hash:
-                out[aid] = None
-                if hit[1]:
-                    values = np.frombuffer(hit[1], dtype=template.hashvalues.dtype)
-                    out[aid] = Signature(MinHash(num_perm=NUM_PERM, seed=1, permutations=template.permutations,
-                                                 scheme=template.scheme, hashvalues=values), hit[2])
-                continue
-            article = load_article(aid)
-            sig = signature(article.body) if article is not None else None
-            out[aid] = sig
-            fresh.append((aid, source_hash, sig.minhash.hashvalues.tobytes() if sig else None, sig.size if sig else 0))
-        try:
-            with db:
-                db.executemany("INSERT OR REPLACE INTO signatures VALUES (?,?,?,?)", fresh)
-                gone = [(i,) for i in cached if i not in wanted]
-                db.executemany("DELETE FROM signatures WHERE id=?", gone)
-        except sqlite3.Error:
-            pass  # e.g. a full disk: the signatures are computed again next time
-        return out
-    finally:
-        db.close()
+    return ordered_groups(groups, {r.id: r.published for r in rows}, {r.id: r.publisher for r in rows})
