@@ -48,6 +48,9 @@ class FakeEngine:
     def update(self, progress=None, *, wait: bool = False):
         return None
 
+    def warm(self) -> None:
+        pass
+
     def list_articles(self) -> list[Hit]:
         return [self._hit(a) for a in self.articles.values()]
 

@@ -152,3 +152,23 @@ def test_facets_equal_counting_the_stored_entity_fields(multi_segment_index, sub
                     expected[name] = expected.get(name, 0) + 1
         assert dict(facets[etype]) == expected
     assert any(facets[t] for t in facets)
+
+
+def test_columns_read_in_one_go_equal_reading_them_document_by_document(multi_segment_index):
+    """Field lengths, dates and ids are read per segment as whole arrays (whoosh_private); the
+    values are those Whoosh's readers give one document at a time, deleted documents left out."""
+    from briefing.search.index.whoosh_private import column_list, column_values, field_length_column
+
+    s = multi_segment_index._s()
+    ev = Evaluator(s, s.weighting)
+    for leaf, _base in ev.leaves:
+        n = leaf.doc_count_all
+        col = field_length_column(leaf.reader, "body")
+        assert column_values(col, n).tolist() == [col[d] for d in range(n)]
+        dates = leaf.reader.column_reader("published_ord")
+        assert column_values(dates, n).tolist() == [dates[d] for d in range(n)]
+        ids = leaf.reader.column_reader("id")
+        assert column_list(ids, n) == [ids[d] for d in range(n)]
+    reader = s.reader()
+    ids = reader.column_reader("id")
+    assert ev.column("id") == {d: ids[d] for d in reader.all_doc_ids()}

@@ -33,12 +33,15 @@ class StartUp(AppState):
             report = self._update(engine)
             self.post_message(EngineReady(engine.corpus_size, report_summary(report),
                                           known_ids=self._known_ids(engine)))
+            engine.warm()
             return
         self.post_message(EngineReady(engine.corpus_size, known_ids=self._known_ids(engine)))
+        engine.warm()  # the searcher's arrays, read now rather than at the first keystrokes
         if engine.needs_update():
             report = self._update(engine)
             self.post_message(EngineReady(engine.corpus_size, report_summary(report),
                                           known_ids=self._known_ids(engine)))
+            engine.warm()
 
     def _update(self, engine):
         """Update the index; while another briefing (the CLI, a second app) updates this data dir,

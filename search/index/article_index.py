@@ -183,6 +183,11 @@ class ArticleIndex:
         return self._eval
 
     @_locked
+    def warm(self) -> None:
+        """Read what the first searches of this searcher would (see Evaluator.warm)."""
+        self._evaluator().warm()
+
+    @_locked
     def doc_count(self) -> int:
         return self._s().doc_count()
 

@@ -22,7 +22,13 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.scoring import BM25F
 
-from briefing.search.index.whoosh_private import bm25_field_b, field_length_column, posting_blocks
+from briefing.search.index.whoosh_private import (
+    bm25_field_b,
+    column_list,
+    column_values,
+    field_length_column,
+    posting_blocks,
+)
 
 _EMPTY_IDS = np.zeros(0, dtype=np.int64)
 _EMPTY_SCORES = np.zeros(0, dtype=np.float64)
@@ -129,18 +135,28 @@ class LeafData:
             if col is None:
                 got = np.ones(self.doc_count_all, dtype=np.float64)
             else:
-                raw = np.frombuffer(bytes(col[n] for n in range(self.doc_count_all)), dtype=np.uint8)
-                got = _LENGTHS[raw]
+                raw = column_values(col, self.doc_count_all)
+                if raw is None:
+                    raw = np.frombuffer(bytes(col[n] for n in range(self.doc_count_all)), dtype=np.uint8)
+                got = _LENGTHS[raw.astype(np.intp)]
             self._lengths[fieldname] = got
         return got
+
+    def column(self, name: str) -> list:
+        """Every document's value of a column (deleted documents included)."""
+        col = self.reader.column_reader(name)
+        values = column_list(col, self.doc_count_all)
+        return values if values is not None else [col[n] for n in range(self.doc_count_all)]
 
     def published_ord(self) -> np.ndarray:
         """Every document's publication date as an ordinal (0 = unknown)."""
         if self._ord is None:
             if self.doc_count_all and self.reader.has_column("published_ord"):
                 col = self.reader.column_reader("published_ord")
-                self._ord = np.fromiter((col[n] for n in range(self.doc_count_all)),
-                                        dtype=np.int64, count=self.doc_count_all)
+                values = column_values(col, self.doc_count_all)
+                self._ord = (values.astype(np.int64) if values is not None else
+                             np.fromiter((col[n] for n in range(self.doc_count_all)), dtype=np.int64,
+                                         count=self.doc_count_all))
             else:
                 self._ord = np.zeros(self.doc_count_all, dtype=np.int64)
         return self._ord
@@ -332,11 +348,15 @@ class Evaluator:
 
     def column(self, name: str) -> dict[int, object]:
         """Global document number -> value of a column, for every live document."""
-        reader = self.searcher.reader()
-        if reader.doc_count_all() == 0:  # no segment yet: Whoosh's empty reader has no columns
-            return {}
-        col = reader.column_reader(name)
-        return {n: col[n] for n in reader.all_doc_ids()}
+        out: dict[int, object] = {}
+        for leaf, base in self.leaves:
+            if not leaf.doc_count_all:  # an empty segment has no columns
+                continue
+            live = leaf.live()
+            for n, value in enumerate(leaf.column(name)):
+                if live is None or live[n]:
+                    out[base + n] = value
+        return out
 
     def docnums_by_id(self) -> dict[str, int]:
         """Article id -> global document number of every live document (cached)."""
@@ -352,6 +372,18 @@ class Evaluator:
                 ranks[docnum] = rank
             self._ranks = ranks
         return self._ranks
+
+    def warm(self) -> None:
+        """Read what searches read on first use: per segment the field lengths of every scored
+        field, the live documents and the dates; the id order."""
+        scored = [name for name, field in self.searcher.schema.items() if field.scorable]
+        for leaf, _base in self.leaves:
+            if leaf.doc_count_all:
+                for name in scored:
+                    leaf.lengths(name)
+                leaf.live()
+                leaf.published_ord()
+        self._id_ranks()
 
     def top(self, q: wq.Query, limit: int | None, by_date: bool) -> tuple[list[tuple[int, float]], int]:
         """The best ``limit`` (docnum, score) pairs, by score (ties: id) or newest first (see

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
+import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3LeafMatcher, _lenfield
+from whoosh.columns import NumericColumn, TranslatingColumnReader, VarBytesColumn
 from whoosh.scoring import BM25F
 from whoosh.writing import SegmentWriter
 
@@ -66,6 +68,44 @@ def commit_with_segments(writer: SegmentWriter, extra: list) -> None:
 def field_length_column(reader, fieldname: str):
     """The column of one-byte lengths of ``fieldname`` in a segment reader (None if absent)."""
     return reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+
+
+def column_values(column, doc_count: int) -> np.ndarray | None:
+    """Every document's value in a segment's numeric column, read as one array (values translated
+    as Whoosh's reader translates them), or None if the column is not a fixed-width numeric one
+    (read it document by document then)."""
+    translate = None
+    if isinstance(column, TranslatingColumnReader):
+        translate, column = column._translate, column._reader
+    if not isinstance(column, NumericColumn.Reader) or column._reverse:
+        return None
+    dtype = np.dtype(">" + column._typecode)  # Whoosh packs with "!": big-endian
+    if dtype.itemsize != column._fixedlen:
+        return None
+    stored = min(column._count, doc_count)
+    raw = np.frombuffer(column._dbfile.get(column._basepos, stored * column._fixedlen), dtype=dtype)
+    values = np.full(doc_count, column._default, dtype=dtype.newbyteorder("="))
+    values[:stored] = raw
+    if translate is None:
+        return values
+    unique, inverse = np.unique(values, return_inverse=True)  # few distinct values (dates, lengths)
+    return np.asarray([translate(v) for v in unique.tolist()])[inverse]
+
+
+def column_list(column, doc_count: int) -> list | None:
+    """Every document's value in a segment's variable-width column (e.g. the article ids), read
+    in one go and translated as Whoosh's reader translates them; None for another kind of column."""
+    translate = None
+    if isinstance(column, TranslatingColumnReader):
+        translate, column = column._translate, column._reader
+    if not isinstance(column, VarBytesColumn.Reader) or doc_count > len(column._lengths):
+        return None
+    lengths = column._lengths
+    offsets = column._offsets
+    end = max((offsets[n] + lengths[n] for n in range(doc_count)), default=0)
+    blob = column._dbfile.get(column._basepos, end)
+    values = [blob[offsets[n]:offsets[n] + lengths[n]] for n in range(doc_count)]
+    return values if translate is None else [translate(v) for v in values]
 
 
 def posting_blocks(matcher) -> Iterator[tuple[object, object]] | None:
