@@ -88,6 +88,7 @@ async def _child_run(corpus: Path, data_dir: Path, queries: list[str], wall_t0: 
     app = BriefingApp(config, engine_factory=lambda: Engine(config, data_dir), probe=probe)
     latencies: list[float] = []
     engine_ms: list[float] = []
+    keys: list[tuple[str, float]] = []  # (query typed so far, ms) for --dump
     async with app.run_test(size=(120, 40)) as pilot:
         while "searchable" not in probe.timings or "analyser" not in probe.timings:
             await pilot.pause(0.01)
@@ -107,6 +108,7 @@ async def _child_run(corpus: Path, data_dir: Path, queries: list[str], wall_t0: 
                     await pilot.pause(0.002)
                 if len(probe.renders) > before:
                     latencies.append((probe.renders[-1][2] - pressed) * 1000)
+                    keys.append((app.query_text, latencies[-1]))
                     if app.result is not None and app.result.query == app.query_text:
                         engine_ms.append(app.result.elapsed_ms)
                 await pilot.pause(max(0.0, KEY_GAP_S - (time.perf_counter() - pressed)))
@@ -120,6 +122,7 @@ async def _child_run(corpus: Path, data_dir: Path, queries: list[str], wall_t0: 
         "keystroke_ms": latencies,
         "engine_search_ms": engine_ms,
         "peak_rss_mb": peak_rss_mb(),
+        "keys": keys,
     }
 
 
@@ -175,6 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, default=10000, help="size if the corpus is built")
     parser.add_argument("--queries", type=int, default=len(QUERY_MIX), help="queries typed")
     parser.add_argument("--cli-only", action="store_true", help="only the command-line timings")
+    parser.add_argument("--dump", type=Path, help="write each keystroke's (query so far, ms) as JSON here")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--wall-t0", type=float, help=argparse.SUPPRESS)
     parser.add_argument("--query-list", type=json.loads, help=argparse.SUPPRESS)
@@ -200,6 +204,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     r = json.loads(line[len("RESULT "):])
     keys = r["keystroke_ms"]
+    if args.dump:
+        args.dump.write_text(json.dumps(r["keys"], ensure_ascii=False, indent=0), encoding="utf-8")
     rows = [
         ("launch to first paint", f"{r['first_paint_s']:.2f} s", "< 1 s", r["first_paint_s"] < 1),
         ("launch to searchable", f"{r['searchable_s']:.2f} s", "< 3 s", r["searchable_s"] < 3),
