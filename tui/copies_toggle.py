@@ -69,6 +69,7 @@ class WireCopiesView(AppState):
     def _copies_loaded(self, groups) -> None:
         had = self.wire_groups
         self.wire_copies = (groups, {})
+        self.settle_heap()
         if groups.groups or (had is not None and had.groups):
             self.dispatch_search()
 

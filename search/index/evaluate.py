@@ -14,6 +14,7 @@ All arrays are per segment ("leaf reader"); deleted documents are dropped at the
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime
 from math import log
@@ -181,6 +182,32 @@ def _read_postings(matcher) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64)
 
 
+class TermCache:
+    """The most recently used terms' matches, up to ``budget`` bytes of arrays: a query typed a
+    key at a time repeats the terms of the one before (and a relaxed query repeats its own)."""
+
+    def __init__(self, budget: int = 32 << 20):
+        self.budget = budget
+        self.used = 0
+        self._items: OrderedDict[tuple, Matches] = OrderedDict()
+
+    def get(self, key: tuple) -> Matches | None:
+        found = self._items.get(key)
+        if found is not None:
+            self._items.move_to_end(key)
+        return found
+
+    def put(self, key: tuple, matches: Matches) -> None:
+        size = matches.ids.nbytes + matches.scores.nbytes
+        if size > self.budget // 4:
+            return  # a term in most documents: reading it again beats pushing the rest out
+        self._items[key] = matches
+        self.used += size
+        while self.used > self.budget:
+            _key, old = self._items.popitem(last=False)
+            self.used -= old.ids.nbytes + old.scores.nbytes
+
+
 class Evaluator:
     """Evaluates Whoosh query trees on one searcher with numpy (see module doc)."""
 
@@ -193,6 +220,7 @@ class Evaluator:
         self._tables: dict[str, tuple[list[str], np.ndarray, np.ndarray]] = {}
         self._by_id: dict[str, int] | None = None
         self._ranks: np.ndarray | None = None
+        self._terms = TermCache()
 
     # --- statistics (as whoosh.scoring.BM25FScorer computes them) ---
 
@@ -227,14 +255,16 @@ class Evaluator:
         field = self.searcher.schema[fieldname]
         text = q.text if isinstance(q.text, str) else field.from_bytes(q.text)
         btext = field.to_bytes(text)
-        if (fieldname, btext) not in leaf.reader:
-            return Matches.empty()
-        ids, weights = _read_postings(leaf.reader.postings(fieldname, btext))
-        if field.scorable:
-            scores = self._bm25(leaf, fieldname, text, ids, weights)
-        else:
-            scores = weights
-        return self._live(leaf, Matches(ids, scores * q.boost))
+        key = (id(leaf), fieldname, btext)
+        found = self._terms.get(key)
+        if found is None:
+            if (fieldname, btext) not in leaf.reader:
+                return Matches.empty()
+            ids, weights = _read_postings(leaf.reader.postings(fieldname, btext))
+            scores = self._bm25(leaf, fieldname, text, ids, weights) if field.scorable else weights
+            found = self._live(leaf, Matches(ids, scores))
+            self._terms.put(key, found)
+        return _scaled(found, q.boost)
 
     def _date_range(self, leaf: LeafData, q: wq.DateRange) -> Matches:
         ords = leaf.published_ord()
