@@ -116,9 +116,11 @@ class Mention:
     def from_row(cls, row: Sequence) -> "Mention":
         """Inverse of :meth:`to_row` (a row without a role is a story mention)."""
         return cls(*row)
-@dataclass
+
+
+@dataclass(slots=True)
 class ArticleSummary:
-    """An article as a list shows it."""
+    """An article as a list shows it (slots: the engine keeps one per article, 100k at scale)."""
 
     id: str
     title: str
@@ -127,7 +129,7 @@ class ArticleSummary:
     published_confidence: float
 
 
-@dataclass
+@dataclass(slots=True)
 class Hit(ArticleSummary):
     """A search result: the article, its score and a snippet."""
 

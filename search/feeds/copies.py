@@ -87,6 +87,11 @@ def copy_test(threshold: float = THRESHOLD) -> Callable[..., np.ndarray]:
     return partial(copy_mask, threshold=threshold, min_contained=MIN_CONTAINED, containment=CONTAINMENT)
 
 
+def hash_dtype() -> np.dtype:
+    """The type of a signature's hash values (datasketch's, for its default scheme)."""
+    return _template().hashvalues.dtype
+
+
 def signature(text: str) -> Signature | None:
     """The signature of ``text`` (None if it is too short to judge)."""
     from datasketch import MinHash
@@ -153,7 +158,7 @@ class WireCopies:
 def group_copies(signatures: dict[str, Any], published: dict[str, date | None],
                  publishers: dict[str, str | None], threshold: float = THRESHOLD) -> WireCopies:
     """Group articles whose signatures say they carry the same text (:meth:`Signature.is_copy`)."""
-    index = CopyIndex(sqlite3.connect(":memory:"), copy_test(threshold), _template().hashvalues.dtype)
+    index = CopyIndex(sqlite3.connect(":memory:"), copy_test(threshold), hash_dtype)
     try:
         groups = index.sync({i: "" for i in signatures}, lambda i: _values(signatures[i]))
     finally:
@@ -195,13 +200,13 @@ def wire_copies(engine: Engine) -> WireCopies:
             db = sqlite3.connect(str(Path(engine.data_dir) / CACHE_FILE), timeout=600)
             try:
                 db.execute("PRAGMA journal_mode=WAL")
-                groups = CopyIndex(db, copy_test(), _template().hashvalues.dtype).sync(wanted, sign)
+                groups = CopyIndex(db, copy_test(), hash_dtype).sync(wanted, sign)
             finally:
                 db.close()
         except sqlite3.Error:
             groups = None  # e.g. a full disk: computed in memory this time
     if groups is None:  # a read-only data dir, or a cache that cannot be written
-        index = CopyIndex(sqlite3.connect(":memory:"), copy_test(), _template().hashvalues.dtype)
+        index = CopyIndex(sqlite3.connect(":memory:"), copy_test(), hash_dtype)
         try:
             groups = index.sync(wanted, sign)
         finally:

@@ -71,12 +71,14 @@ class Bands:
 class CopyIndex:
     """Signatures, band keys and copy groups in one SQLite database (a file, or ``:memory:``)."""
 
-    def __init__(self, db: sqlite3.Connection, is_copies: Callable[..., np.ndarray], dtype: np.dtype):
+    def __init__(self, db: sqlite3.Connection, is_copies: Callable[..., np.ndarray],
+                 hash_dtype: Callable[[], np.dtype]):
         """``is_copies(values, size, others, sizes)``: :func:`copy_mask` with the thresholds set;
-        ``dtype``: the signatures' hash values' type."""
+        ``hash_dtype()``: the signatures' hash values' type (asked only when signatures are read:
+        an unchanged corpus need not load the library that makes them)."""
         self.db = db
         self.is_copies = is_copies
-        self.dtype = dtype
+        self.hash_dtype = hash_dtype
         db.isolation_level = None  # transactions are begun and ended here
         version = db.execute("PRAGMA user_version").fetchone()[0]
         if version != SCHEMA_VERSION:
@@ -133,7 +135,7 @@ class CopyIndex:
             kept = earlier and db.execute("SELECT hashvalues, size FROM signatures_earlier WHERE id=? AND "
                                           "source_hash=?", (article_id, source_hash)).fetchone()
             if kept:
-                values, size = (None if kept[0] is None else np.frombuffer(kept[0], dtype=self.dtype)), kept[1]
+                values, size = (None if kept[0] is None else np.frombuffer(kept[0], dtype=self.hash_dtype())), kept[1]
             else:
                 signed = sign(article_id)
                 values, size = signed if signed is not None else (None, 0)
@@ -152,7 +154,7 @@ class CopyIndex:
             rows = db.execute("SELECT no, hashvalues, size FROM signatures WHERE hashvalues IS NOT NULL "
                               "ORDER BY no").fetchall()
             nos = [r[0] for r in rows]
-            matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=self.dtype).reshape(len(rows), -1)
+            matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=self.hash_dtype()).reshape(len(rows), -1)
             sizes = np.array([r[2] for r in rows], dtype=np.float64)
             del rows
             bands = Bands(matrix)

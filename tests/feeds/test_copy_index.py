@@ -7,7 +7,7 @@ from __future__ import annotations
 import random
 import sqlite3
 
-from briefing.search.feeds.copies import _template, copy_test, group_copies, signature
+from briefing.search.feeds.copies import copy_test, group_copies, hash_dtype, signature
 from briefing.search.feeds.copy_index import CopyIndex
 
 SYLLABLES = [chr(c) for c in range(0xAC00, 0xAC00 + 400)]
@@ -50,7 +50,7 @@ def at_once(texts: dict[str, str]) -> set[frozenset[str]]:
 
 
 def new_index() -> CopyIndex:
-    return CopyIndex(sqlite3.connect(":memory:"), copy_test(), _template().hashvalues.dtype)
+    return CopyIndex(sqlite3.connect(":memory:"), copy_test(), hash_dtype)
 
 
 def test_incremental_groups_equal_grouping_at_once():
@@ -95,7 +95,7 @@ def test_unchanged_corpus_signs_nothing_and_earlier_signatures_are_reused():
                    sig.minhash.hashvalues.tobytes() if sig else None, sig.size if sig else 0))
     db.execute("PRAGMA user_version=3")
     db.commit()
-    index = CopyIndex(db, copy_test(), _template().hashvalues.dtype)
+    index = CopyIndex(db, copy_test(), hash_dtype)
     signed: list[str] = []
 
     def sign(article_id: str):
