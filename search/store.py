@@ -172,7 +172,7 @@ class Store:
         row = self._article_row(article_id)
         if not row:
             return None
-        article = Article.from_dict(unpack_row(row[0]))
+        article = _article_of(row[0])
         if len(self._article_cache) > 512:
             self._article_cache.clear()
         self._article_cache[article_id] = article
@@ -202,7 +202,7 @@ class Store:
     def mentions(self, article_id: str) -> list[Mention]:
         with self._lock:
             row = self._db.execute("SELECT data FROM article_mentions WHERE article_id=?", (article_id,)).fetchone()
-        return sorted((Mention.from_row(m) for m in unpack_row(row[0])), key=lambda m: m.start) if row else []
+        return _mentions_of(row[0]) if row else []
 
     @_guarded
     def articles_mentioning(self, name: str, type: str | None = None) -> list[str]:
@@ -265,6 +265,14 @@ class Store:
             update.commit(sources=sources, meta=meta)
 
 
+def _article_of(data: bytes) -> Article:
+    return Article.from_dict(unpack_row(data))
+
+
+def _mentions_of(data: bytes) -> list[Mention]:
+    return sorted((Mention.from_row(m) for m in unpack_row(data)), key=lambda m: m.start)
+
+
 class StoreUpdate:
     """One update of the store, written while the update runs (articles arrive in batches)
     and committed at the end as one transaction, on a connection of its own: readers see the
@@ -302,6 +310,15 @@ class StoreUpdate:
         """The mention and event rows of one article (in the tables of either row format)."""
         for table in ("article_mentions", "article_events", "entity_articles", "mentions", "events"):
             self._db.execute(f"DELETE FROM {table} WHERE article_id=?", (aid,))
+
+    def written(self, article_id: str) -> tuple[Article, list[Mention]]:
+        """An article this update wrote, with its mentions (read on the update's connection,
+        which sees its own rows before the commit)."""
+        row = self._db.execute("SELECT data FROM articles WHERE id=?", (article_id,)).fetchone()
+        if row is None:
+            raise KeyError(article_id)
+        found = self._db.execute("SELECT data FROM article_mentions WHERE article_id=?", (article_id,)).fetchone()
+        return _article_of(row[0]), _mentions_of(found[0]) if found else []
 
     def add(self, articles: Iterable[tuple[Article, list, list[dict]]]) -> None:
         """Write (article, mentions, events) triples, replacing earlier rows of their ids."""

@@ -18,6 +18,7 @@ import shutil
 import sqlite3
 import time
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, Sequence
 
@@ -35,6 +36,7 @@ from briefing.search.store import ROW_FORMAT, SourceState, Store, StoreDamaged, 
 if TYPE_CHECKING:
     from briefing.search.config import Config
     from briefing.search.engine import Engine
+    from briefing.search.index.schema import IndexDoc
 
 SKIPPED = "skipped:"  # source state of a file that could not be ingested (hash field)
 RETRIED = "cannot read"  # a skip for this reason (permissions, I/O) is retried on every update
@@ -268,8 +270,11 @@ class UpdateRun:
             stored_update.add((item.article, item.mentions, [e.to_row() for e in item.events]) for item in batch)
             for item in batch:
                 added_ids.add(item.article.id)
-                doc = index_doc(item.article, item.mentions)
-                yield WrittenDoc(doc, *item.written) if item.written else PretokenizedDoc(doc, item.title, item.terms)
+                if item.written:
+                    segment, docnum = item.written
+                    yield WrittenDoc(item.article.id, segment, docnum, partial(_written_doc, stored_update, item.article.id))
+                else:
+                    yield PretokenizedDoc(index_doc(item.article, item.mentions), item.title, item.terms)
 
     def _analysed_batches(self, plan: Plan, index_dir: Path,
                           segments: dict[str, object]) -> Iterator[list[AnalysedArticle]]:
@@ -352,6 +357,13 @@ def keep_missing(gone: list[str], stored: dict[str, SourceState], roots: list[Pa
 
 def is_under(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _written_doc(stored_update: StoreUpdate, article_id: str) -> IndexDoc:
+    """The index document of an article ``stored_update`` wrote (to index it again when the
+    worker segment holding it was lost)."""
+    article, mentions = stored_update.written(article_id)
+    return index_doc(article, mentions)
 
 
 def analysis_setup(config: Config) -> AnalysisSetup:

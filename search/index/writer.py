@@ -49,14 +49,14 @@ def write_documents(ix, directory: Path, analyser: TextAnalyser, docs: Iterable[
                 pending = pool.submit(_pretokenized_docs, following, analyser) if following else None
                 for item in batch:
                     if isinstance(item, WrittenDoc):
-                        if existing is None or item.doc.id in existing:
-                            writer.delete_by_term("id", item.doc.id)  # an old copy, in a committed segment
+                        if existing is None or item.id in existing:
+                            writer.delete_by_term("id", item.id)  # an old copy, in a committed segment
                         written.append(item)
                     else:
                         _add(writer, item, existing, analyser)
                     done += 1
                     if progress:
-                        progress(done, total, item.doc.id)
+                        progress(done, total, item.id if isinstance(item, WrittenDoc) else item.doc.id)
                 batch = following
         segments = _take_written(writer, written, written_segments, existing, analyser)
         commit_with_segments(writer, segments)
@@ -85,7 +85,7 @@ def _take_written(writer, written: list["WrittenDoc"], segments: Callable[[], di
     """The worker segments holding ``written``; documents whose segment is missing (its
     worker failed before finishing it) are analysed and added by ``writer`` instead."""
     found = dict(segments()) if (written and segments is not None) else {}
-    redo = [item.doc for item in written if found.get(item.segment) is None]
+    redo = [item.load() for item in written if found.get(item.segment) is None]
     for batch in _batched(redo, BATCH_SIZE):
         for item in _pretokenized_docs(batch, analyser):
             _add(writer, item, existing, analyser)
