@@ -172,3 +172,34 @@ def test_columns_read_in_one_go_equal_reading_them_document_by_document(multi_se
     reader = s.reader()
     ids = reader.column_reader("id")
     assert ev.column("id") == {d: ids[d] for d in reader.all_doc_ids()}
+
+
+def test_posting_blocks_decode_as_whoosh_does(multi_segment_index):
+    """Every term's blocks, read two reads a block (whoosh_private.posting_blocks), equal what
+    Whoosh's own matcher decodes."""
+    from briefing.search.index.whoosh_private import posting_blocks
+
+    def whoosh_blocks(m):
+        out = []
+        while m.is_active():
+            out.append((m.id(), m.weight()))
+            m.next()
+        return out
+
+    reader = multi_segment_index._s().reader()
+    compared = 0
+    for leaf, _base in reader.leaf_readers():
+        for fieldname in ("body", "title", "entities", "grams"):
+            for bterm in leaf.lexicon(fieldname):
+                blocks = posting_blocks(leaf.postings(fieldname, bterm))
+                if blocks is None:
+                    continue
+                mine = []
+                for deltas, weights in blocks:
+                    docnum = 0  # each block's ids are deltas from 0 (see evaluate._read_postings)
+                    for delta, weight in zip(deltas, weights):
+                        docnum += delta
+                        mine.append((docnum, weight))
+                assert mine == whoosh_blocks(leaf.postings(fieldname, bterm)), (fieldname, bterm)
+                compared += 1
+    assert compared > 1000
