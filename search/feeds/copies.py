@@ -3,12 +3,13 @@
 Each article body becomes a set of character 5-gram shingles (punctuation and spaces dropped,
 so re-spacing and quote styles do not matter), summarised as a 64-permutation MinHash
 (datasketch; shingles hashed with CRC-32, stable across processes and faster than SHA-1) and its
-shingle count. Locality-sensitive hashing (band keys looked up in SQLite) finds candidate pairs; a pair is a copy when its
-estimated Jaccard similarity reaches :data:`THRESHOLD`, or when the shorter body (long enough)
-is almost wholly found in the other (an outlet running a cut of the copy). Copies are grouped transitively; a group cites
-its earliest article (then the smallest id) and lists the others with their publishers.
+shingle count. Locality-sensitive hashing finds candidate pairs (a fixed bar near 0.4
+Jaccard); a pair is a copy when its estimated Jaccard similarity reaches :data:`THRESHOLD`, or
+when the shorter body (long enough) is almost wholly found in the other (an outlet running a cut
+of the copy). Copies are grouped transitively; a group cites its earliest article (then the
+smallest id) and lists the others with their publishers.
 
-Signatures, their band keys and the groups are kept in ``<data dir>/copies.sqlite`` (each
+Signatures and the groups are kept in ``<data dir>/copies.sqlite`` (each
 article keyed by its source's content hash) and brought up to date incrementally
 (search/feeds/copy_index.py): only new or changed articles are shingled and checked again.
 """

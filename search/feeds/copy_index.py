@@ -69,7 +69,7 @@ class Bands:
 
 
 class CopyIndex:
-    """Signatures, band keys and copy groups in one SQLite database (a file, or ``:memory:``)."""
+    """Signatures and copy groups in one SQLite database (a file, or ``:memory:``)."""
 
     def __init__(self, db: sqlite3.Connection, is_copies: Callable[..., np.ndarray],
                  hash_dtype: Callable[[], np.dtype]):
