@@ -17,7 +17,6 @@ from briefing.tui.messages import RowsCompleted, SearchDone, SearchFailed
 from briefing.tui.widgets.article_list import ArticleList
 from briefing.tui.widgets.search_bar import SearchBar
 
-SEARCH_DELAY_S = 0.15
 SEARCH_LIMIT = 200
 # facets and events wait until the result list is on screen (laying out the side panes in the
 # same refresh would delay the list), then follow once typing pauses this long: a newer search
