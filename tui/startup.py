@@ -33,15 +33,12 @@ class StartUp(AppState):
             report = self._update(engine)
             self.post_message(EngineReady(engine.corpus_size, report_summary(report),
                                           known_ids=self._known_ids(engine)))
-            engine.warm()
             return
         self.post_message(EngineReady(engine.corpus_size, known_ids=self._known_ids(engine)))
-        engine.warm()  # the searcher's arrays, read now rather than at the first keystrokes
         if engine.needs_update():
             report = self._update(engine)
             self.post_message(EngineReady(engine.corpus_size, report_summary(report),
                                           known_ids=self._known_ids(engine)))
-            engine.warm()
 
     def _update(self, engine):
         """Update the index; while another briefing (the CLI, a second app) updates this data dir,
@@ -60,6 +57,11 @@ class StartUp(AppState):
 
     def _progress(self, done: int, total: int, label: str) -> None:
         self.post_message(IndexProgress(done, total, label))
+
+    @work(thread=True, exclusive=True, group="warm", exit_on_error=False)
+    def warm_engine(self) -> None:
+        """The searcher's arrays, read now rather than at the first keystrokes (Engine.warm)."""
+        self.ready_engine.warm()
 
     @work(thread=True, group="analyser", exit_on_error=False)
     def load_analyser(self) -> None:
@@ -117,6 +119,7 @@ class StartUp(AppState):
             self.dispatch_search()
             self.load_names()
             self.count_saved()
+        self.warm_engine()  # after every (re)index: at start-up, after an update or a feed refresh
         self.settle_heap()  # the article list was read before this message was sent
 
     def _forget_unknown(self, known: frozenset[str], restore: bool) -> None:
