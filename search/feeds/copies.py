@@ -72,11 +72,6 @@ class Signature:
     def jaccard(self, other: Signature) -> float:
         return float(self.minhash.jaccard(other.minhash))
 
-    def containment(self, other: Signature) -> float:
-        """Estimated share of the smaller body's shingles found in the larger one."""
-        j = self.jaccard(other)
-        return j * (self.size + other.size) / (1 + j) / max(min(self.size, other.size), 1)
-
     def is_copy(self, other: Signature, threshold: float = THRESHOLD) -> bool:
         """The same text: similar as a whole, or a long enough cut of the other one."""
         return bool(copy_test(threshold)(self.minhash.hashvalues, self.size, other.minhash.hashvalues[None, :],
