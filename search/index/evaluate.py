@@ -136,28 +136,20 @@ class LeafData:
             if col is None:
                 got = np.ones(self.doc_count_all, dtype=np.float64)
             else:
-                raw = column_values(col, self.doc_count_all)
-                if raw is None:
-                    raw = np.frombuffer(bytes(col[n] for n in range(self.doc_count_all)), dtype=np.uint8)
-                got = _LENGTHS[raw.astype(np.intp)]
+                got = _LENGTHS[column_values(col, self.doc_count_all).astype(np.intp)]
             self._lengths[fieldname] = got
         return got
 
     def column(self, name: str) -> list:
         """Every document's value of a column (deleted documents included)."""
-        col = self.reader.column_reader(name)
-        values = column_list(col, self.doc_count_all)
-        return values if values is not None else [col[n] for n in range(self.doc_count_all)]
+        return column_list(self.reader.column_reader(name), self.doc_count_all)
 
     def published_ord(self) -> np.ndarray:
         """Every document's publication date as an ordinal (0 = unknown)."""
         if self._ord is None:
             if self.doc_count_all and self.reader.has_column("published_ord"):
                 col = self.reader.column_reader("published_ord")
-                values = column_values(col, self.doc_count_all)
-                self._ord = (values.astype(np.int64) if values is not None else
-                             np.fromiter((col[n] for n in range(self.doc_count_all)), dtype=np.int64,
-                                         count=self.doc_count_all))
+                self._ord = column_values(col, self.doc_count_all).astype(np.int64)
             else:
                 self._ord = np.zeros(self.doc_count_all, dtype=np.int64)
         return self._ord

@@ -75,21 +75,25 @@ def field_length_column(reader, fieldname: str):
     return reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
 
 
-def column_values(column, doc_count: int) -> np.ndarray | None:
-    """Every document's value in a segment's numeric column, read as one array (values translated
-    as Whoosh's reader translates them), or None if the column is not a fixed-width numeric one
-    (read it document by document then)."""
-    translate = None
+def _untranslated(column):
+    """(Whoosh's translation of the stored values or None, the reader of the stored values)."""
     if isinstance(column, TranslatingColumnReader):
-        translate, column = column._translate, column._reader
-    if not isinstance(column, NumericColumn.Reader) or column._reverse:
-        return None
-    dtype = np.dtype(">" + column._typecode)  # Whoosh packs with "!": big-endian
-    if dtype.itemsize != column._fixedlen:
-        return None
-    stored = min(column._count, doc_count)
-    raw = np.frombuffer(column._dbfile.get(column._basepos, stored * column._fixedlen), dtype=dtype)
-    values = np.full(doc_count, column._default, dtype=dtype.newbyteorder("="))
+        return column._translate, column._reader
+    return None, column
+
+
+def column_values(column, doc_count: int) -> np.ndarray:
+    """Every document's value in a segment's numeric column as one array, translated as Whoosh's
+    reader translates them: read in one go from a fixed-width column, else document by document."""
+    translate, stored_column = _untranslated(column)
+    numeric = isinstance(stored_column, NumericColumn.Reader)
+    dtype = np.dtype(">" + stored_column._typecode) if numeric else None  # Whoosh packs with "!": big-endian
+    if dtype is None or stored_column._reverse or dtype.itemsize != stored_column._fixedlen:
+        return np.array([column[n] for n in range(doc_count)], dtype=np.int64)
+    stored = min(stored_column._count, doc_count)
+    raw = np.frombuffer(stored_column._dbfile.get(stored_column._basepos, stored * stored_column._fixedlen),
+                        dtype=dtype)
+    values = np.full(doc_count, stored_column._default, dtype=dtype.newbyteorder("="))
     values[:stored] = raw
     if translate is None:
         return values
@@ -97,18 +101,16 @@ def column_values(column, doc_count: int) -> np.ndarray | None:
     return np.asarray([translate(v) for v in unique.tolist()])[inverse]
 
 
-def column_list(column, doc_count: int) -> list | None:
-    """Every document's value in a segment's variable-width column (e.g. the article ids), read
-    in one go and translated as Whoosh's reader translates them; None for another kind of column."""
-    translate = None
-    if isinstance(column, TranslatingColumnReader):
-        translate, column = column._translate, column._reader
-    if not isinstance(column, VarBytesColumn.Reader) or doc_count > len(column._lengths):
-        return None
-    lengths = column._lengths
-    offsets = column._offsets
+def column_list(column, doc_count: int) -> list:
+    """Every document's value in a segment's column (e.g. the article ids), translated as Whoosh's
+    reader translates them: read in one go from a variable-width column, else document by document."""
+    translate, stored_column = _untranslated(column)
+    if not isinstance(stored_column, VarBytesColumn.Reader) or doc_count > len(stored_column._lengths):
+        return [column[n] for n in range(doc_count)]
+    lengths = stored_column._lengths
+    offsets = stored_column._offsets
     end = max((offsets[n] + lengths[n] for n in range(doc_count)), default=0)
-    blob = column._dbfile.get(column._basepos, end)
+    blob = stored_column._dbfile.get(stored_column._basepos, end)
     values = [blob[offsets[n]:offsets[n] + lengths[n]] for n in range(doc_count)]
     return values if translate is None else [translate(v) for v in values]
 
