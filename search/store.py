@@ -169,10 +169,9 @@ class Store:
         cached = self._article_cache.get(article_id)
         if cached is not None:
             return cached
-        row = self._article_row(article_id)
-        if not row:
+        article = self._stored_article(article_id)
+        if article is None:
             return None
-        article = _article_of(row[0])
         if len(self._article_cache) > 512:
             self._article_cache.clear()
         self._article_cache[article_id] = article
@@ -183,9 +182,9 @@ class Store:
         return self.get_meta("row_format") or ("1" if self.count() else ROW_FORMAT)
 
     @_guarded
-    def _article_row(self, article_id: str):
+    def _stored_article(self, article_id: str) -> Article | None:
         with self._lock:
-            return self._db.execute("SELECT data FROM articles WHERE id=?", (article_id,)).fetchone()
+            return _read_article(self._db, article_id)
 
     def ids_with_prefix(self, prefix: str) -> list[str]:
         escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -201,8 +200,7 @@ class Store:
     @_guarded
     def mentions(self, article_id: str) -> list[Mention]:
         with self._lock:
-            row = self._db.execute("SELECT data FROM article_mentions WHERE article_id=?", (article_id,)).fetchone()
-        return _mentions_of(row[0]) if row else []
+            return _read_mentions(self._db, article_id)
 
     @_guarded
     def articles_mentioning(self, name: str, type: str | None = None) -> list[str]:
@@ -265,12 +263,15 @@ class Store:
             update.commit(sources=sources, meta=meta)
 
 
-def _article_of(data: bytes) -> Article:
-    return Article.from_dict(unpack_row(data))
+def _read_article(db: sqlite3.Connection, article_id: str) -> Article | None:
+    row = db.execute("SELECT data FROM articles WHERE id=?", (article_id,)).fetchone()
+    return Article.from_dict(unpack_row(row[0])) if row else None
 
 
-def _mentions_of(data: bytes) -> list[Mention]:
-    return sorted((Mention.from_row(m) for m in unpack_row(data)), key=lambda m: m.start)
+def _read_mentions(db: sqlite3.Connection, article_id: str) -> list[Mention]:
+    """An article's mentions in text order ([] if it has none)."""
+    row = db.execute("SELECT data FROM article_mentions WHERE article_id=?", (article_id,)).fetchone()
+    return sorted((Mention.from_row(m) for m in unpack_row(row[0])), key=lambda m: m.start) if row else []
 
 
 class StoreUpdate:
@@ -314,11 +315,10 @@ class StoreUpdate:
     def written(self, article_id: str) -> tuple[Article, list[Mention]]:
         """An article this update wrote, with its mentions (read on the update's connection,
         which sees its own rows before the commit)."""
-        row = self._db.execute("SELECT data FROM articles WHERE id=?", (article_id,)).fetchone()
-        if row is None:
+        article = _read_article(self._db, article_id)
+        if article is None:
             raise KeyError(article_id)
-        found = self._db.execute("SELECT data FROM article_mentions WHERE article_id=?", (article_id,)).fetchone()
-        return _article_of(row[0]), _mentions_of(found[0]) if found else []
+        return article, _read_mentions(self._db, article_id)
 
     def add(self, articles: Iterable[tuple[Article, list, list[dict]]]) -> None:
         """Write (article, mentions, events) triples, replacing earlier rows of their ids."""
